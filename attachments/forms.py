@@ -1,0 +1,36 @@
+from django import forms
+
+from .models import Attachment
+from .services import apply_upload_info
+from .validation import inspect_upload
+
+
+class AttachmentForm(forms.ModelForm):
+    """An attachment row of the article form: the upload is checked before anything is stored."""
+
+    uploaded_by = None  # set per request by the admin inline
+
+    class Meta:
+        model = Attachment
+        fields = ("file", "title", "order")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.upload_info = None
+        if self.instance.pk:
+            # A stored file is not replaced in place (that would leave the old one behind):
+            # delete the row and add a new one.
+            self.fields["file"].disabled = True
+
+    def clean_file(self):
+        uploaded = self.cleaned_data.get("file")
+        if uploaded and "file" in self.changed_data:
+            self.upload_info = inspect_upload(uploaded)
+        return uploaded
+
+    def save(self, commit=True):
+        if self.upload_info is not None:
+            apply_upload_info(self.instance, self.upload_info)
+        if self.instance.pk is None and self.uploaded_by is not None:
+            self.instance.uploaded_by = self.uploaded_by
+        return super().save(commit)

@@ -1,0 +1,80 @@
+import uuid
+
+from django.conf import settings
+from django.db import models, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from .validation import extension_of, type_label
+
+
+def attachment_upload_to(instance, filename):
+    """
+    A generated name in a dated folder: never the uploader's name, so no path traversal,
+    no overwrite and no collision. The original name stays in `original_name`.
+    """
+    extension = extension_of(filename) or "bin"
+    return f"attachments/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension}"
+
+
+class Attachment(models.Model):
+    """A file attached to an article (a notice in Word, a form in Excel, a PDF ...)."""
+
+    article = models.ForeignKey(
+        "news.Article", verbose_name="文章", on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField("文件", upload_to=attachment_upload_to, max_length=255)
+    title = models.CharField("显示名称", max_length=200, blank=True, help_text="留空时使用上传文件的原名。")
+    original_name = models.CharField("原文件名", max_length=255, editable=False)
+    size = models.PositiveBigIntegerField("大小（字节）", default=0, editable=False)
+    content_type = models.CharField("文件类型", max_length=100, editable=False)
+    sha256 = models.CharField("SHA-256", max_length=64, editable=False)
+    download_count = models.PositiveIntegerField("下载次数", default=0, editable=False)
+    order = models.PositiveIntegerField("排序", default=0)
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="上传人",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = "附件"
+        verbose_name_plural = "附件"
+
+    def __str__(self):
+        return self.display_name
+
+    def get_absolute_url(self):
+        return reverse("attachments:download", args=[self.pk])
+
+    @property
+    def extension(self):
+        return extension_of(self.file.name)
+
+    @property
+    def type_label(self):
+        return type_label(self.extension)
+
+    @property
+    def display_name(self):
+        return self.title or self.original_name
+
+    @property
+    def download_name(self):
+        """The name the file arrives with: the display name, with the extension it has."""
+        name = self.display_name
+        if extension_of(name) != self.extension:
+            name = f"{name}.{self.extension}"
+        return name
+
+    def delete_file_on_commit(self):
+        """Delete the stored file once the surrounding transaction commits (not if it rolls back)."""
+        name, storage = self.file.name, self.file.storage
+        if name:
+            transaction.on_commit(lambda: storage.delete(name))

@@ -1,0 +1,31 @@
+"""
+gunicorn settings: `gunicorn -c deploy/gunicorn.conf.py wuda_portal.wsgi`.
+
+Every value can be overridden from the environment (GUNICORN_*), e.g. for the benchmark.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+# Synchronous workers behind nginx, which buffers slow clients: (2 x cores) + 1.
+workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+worker_class = "sync"
+# Load the application once before forking: faster start, memory shared between workers.
+preload_app = True
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
+graceful_timeout = 30
+keepalive = 5
+# Recycle workers now and then, so that a slow leak can never grow without bound.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 5000))
+max_requests_jitter = 500
+# Logs to stdout/stderr, where systemd's journal (or the container runtime) collects them.
+accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-") or None
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
+access_log_format = '%({x-real-ip}i)s "%(r)s" %(s)s %(B)s %(M)sms "%(f)s" "%(a)s"'
+# Only nginx on this machine may set X-Forwarded-* headers that gunicorn trusts.
+forwarded_allow_ips = "127.0.0.1"
+# No control socket (gunicorn 27 opens one in $HOME by default): systemd's signals suffice,
+# and several instances on one machine (tests, benchmarks) would fight over its path.
+control_socket_disable = True

@@ -1,0 +1,108 @@
+"""
+Image uploads from the rich-text editor (CKEditor 4's image dialog, paste and drag).
+
+Replaces django-ckeditor's upload view, which keeps the uploader's file name and accepts
+any file: here only staff who may write articles upload, only images Pillow can open are
+kept, each is re-encoded (dropping EXIF data such as GPS positions, and anything appended
+to the image) and stored under a generated name.
+"""
+
+import io
+import json
+import re
+import uuid
+
+from django.conf import settings
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.http import HttpResponse, HttpResponseForbidden, JsonResponse
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+FORMATS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
+_FUNC_NUM = re.compile(r"^\d{1,6}$")
+
+
+class RefusedImage(Exception):
+    """An upload that is not stored; the message is shown to the editor."""
+
+
+def store_editor_image(uploaded):
+    """Validate and store an uploaded image; return its storage name."""
+    if uploaded.size > settings.EDITOR_IMAGE_MAX_SIZE:
+        limit = settings.EDITOR_IMAGE_MAX_SIZE // (1024 * 1024)
+        raise RefusedImage(f"图片太大：不能超过 {limit} MB。")
+    try:
+        with Image.open(uploaded) as probe:
+            probe.verify()
+        uploaded.seek(0)
+        image = Image.open(uploaded)
+        image_format = image.format
+        if image_format not in FORMATS:
+            raise RefusedImage("只能上传 JPG、PNG、GIF 或 WebP 格式的图片。")
+        if image_format == "GIF":
+            # Kept as uploaded so animations survive; verify() has checked it is a GIF.
+            uploaded.seek(0)
+            data = uploaded.read()
+        else:
+            image = ImageOps.exif_transpose(image)
+            if image_format == "JPEG" and image.mode not in ("RGB", "L"):
+                image = image.convert("RGB")
+            buffer = io.BytesIO()
+            image.save(buffer, format=image_format, quality=90)
+            data = buffer.getvalue()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise RefusedImage("这不是有效的图片文件，请上传 JPG、PNG、GIF 或 WebP 格式的图片。") from None
+    name = f"editor/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{FORMATS[image_format]}"
+    return default_storage.save(name, ContentFile(data))
+
+
+def _same_origin(request):
+    """
+    CKEditor cannot send Django's CSRF token, so the view is exempt from the middleware
+    and checks instead that the request comes from our own pages: the browser's Origin (or
+    Sec-Fetch-Site) header, and CKEditor's own double-submitted token (cookie == field).
+    """
+    origin = request.headers.get("Origin")
+    if origin is not None and origin != f"{request.scheme}://{request.get_host()}":
+        return False
+    if request.headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "none"):
+        return False
+    token = request.POST.get("ckCsrfToken", "")
+    return bool(token) and token == request.COOKIES.get("ckCsrfToken")
+
+
+def _respond(request, *, url=None, error=None):
+    if request.GET.get("responseType") == "json":
+        if error:
+            return JsonResponse({"uploaded": 0, "error": {"message": error}})
+        return JsonResponse({"uploaded": 1, "url": url, "fileName": url.rsplit("/", 1)[-1]})
+    func_num = request.GET.get("CKEditorFuncNum", "")
+    if not _FUNC_NUM.match(func_num):
+        return JsonResponse({"uploaded": 0, "error": {"message": error or ""}}, status=400)
+    # The dialog's upload runs in an iframe and expects a script calling back into the
+    # editor (only the admin's CSP allows it).
+    # json.dumps makes JavaScript string literals; "<" is escaped so no "</script>" closes early.
+    arguments = ", ".join(json.dumps(a, ensure_ascii=False).replace("<", "\\u003c") for a in (url or "", error or ""))
+    return HttpResponse(f"<script>window.parent.CKEDITOR.tools.callFunction({func_num}, {arguments});</script>")
+
+
+@csrf_exempt
+@staff_member_required
+@require_POST
+def upload_image(request):
+    if not (request.user.has_perm("news.add_article") or request.user.has_perm("news.change_article")):
+        return HttpResponseForbidden("没有上传图片的权限。")
+    if not _same_origin(request):
+        return HttpResponseForbidden("请求来源无法验证，请刷新页面后重试。")
+    uploaded = request.FILES.get("upload")
+    if uploaded is None:
+        return _respond(request, error="没有收到图片文件。")
+    try:
+        name = store_editor_image(uploaded)
+    except RefusedImage as refusal:
+        return _respond(request, error=str(refusal))
+    return _respond(request, url=default_storage.url(name))

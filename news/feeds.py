@@ -1,0 +1,73 @@
+from django.contrib.syndication.views import Feed
+from django.http import Http404
+from django.urls import reverse
+from django.utils.feedgenerator import Rss201rev2Feed
+
+from wuda_portal.frame import get_site_frame
+
+from . import selectors
+from .models import Article
+
+FEED_SIZE = 20
+
+
+class LatestArticlesFeed(Feed):
+    """RSS 2.0 of the newest articles, full text."""
+
+    feed_type = Rss201rev2Feed
+
+    def title(self, obj=None):
+        return get_site_frame().profile.site_name
+
+    def link(self, obj=None):
+        return reverse("news:home")
+
+    def description(self, obj=None):
+        return get_site_frame().profile.description
+
+    def items(self, obj=None):
+        return Article.objects.published().select_related("category").newest_first()[:FEED_SIZE]
+
+    def item_title(self, item):
+        return item.full_title
+
+    def item_description(self, item):
+        # Full text: the body is sanitised on save (news.sanitize).
+        return item.body
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+    def item_author_name(self, item):
+        return item.author or None
+
+    def item_categories(self, item):
+        return [item.category.name]
+
+
+class CategoryFeed(LatestArticlesFeed):
+    """RSS 2.0 of one 栏目 (its sub-栏目 included)."""
+
+    def get_object(self, request, slug):
+        tree = selectors.category_tree()
+        category = tree.by_slug.get(slug)
+        if category is None:
+            raise Http404("没有这个栏目")
+        category.family_ids = tree.family_ids(category)
+        return category
+
+    def title(self, obj=None):
+        return f"{obj.name} - {get_site_frame().profile.site_name}"
+
+    def link(self, obj=None):
+        return obj.get_absolute_url()
+
+    def description(self, obj=None):
+        return obj.description or obj.name
+
+    def items(self, obj=None):
+        articles = Article.objects.published().filter(category_id__in=obj.family_ids)
+        return articles.select_related("category").newest_first()[:FEED_SIZE]

@@ -1,0 +1,249 @@
+import uuid
+
+import reversion
+from ckeditor.fields import RichTextField
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import Truncator
+
+from .sanitize import html_to_text, sanitize_html
+from .search import BigramVectorField, normalize
+
+SUMMARY_LENGTH = 120
+# What a list of titles shows of each article (no bodies).
+LISTING_FIELDS = (
+    "id", "title", "subtitle", "published_at", "is_pinned", "pinned_until", "category_id",
+    "category__id", "category__name", "category__slug",
+)  # fmt: skip
+
+
+class Category(models.Model):
+    """A 栏目 of the site: a section of the navigation with its own list of articles."""
+
+    name = models.CharField("名称", max_length=50)
+    slug = models.SlugField(
+        "网址名",
+        max_length=60,
+        unique=True,
+        help_text="用于网址，只能使用英文字母、数字和连字符，例如 dangjian-dongtai。",
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="上级栏目",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text="留空表示一级栏目。栏目最多两级。",
+    )
+    order = models.PositiveIntegerField("排序", default=0, help_text="数字小的排在前面。")
+    show_in_nav = models.BooleanField("显示在导航栏", default=True)
+    description = models.TextField("栏目简介", blank=True)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = "栏目"
+        verbose_name_plural = "栏目"
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("news:category", args=[self.slug])
+
+    def clean(self):
+        if self.parent_id is None:
+            return
+        if self.pk and self.parent_id == self.pk:
+            raise ValidationError({"parent": ValidationError("栏目不能以自己为上级栏目。", code="self_parent")})
+        if self.parent.parent_id is not None:
+            raise ValidationError(
+                {"parent": ValidationError("栏目最多两级：请选择一个一级栏目作为上级。", code="too_deep")}
+            )
+        if self.pk and self.children.exists():
+            raise ValidationError(
+                {"parent": ValidationError("这个栏目下还有子栏目，不能再设为子栏目。", code="has_children")}
+            )
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """
+        What the public may see: published, and not scheduled for later. The one
+        definition every public page, feed, sitemap, search and download uses.
+        """
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def pinned(self):
+        """Articles pinned now (a pin with a `pinned_until` in the past has lapsed)."""
+        return self.filter(Q(pinned_until__isnull=True) | Q(pinned_until__gt=timezone.now()), is_pinned=True)
+
+    def not_pinned(self):
+        return self.exclude(pk__in=self.pinned().values("pk"))
+
+    def for_listing(self):
+        """The columns a list of titles needs, without the bodies."""
+        return self.select_related("category").only(*LISTING_FIELDS)
+
+    def newest_first(self):
+        return self.order_by("-published_at", "-id")
+
+
+def cover_upload_to(instance, filename):
+    """Covers are stored under a generated name; the uploader's name is not used."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "jpg"
+    return f"covers/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension}"
+
+
+@reversion.register()
+class Article(models.Model):
+    """A news article: written and reviewed in the admin, read by residents."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        REVIEW = "review", "待审核"
+        PUBLISHED = "published", "已发布"
+        WITHDRAWN = "withdrawn", "已撤回"
+
+    title = models.CharField("标题", max_length=200)
+    subtitle = models.CharField(
+        "副标题", max_length=200, blank=True, help_text="标题较长时的第二行，例如“推动基层社会治理见实效”。"
+    )
+    category = models.ForeignKey(Category, verbose_name="栏目", on_delete=models.PROTECT, related_name="articles")
+    source = models.CharField("来源", max_length=100, blank=True)
+    author = models.CharField("作者", max_length=100, blank=True)
+    published_at = models.DateTimeField(
+        "发布时间", default=timezone.now, help_text="设为将来的时间，文章将在那时自动公开。"
+    )
+    body = RichTextField("正文", blank=True)
+    summary = models.TextField("摘要", blank=True, help_text="留空时自动取正文开头。")
+    cover = models.ImageField(
+        "封面图片",
+        upload_to=cover_upload_to,
+        blank=True,
+        validators=[FileExtensionValidator(["jpg", "jpeg", "png", "gif", "webp"])],
+        help_text="头条文章在首页轮播中显示封面图片。支持 JPG、PNG、GIF、WebP。",
+    )
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DRAFT)
+    is_pinned = models.BooleanField("置顶", default=False)
+    pinned_until = models.DateTimeField("置顶截止时间", null=True, blank=True, help_text="留空表示一直置顶。")
+    is_headline = models.BooleanField("头条", default=False, help_text="头条文章显示在首页的轮播中。")
+    view_count = models.PositiveIntegerField("浏览次数", default=0, editable=False)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="创建人",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="最后修改人",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Where an article that did not start in the admin came from (a page of the old site,
+    # the demo content), so that loading it again updates it instead of adding a copy.
+    external_key = models.CharField("外部来源标识", max_length=80, unique=True, null=True, blank=True, editable=False)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name = "文章"
+        verbose_name_plural = "文章"
+        permissions = [("publish_article", "可以发布、撤回、置顶文章和设为头条")]
+        indexes = [
+            # The public lists: newest first, all of them or one 栏目's.
+            models.Index(
+                fields=["-published_at", "-id"],
+                condition=Q(status="published"),
+                name="news_article_public_idx",
+            ),
+            models.Index(
+                fields=["category", "-published_at", "-id"],
+                condition=Q(status="published"),
+                name="news_article_category_idx",
+            ),
+            models.Index(fields=["status", "-published_at"], name="news_article_status_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "review", "published", "withdrawn"]),
+                name="news_article_status_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.body = sanitize_html(self.body)
+        if not self.summary.strip():
+            self.summary = Truncator(self.body_text.replace("\n", " ")).chars(SUMMARY_LENGTH)
+        super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or set(update_fields) & SEARCHED_FIELDS:
+            ArticleSearchEntry(article=self, **ArticleSearchEntry.fields_for(self)).save()
+
+    def get_absolute_url(self):
+        # By id only: moving an article to another 栏目 breaks no link.
+        return reverse("news:article", args=[self.pk])
+
+    @property
+    def body_text(self):
+        return html_to_text(self.body)
+
+    @property
+    def full_title(self):
+        return f"{self.title} {self.subtitle}".strip()
+
+    @property
+    def is_public(self):
+        return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
+
+    @property
+    def is_pinned_now(self):
+        return self.is_pinned and (self.pinned_until is None or self.pinned_until > timezone.now())
+
+
+SEARCHED_FIELDS = {"title", "subtitle", "source", "author", "body"}
+
+
+class ArticleSearchEntry(models.Model):
+    """
+    An article's text as 站内搜索 matches it (see news.search). A table of its own so that
+    no page but the search loads it.
+    """
+
+    article = models.OneToOneField(
+        Article, on_delete=models.CASCADE, primary_key=True, related_name="search_entry", verbose_name="文章"
+    )
+    title = models.TextField("标题")
+    text = models.TextField("全文")
+    vector = BigramVectorField(source="text")
+
+    class Meta:
+        verbose_name = "搜索索引"
+        verbose_name_plural = "搜索索引"
+
+    def __str__(self):
+        return self.title
+
+    @staticmethod
+    def fields_for(article):
+        title = normalize(article.full_title)
+        rest = [normalize(value) for value in (article.source, article.author, article.body_text)]
+        return {"title": title, "text": "\n".join([title, *rest])}

@@ -1,0 +1,111 @@
+"""
+The one sanitiser for rich text that residents see.
+
+Whatever produced the HTML (CKEditor, a paste from Word or WPS, the legacy importer, a
+crafted POST), what is stored is what survives this: structure, links to web and mail
+addresses, images, tables, and the few inline styles the editor uses for alignment and
+indentation. Scripts, event handlers, frames, forms, SVG/MathML and other URL schemes do not.
+"""
+
+import html
+import re
+
+import nh3
+
+ALLOWED_TAGS = {
+    "p", "br", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "hr", "div", "span",
+    "strong", "b", "em", "i", "u", "s", "sub", "sup", "small",
+    "ul", "ol", "li",
+    "a", "img", "figure", "figcaption",
+    "table", "caption", "colgroup", "col", "thead", "tbody", "tfoot", "tr", "th", "td",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "*": {"style"},
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan", "scope"},
+    "col": {"span"},
+    "colgroup": {"span"},
+    "ol": {"start"},
+}
+ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}  # narrowed further by _filter_attribute
+# Removed together with everything inside them (nh3 drops other unknown tags but keeps
+# their text).
+DROPPED_WITH_CONTENT = {"script", "style", "title", "svg", "math", "template", "noscript", "iframe", "object"}
+
+
+_SAFE_LINK = re.compile(r"^(https?://|mailto:|/|#)", re.IGNORECASE)
+_LOCAL_SOURCE = re.compile(r"^/(?!/)")
+
+
+# The styles CKEditor writes for alignment, indentation and image size, with values that
+# are keywords or lengths only: nothing here can load a resource or run code.
+_LENGTH = r"(?:0|\d{1,4}(?:\.\d{1,3})?(?:px|em|rem|pt|%))"
+_STYLE_VALUES = {
+    "text-align": re.compile(r"^(left|right|center|justify|start|end)$"),
+    "float": re.compile(r"^(left|right|none)$"),
+    "text-indent": re.compile(rf"^{_LENGTH}$"),
+    "margin-left": re.compile(rf"^{_LENGTH}$"),
+    "width": re.compile(rf"^({_LENGTH}|auto)$"),
+    "height": re.compile(rf"^({_LENGTH}|auto)$"),
+}
+ALLOWED_STYLE_PROPERTIES = set(_STYLE_VALUES)
+
+
+def _filter_style(value):
+    """Keep the layout declarations whose values are plain keywords or lengths."""
+    kept = []
+    for declaration in value.split(";"):
+        name, _, val = declaration.partition(":")
+        name, val = name.strip().lower(), val.strip().lower()
+        if name in _STYLE_VALUES and _STYLE_VALUES[name].match(val):
+            kept.append(f"{name}:{val}")
+    return ";".join(kept) or None
+
+
+def _filter_attribute(tag, attribute, value):
+    """
+    Links go to web or mail addresses or this site; images come from this site only, as
+    no page may load anything from another host; styles keep only layout values.
+    Anything else loses the attribute.
+    """
+    if attribute == "href":
+        return value if _SAFE_LINK.match(value.strip()) else None
+    if attribute == "src":
+        return value if _LOCAL_SOURCE.match(value.strip()) else None
+    if attribute == "style":
+        return _filter_style(value)
+    return value
+
+
+def sanitize_html(value):
+    """Return `value` with everything but the allowed markup removed."""
+    if not value:
+        return ""
+    return nh3.clean(
+        value,
+        tags=ALLOWED_TAGS,
+        clean_content_tags=DROPPED_WITH_CONTENT,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_URL_SCHEMES,
+        attribute_filter=_filter_attribute,
+        filter_style_properties=ALLOWED_STYLE_PROPERTIES,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    ).strip()
+
+
+_TAG = re.compile(r"<[^>]*>")
+_BLOCK_END = re.compile(r"</(p|div|h[1-6]|li|tr|blockquote|pre|figcaption|caption)>|<br\s*/?>", re.I)
+_SPACES = re.compile(r"[ \t\r\f\v\u00a0\u3000]+")
+
+
+def html_to_text(value):
+    """The readable text of an HTML fragment, one line per block."""
+    if not value:
+        return ""
+    text = _BLOCK_END.sub("\n", value)
+    text = html.unescape(_TAG.sub("", text))
+    lines = (_SPACES.sub(" ", line).strip() for line in text.splitlines())
+    return "\n".join(line for line in lines if line)

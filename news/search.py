@@ -1,0 +1,137 @@
+"""
+站内搜索: substring search over Chinese text that an index can serve.
+
+PostgreSQL's text parser takes a run of Chinese characters as one word, so full-text search
+does not find 党建 inside 党建引领, and a trigram index cannot serve a two-character
+query. Instead every article keeps
+
+an `ArticleSearchEntry` (a table of its own, so that article pages never load it) with
+
+- `text`: its searchable text (title, subtitle, source, author, body), normalised (NFKC,
+  lower case, runs of spaces as one), and
+- `vector` (PostgreSQL only): the set of that text's overlapping two-character pieces, plus
+  its last character alone, as a `tsvector` with a GIN index -- the bigram scheme of
+  Lucene's CJK analyzer.
+
+A query is normalised the same way and becomes a `tsquery` that the index answers:
+
+- one character `c`: `c:*`, every piece that starts with `c` (every occurrence of `c` is
+  the start of a piece, or the last character of the text, which is a piece of its own);
+- two characters: that piece;
+- more: all of its pieces, and the candidates are then checked with `search_text
+  LIKE %query%`, because the pieces may occur apart.
+
+So the index never misses a match, and the check never lets a non-match through: results
+equal an exhaustive substring scan of `text`. On SQLite the scan is all there is.
+"""
+
+import unicodedata
+
+from django.db import models
+
+MAX_QUERY_LENGTH = 100
+WHITESPACE = {" ", "\t", "\r", "\f", "\v", "\u00a0", "\u3000"}
+
+
+def normalize(text):
+    """Fold width and case and collapse spaces; newlines (field separators) are kept."""
+    text = unicodedata.normalize("NFKC", text or "").replace("\x00", "").lower()
+    out = []
+    previous_space = False
+    for char in text:
+        if char in WHITESPACE or (char.isspace() and char != "\n"):
+            if not previous_space:
+                out.append(" ")
+            previous_space = True
+        else:
+            out.append(char)
+            previous_space = False
+    return "".join(out)
+
+
+def normalize_query(query):
+    """A query as it is matched: normalised, on one line, trimmed."""
+    return normalize((query or "").replace("\n", " ")).strip()
+
+
+def bigrams(text):
+    """The overlapping two-character pieces of `text`, and its last character."""
+    if not text:
+        return set()
+    pieces = {text[i : i + 2] for i in range(len(text) - 1)}
+    pieces.add(text[-1])
+    return pieces
+
+
+def _quote(lexeme):
+    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def tsvector_literal(text):
+    """The `tsvector` input text of `text`'s pieces."""
+    return " ".join(_quote(piece) for piece in sorted(bigrams(text)))
+
+
+def tsquery_literal(query):
+    """The `tsquery` input text that finds every text containing the normalised `query`."""
+    if len(query) == 1:
+        return _quote(query) + ":*"
+    return " & ".join(_quote(piece) for piece in sorted({query[i : i + 2] for i in range(len(query) - 1)}))
+
+
+def needs_recheck(query):
+    """Whether index candidates must be checked against the text (queries over two characters)."""
+    return len(query) > 2
+
+
+class BigramVectorField(models.Field):
+    """
+    The `tsvector` of a text field's bigrams, computed on every save from `source`.
+
+    It exists only on PostgreSQL; on other databases the column is an unused text column
+    that stays NULL.
+    """
+
+    description = "Bigram tsvector of another field"
+
+    def __init__(self, *args, source, **kwargs):
+        self.source = source
+        kwargs.setdefault("null", True)
+        kwargs.setdefault("editable", False)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["source"] = self.source
+        kwargs.pop("null", None)
+        kwargs.pop("editable", None)
+        return name, path, args, kwargs
+
+    def db_type(self, connection):
+        return "tsvector" if connection.vendor == "postgresql" else "text"
+
+    def pre_save(self, model_instance, add):
+        return tsvector_literal(getattr(model_instance, self.source))
+
+    def get_db_prep_value(self, value, connection, prepared=False):
+        if connection.vendor != "postgresql":
+            return None
+        return value
+
+    def from_db_value(self, value, expression, connection):
+        # Nothing reads the vector back; don't carry it around.
+        return None
+
+
+class BigramMatch(models.Lookup):
+    """`vector__bigram_match=tsquery_text`: the vector matches the tsquery."""
+
+    lookup_name = "bigram_match"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} @@ ({rhs})::tsquery", [*lhs_params, *rhs_params]
+
+
+BigramVectorField.register_lookup(BigramMatch)

@@ -1,0 +1,304 @@
+"""
+What the public pages show, fetched in as few queries as the page budgets allow and in
+ways that stay fast as the archive grows (no scan or sort of a whole 栏目).
+"""
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.core.paginator import EmptyPage, InvalidPage
+from django.db import connection
+from django.db.models import Case, F, IntegerField, Q, Value, When, Window
+from django.db.models.functions import Coalesce, RowNumber
+from django.utils import timezone
+
+from wuda_portal.cache import cached_for_content
+
+from .models import LISTING_FIELDS, Article, Category
+from .search import MAX_QUERY_LENGTH, needs_recheck, normalize_query, tsquery_literal
+
+PER_PAGE = 20
+HOME_BLOCK_SIZE = 8
+HEADLINE_COUNT = 5
+
+
+# --- 栏目 ---------------------------------------------------------------------------------
+
+
+@dataclass
+class CategoryTree:
+    """All 栏目 with their places in the two-level tree (one query, cached per content version)."""
+
+    categories: list
+
+    @cached_property
+    def by_slug(self):
+        return {c.slug: c for c in self.categories}
+
+    @cached_property
+    def by_id(self):
+        return {c.pk: c for c in self.categories}
+
+    @cached_property
+    def children(self):
+        children = {c.pk: [] for c in self.categories}
+        for c in self.categories:
+            if c.parent_id in children:
+                children[c.parent_id].append(c)
+        return children
+
+    @cached_property
+    def top_level(self):
+        return [c for c in self.categories if c.parent_id is None]
+
+    @cached_property
+    def navigation(self):
+        return [c for c in self.top_level if c.show_in_nav]
+
+    @cached_property
+    def outline(self):
+        """[(first-level 栏目, [its sub-栏目])], in order."""
+        return [(c, self.children[c.pk]) for c in self.top_level]
+
+    def parent_of(self, category):
+        return self.by_id.get(category.parent_id)
+
+    def family_ids(self, category):
+        """The ids of `category` and its sub-栏目: a 栏目's list shows both."""
+        return [category.pk, *(c.pk for c in self.children.get(category.pk, []))]
+
+    def __getstate__(self):
+        # Cache only the list; the lookups are rebuilt on demand.
+        return {"categories": self.categories}
+
+
+def category_tree():
+    return cached_for_content("category-tree", lambda: CategoryTree(list(Category.objects.all())))
+
+
+# --- Lists ------------------------------------------------------------------------------
+
+
+def pinned_first(pinned, newest, size):
+    """Merge a 栏目's pinned articles and its newest ones into one list of `size`."""
+    seen = set()
+    merged = []
+    for article in [*pinned, *newest]:
+        if article.pk not in seen:
+            seen.add(article.pk)
+            merged.append(article)
+    return merged[:size]
+
+
+def headlines():
+    """头条 with covers for the home page's slideshow."""
+    return list(
+        Article.objects.published()
+        .filter(is_headline=True)
+        .exclude(cover="")
+        .select_related("category")
+        .only(*LISTING_FIELDS, "cover", "summary")
+        .newest_first()[:HEADLINE_COUNT]
+    )
+
+
+def home_blocks(tree, size=HOME_BLOCK_SIZE):
+    """
+    For each navigation 栏目, its latest `size` articles (its sub-栏目's included), pinned
+    first: [(category, [articles])]. One query whatever the number of 栏目.
+    """
+    blocks = tree.navigation
+    if not blocks:
+        return []
+    block_of = {}
+    for category in blocks:
+        for pk in tree.family_ids(category):
+            block_of[pk] = category.pk
+    listing = Article.objects.published().for_listing()
+    if connection.features.supports_slicing_ordering_in_compound:
+        # One indexed, limited scan per 栏目 (newest, and pinned), glued with UNION ALL:
+        # the cost does not grow with the archive.
+        parts = []
+        for pk in block_of:
+            parts.append(listing.filter(category_id=pk).newest_first()[:size])
+            parts.append(listing.pinned().filter(category_id=pk).newest_first()[:size])
+        rows = list(parts[0].union(*parts[1:], all=True))
+    else:
+        # SQLite cannot limit the parts of a UNION; a window function does the same there.
+        now = timezone.now()
+        pin_now = Case(
+            When(Q(is_pinned=True) & (Q(pinned_until__isnull=True) | Q(pinned_until__gt=now)), then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+        rows = list(
+            listing.filter(category_id__in=list(block_of))
+            .annotate(
+                block=Coalesce("category__parent_id", "category_id"),
+                rank=Window(
+                    RowNumber(),
+                    partition_by=[Coalesce(F("category__parent_id"), F("category_id"))],
+                    order_by=[pin_now.desc(), F("published_at").desc(), F("id").desc()],
+                ),
+            )
+            .filter(rank__lte=size)
+        )
+    by_block = {category.pk: ([], []) for category in blocks}
+    for article in rows:
+        pinned, newest = by_block[block_of[article.category_id]]
+        (pinned if article.is_pinned_now else newest).append(article)
+    result = []
+    for category in blocks:
+        pinned, newest = by_block[category.pk]
+        key = lambda a: (a.published_at, a.pk)  # noqa: E731
+        result.append(
+            (category, pinned_first(sorted(pinned, key=key, reverse=True), sorted(newest, key=key, reverse=True), size))
+        )
+    return result
+
+
+@dataclass
+class Page:
+    """One page of a list with page numbers, in the shape templates need."""
+
+    object_list: list
+    number: int
+    num_pages: int
+    count: int
+    per_page: int = PER_PAGE
+    extra: dict = field(default_factory=dict)
+
+    def has_previous(self):
+        return self.number > 1
+
+    def has_next(self):
+        return self.number < self.num_pages
+
+    def previous_page_number(self):
+        return self.number - 1
+
+    def next_page_number(self):
+        return self.number + 1
+
+    def has_other_pages(self):
+        return self.num_pages > 1
+
+    def page_range(self, around=2):
+        """Page numbers to show, with None where numbers are left out."""
+        shown = {1, self.num_pages, *range(self.number - around, self.number + around + 1)}
+        numbers = sorted(n for n in shown if 1 <= n <= self.num_pages)
+        out = []
+        for n in numbers:
+            if out and n - out[-1] > 1:
+                out.append(None)
+            out.append(n)
+        return out
+
+
+def parse_page_number(value):
+    """The page number asked for; InvalidPage for anything but a positive integer."""
+    if value in (None, ""):
+        return 1
+    if not str(value).isdigit() or len(str(value)) > 9:
+        raise InvalidPage("页码无效")
+    number = int(value)
+    if number < 1:
+        raise InvalidPage("页码无效")
+    return number
+
+
+def category_page(tree, category, page_number, per_page=PER_PAGE):
+    """
+    A page of a 栏目's list: pinned first, then newest.
+
+    Pinned articles are few and come first; the rest is read from the (category,
+    published_at) index from whichever end of the list is nearer the page, so the last
+    page costs what the first does.
+    """
+    family = tree.family_ids(category)
+    public = Article.objects.published().filter(category_id__in=family)
+    pinned = list(public.pinned().for_listing().newest_first())
+    pinned_ids = [a.pk for a in pinned]
+    rest = public.exclude(pk__in=pinned_ids) if pinned_ids else public
+    rest_count = rest.count()
+    count = len(pinned) + rest_count
+    num_pages = max(1, -(-count // per_page))
+    if page_number > num_pages:
+        raise EmptyPage("没有这一页")
+    start = (page_number - 1) * per_page
+    end = start + per_page
+    on_page = pinned[start:end]
+    rest_start = max(0, start - len(pinned))
+    rest_end = max(0, end - len(pinned))
+    if rest_end > rest_start:
+        listing = rest.for_listing()
+        if rest_start <= rest_count - rest_end:
+            on_page += list(listing.newest_first()[rest_start:rest_end])
+        else:
+            # Nearer the end: read the oldest first and turn them round.
+            from_end = max(0, rest_count - rest_end)
+            take = min(rest_end, rest_count) - rest_start
+            oldest = list(listing.order_by("published_at", "id")[from_end : from_end + take])
+            on_page += oldest[::-1]
+    return Page(object_list=on_page, number=page_number, num_pages=num_pages, count=count, per_page=per_page)
+
+
+def neighbours(article):
+    """(previous, next): the older and the newer article of the same 栏目."""
+    same = Article.objects.published().filter(category_id=article.category_id).only("id", "title", "subtitle")
+    older = Q(published_at__lt=article.published_at) | Q(published_at=article.published_at, id__lt=article.pk)
+    newer = Q(published_at__gt=article.published_at) | Q(published_at=article.published_at, id__gt=article.pk)
+    previous = same.filter(older).order_by("-published_at", "-id").first()
+    following = same.filter(newer).order_by("published_at", "id").first()
+    return previous, following
+
+
+# --- Search -----------------------------------------------------------------------------
+
+
+@dataclass
+class SearchQuery:
+    text: str  # as the visitor typed it (cut to the maximum length)
+    normalized: str
+    truncated: bool
+
+
+def parse_search_query(raw):
+    raw = (raw or "").replace("\x00", "").strip()
+    truncated = len(raw) > MAX_QUERY_LENGTH
+    text = raw[:MAX_QUERY_LENGTH]
+    return SearchQuery(text=text, normalized=normalize_query(text), truncated=truncated)
+
+
+def search_matches(query, *, category_ids=None):
+    """Published articles whose searchable text contains `query` (already normalised)."""
+    matches = Article.objects.published()
+    if category_ids:
+        matches = matches.filter(category_id__in=category_ids)
+    if connection.vendor == "postgresql":
+        matches = matches.filter(search_entry__vector__bigram_match=tsquery_literal(query))
+        if needs_recheck(query):
+            matches = matches.filter(search_entry__text__contains=query)
+    else:
+        matches = matches.filter(search_entry__text__contains=query)
+    return matches
+
+
+def search_page(query, page_number, *, category_ids=None, per_page=PER_PAGE):
+    """A page of search results: title matches first, then newer first."""
+    matches = search_matches(query, category_ids=category_ids)
+    count = matches.count()
+    num_pages = max(1, -(-count // per_page))
+    if page_number > num_pages:
+        raise EmptyPage("没有这一页")
+    in_title = Case(
+        When(search_entry__title__contains=query, then=Value(1)), default=Value(0), output_field=IntegerField()
+    )
+    start = (page_number - 1) * per_page
+    results = list(
+        matches.select_related("category")
+        .only("id", "title", "subtitle", "body", "published_at", "source", "author", "category__name", "category__slug")
+        .annotate(in_title=in_title)
+        .order_by("-in_title", "-published_at", "-id")[start : start + per_page]
+    )
+    return Page(object_list=results, number=page_number, num_pages=num_pages, count=count, per_page=per_page)

@@ -1,0 +1,135 @@
+from urllib.parse import urlencode
+
+from django.core.paginator import InvalidPage
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.views.decorators.http import require_safe
+
+from . import selectors
+from .highlight import highlight, snippet
+from .models import Article
+from .search import MAX_QUERY_LENGTH
+from .viewcounts import record_view
+
+
+def _page_number(request):
+    try:
+        return selectors.parse_page_number(request.GET.get("page"))
+    except InvalidPage:
+        raise Http404("页码无效") from None
+
+
+@require_safe
+def home(request):
+    tree = selectors.category_tree()
+    return render(
+        request,
+        "news/home.html",
+        {
+            "tree": tree,
+            "headlines": selectors.headlines(),
+            "blocks": selectors.home_blocks(tree),
+        },
+    )
+
+
+@require_safe
+def category_detail(request, slug):
+    tree = selectors.category_tree()
+    category = tree.by_slug.get(slug)
+    if category is None:
+        raise Http404("没有这个栏目")
+    try:
+        page = selectors.category_page(tree, category, _page_number(request))
+    except InvalidPage:
+        raise Http404("没有这一页") from None
+    parent = tree.parent_of(category)
+    return render(
+        request,
+        "news/category_detail.html",
+        {
+            "tree": tree,
+            "category": category,
+            "parent": parent,
+            "subcategories": tree.children.get(category.pk, []),
+            "siblings": tree.children.get(parent.pk, []) if parent else [],
+            "page": page,
+        },
+    )
+
+
+@require_safe
+def article_detail(request, pk):
+    articles = Article.objects.select_related("category").prefetch_related("attachments")
+    # Staff preview drafts, articles in review and scheduled ones at their public address.
+    preview = request.user.is_staff
+    article = get_object_or_404(articles if preview else articles.published(), pk=pk)
+    tree = selectors.category_tree()
+    previous, following = selectors.neighbours(article)
+    printing = request.GET.get("print") == "1"
+    if article.is_public and not printing:
+        record_view(article.pk)
+    response = render(
+        request,
+        "news/article_print.html" if printing else "news/article_detail.html",
+        {
+            "tree": tree,
+            "article": article,
+            "category": article.category,
+            "parent": tree.parent_of(article.category),
+            "attachments": list(article.attachments.all()),
+            "previous": previous,
+            "next": following,
+            "is_preview": not article.is_public,
+        },
+    )
+    if not article.is_public:
+        add_never_cache_headers(response)
+        patch_cache_control(response, private=True)
+    return response
+
+
+@require_safe
+def search(request):
+    tree = selectors.category_tree()
+    query = selectors.parse_search_query(request.GET.get("q"))
+    category = tree.by_slug.get(request.GET.get("category", ""))
+    context = {
+        "tree": tree,
+        "query": query,
+        "max_query_length": MAX_QUERY_LENGTH,
+        "selected_category": category,
+        "category_options": [
+            (c.slug, f"— {c.name}" if c.parent_id else c.name)
+            for top, children in tree.outline
+            for c in [top, *children]
+        ],
+        "page": None,
+        # Pagination links keep the query and the 栏目.
+        "page_query": urlencode({"q": query.text, **({"category": category.slug} if category else {})}) + "&",
+    }
+    if query.normalized:
+        try:
+            page = selectors.search_page(
+                query.normalized,
+                _page_number(request),
+                category_ids=tree.family_ids(category) if category else None,
+            )
+        except InvalidPage:
+            raise Http404("没有这一页") from None
+        page.object_list = [
+            {
+                "article": article,
+                "title": highlight(article.full_title, query.normalized),
+                "snippet": snippet(article.body_text, query.normalized),
+            }
+            for article in page.object_list
+        ]
+        context["page"] = page
+    return render(request, "news/search.html", context)
+
+
+@require_safe
+def site_map(request):
+    return render(request, "news/site_map.html", {"tree": selectors.category_tree()})

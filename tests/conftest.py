@@ -1,0 +1,103 @@
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+
+from tests.factories import UserFactory
+
+# CI sets this: a test that needs PostgreSQL, Redis or a browser and cannot have it fails
+# instead of skipping, so a green run means everything ran.
+REQUIRE_SERVICES = os.environ.get("PORTAL_REQUIRE_SERVICES") == "1"
+LEGACY_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "legacy"
+CHROMIUM = "/usr/bin/chromium"
+
+
+def _redis_available():
+    if not settings.REDIS_URL:
+        return False
+    import redis
+
+    try:
+        return redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        return False
+
+
+def _missing(marker_name):
+    """Why a test with this marker cannot run here, or None."""
+    if marker_name == "postgres" and connection.vendor != "postgresql":
+        return "needs PostgreSQL: set DATABASE_URL=postgres://..."
+    if marker_name == "redis" and not _redis_available():
+        return "needs Redis: set REDIS_URL=redis://... to a running server"
+    if marker_name == "browser" and not Path(CHROMIUM).exists():
+        return f"needs Chromium at {CHROMIUM} (apt-get install chromium fonts-wqy-microhei)"
+    if marker_name == "legacy_sample" and not LEGACY_DIR.is_dir():
+        return f"needs the old site's sample pages in {LEGACY_DIR}"
+    if marker_name == "server" and not shutil.which("gunicorn", path=str(Path(settings.BASE_DIR) / ".venv" / "bin")):
+        return "needs gunicorn in .venv"
+    return None
+
+
+def pytest_runtest_setup(item):
+    for marker in item.iter_markers():
+        reason = _missing(marker.name)
+        if reason:
+            if REQUIRE_SERVICES:
+                pytest.fail(f"PORTAL_REQUIRE_SERVICES=1 but this test {reason}", pytrace=False)
+            pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Uploads in a fresh folder per test, never in the project's media/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Every test starts with an empty cache (with REDIS_URL, the test Redis database)."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def editor(db):
+    return UserFactory(username="editor", group="编辑")
+
+
+@pytest.fixture
+def reviewer(db):
+    return UserFactory(username="reviewer", group="审核发布")
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(username="admin", is_superuser=True)
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def reviewer_client(client, reviewer):
+    client.force_login(reviewer)
+    return client
+
+
+@pytest.fixture(scope="session")
+def collected_static(tmp_path_factory):
+    """collectstatic once per session, as production does it."""
+    from tests.servers import collect_static
+
+    target = tmp_path_factory.mktemp("staticfiles")
+    collect_static(target)
+    return target

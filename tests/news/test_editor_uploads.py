@@ -1,0 +1,92 @@
+import io
+
+import pytest
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from attachments import samples
+
+UPLOAD = reverse("editor-image-upload")
+TOKEN = "a1b2c3d4e5f6g7h8i9j0"
+
+
+def post_image(client, upload, *, token=TOKEN, cookie=TOKEN, json=True, **headers):
+    client.cookies["ckCsrfToken"] = cookie
+    url = UPLOAD + ("?responseType=json" if json else "?CKEditorFuncNum=3")
+    return client.post(url, {"upload": upload, "ckCsrfToken": token}, **headers)
+
+
+def jpeg_with_exif():
+    image = Image.new("RGB", (40, 30), (200, 0, 0))
+    exif = Image.Exif()
+    exif[0x010F] = "Camera maker"  # Make
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", exif=exif)
+    return buffer.getvalue()
+
+
+@pytest.mark.django_db
+def test_a_staff_member_uploads_an_image(editor_client):
+    response = post_image(editor_client, SimpleUploadedFile("会议现场 照片.png", samples.image("png")))
+    data = response.json()
+    assert data["uploaded"] == 1
+    name = data["url"].removeprefix("/media/")
+    assert name.startswith("editor/") and name.endswith(".png")
+    assert "会议" not in name  # stored under a generated name
+    assert default_storage.exists(name)
+
+
+@pytest.mark.django_db
+def test_exif_data_is_removed(editor_client):
+    response = post_image(editor_client, SimpleUploadedFile("photo.jpg", jpeg_with_exif()))
+    name = response.json()["url"].removeprefix("/media/")
+    with default_storage.open(name) as stored, Image.open(stored) as image:
+        assert not image.getexif()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("x.png", b"<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>"),
+        ("x.jpg", b"<?php system($_GET['c']); ?>"),
+        ("x.gif", samples.pdf()),
+    ],
+)
+def test_anything_but_an_image_is_refused(editor_client, media_root, name, content):
+    response = post_image(editor_client, SimpleUploadedFile(name, content))
+    data = response.json()
+    assert data["uploaded"] == 0
+    assert "图片" in data["error"]["message"]
+    assert not (media_root / "editor").exists()
+
+
+@pytest.mark.django_db
+def test_the_dialog_upload_calls_back_into_the_editor(editor_client):
+    response = post_image(editor_client, SimpleUploadedFile("a.gif", samples.image("gif")), json=False)
+    html = response.content.decode()
+    assert html.startswith('<script>window.parent.CKEDITOR.tools.callFunction(3, "/media/editor/')
+
+
+@pytest.mark.django_db
+def test_without_the_double_submitted_token_nothing_is_stored(editor_client, media_root):
+    response = post_image(editor_client, SimpleUploadedFile("a.png", samples.image("png")), token="forged")
+    assert response.status_code == 403
+    assert not (media_root / "editor").exists()
+
+
+@pytest.mark.django_db
+def test_a_foreign_origin_is_refused(editor_client):
+    response = post_image(
+        editor_client, SimpleUploadedFile("a.png", samples.image("png")), HTTP_ORIGIN="https://evil.example"
+    )
+    assert response.status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_public_cannot_upload(client, media_root):
+    response = post_image(client, SimpleUploadedFile("a.png", samples.image("png")))
+    assert response.status_code == 302  # to the login page
+    assert not (media_root / "editor").exists()

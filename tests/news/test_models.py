@@ -1,0 +1,116 @@
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from news.models import Article, ArticleSearchEntry, Category
+from tests.factories import ArticleFactory, CategoryFactory
+
+NOW = timezone.make_aware(timezone.datetime(2026, 6, 1, 10, 0, 0))
+
+
+@pytest.mark.django_db
+@time_machine.travel(NOW, tick=False)
+@pytest.mark.parametrize(
+    ("status", "published_at", "public"),
+    [
+        (Article.Status.PUBLISHED, NOW - timedelta(days=1), True),
+        (Article.Status.PUBLISHED, NOW, True),  # exactly now
+        (Article.Status.PUBLISHED, NOW + timedelta(seconds=1), False),  # scheduled
+        (Article.Status.DRAFT, NOW - timedelta(days=1), False),
+        (Article.Status.REVIEW, NOW - timedelta(days=1), False),
+        (Article.Status.WITHDRAWN, NOW - timedelta(days=1), False),
+    ],
+)
+def test_published_at_its_boundaries(status, published_at, public):
+    article = ArticleFactory(status=status, published_at=published_at)
+    assert (article in Article.objects.published()) is public
+    assert article.is_public is public
+
+
+@pytest.mark.django_db
+def test_a_scheduled_article_becomes_public_at_its_time():
+    article = ArticleFactory(published_at=timezone.now() + timedelta(minutes=5))
+    assert not Article.objects.published().filter(pk=article.pk).exists()
+    with time_machine.travel(timezone.now() + timedelta(minutes=5, seconds=1)):
+        assert Article.objects.published().filter(pk=article.pk).exists()
+
+
+@pytest.mark.django_db
+def test_the_address_does_not_change_with_the_category():
+    article = ArticleFactory()
+    url = article.get_absolute_url()
+    article.category = CategoryFactory()
+    article.save()
+    assert article.get_absolute_url() == url == f"/articles/{article.pk}/"
+
+
+@pytest.mark.django_db
+def test_summary_is_derived_from_the_body_when_left_empty():
+    article = ArticleFactory(body="<p>第一段，" + "很长的内容" * 40 + "</p><p>第二段</p>", summary="")
+    assert article.summary.startswith("第一段，很长的内容")
+    assert len(article.summary) <= 120
+    assert "<" not in article.summary
+
+
+@pytest.mark.django_db
+def test_a_written_summary_is_kept():
+    assert ArticleFactory(summary="编辑写的摘要").summary == "编辑写的摘要"
+
+
+@pytest.mark.django_db
+def test_the_body_is_sanitised_on_every_save():
+    article = ArticleFactory(body='<p onclick="alert(1)">正文</p><script>alert(1)</script>')
+    article.refresh_from_db()
+    assert article.body == "<p>正文</p>"
+
+
+@pytest.mark.django_db
+def test_the_search_entry_follows_the_article():
+    article = ArticleFactory(title="党建引领", subtitle="基层治理", source="区委组织部", body="<p>网格ＡＢＣ</p>")
+    entry = ArticleSearchEntry.objects.get(article=article)
+    assert entry.title == "党建引领 基层治理"
+    assert "区委组织部" in entry.text and "网格abc" in entry.text
+    article.title = "新的标题"
+    article.save()
+    entry.refresh_from_db()
+    assert entry.title.startswith("新的标题")
+
+
+@pytest.mark.django_db
+def test_every_field_has_a_chinese_verbose_name():
+    for model in (Article, Category):
+        for field in model._meta.get_fields():
+            if field.concrete and not field.auto_created:
+                assert any("\u4e00" <= ch <= "\u9fff" for ch in str(field.verbose_name)), field.name
+
+
+@pytest.mark.django_db
+def test_categories_have_two_levels_at_most():
+    top = CategoryFactory()
+    child = CategoryFactory(parent=top)
+    grandchild = Category(name="孙栏目", slug="sun", parent=child)
+    with pytest.raises(ValidationError) as refusal:
+        grandchild.full_clean()
+    assert "最多两级" in str(refusal.value)
+    top.parent = child
+    with pytest.raises(ValidationError):
+        top.full_clean()
+
+
+@pytest.mark.django_db
+def test_category_slugs_are_ascii():
+    category = Category(name="党建动态", slug="党建动态")
+    with pytest.raises(ValidationError):
+        category.full_clean()
+
+
+@pytest.mark.django_db
+def test_pins_lapse_at_pinned_until():
+    article = ArticleFactory(is_pinned=True, pinned_until=timezone.now() + timedelta(hours=1))
+    assert Article.objects.pinned().filter(pk=article.pk).exists()
+    with time_machine.travel(timezone.now() + timedelta(hours=2)):
+        assert not Article.objects.pinned().filter(pk=article.pk).exists()
+        assert not Article.objects.get(pk=article.pk).is_pinned_now

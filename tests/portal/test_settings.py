@@ -1,0 +1,105 @@
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PROJECT = Path(__file__).resolve().parents[2]
+
+PRINT_SETTINGS = """
+import json, django
+from django.conf import settings
+django.setup()
+from django.urls import reverse
+print(json.dumps({
+    "engine": settings.DATABASES["default"]["ENGINE"],
+    "name": str(settings.DATABASES["default"]["NAME"]),
+    "cache": settings.CACHES["default"]["BACKEND"],
+    "language": settings.LANGUAGE_CODE,
+    "time_zone": settings.TIME_ZONE,
+    "use_tz": settings.USE_TZ,
+    "debug": settings.DEBUG,
+    "admin": reverse("admin:index"),
+    "media_root": str(settings.MEDIA_ROOT),
+}))
+"""
+
+
+def run_settings(**env):
+    """Import the production settings in a fresh interpreter with exactly `env` set."""
+    clean = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG")}
+    clean["DJANGO_SETTINGS_MODULE"] = "wuda_portal.settings"
+    clean.update(env)
+    return subprocess.run(
+        [sys.executable, "-c", PRINT_SETTINGS], cwd=PROJECT, env=clean, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_without_secret_key_production_start_up_stops_with_a_clear_message():
+    result = run_settings(ALLOWED_HOSTS="example.org")
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_without_allowed_hosts_production_start_up_stops_with_a_clear_message():
+    result = run_settings(SECRET_KEY="x" * 50)
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS is not set" in result.stderr
+
+
+def test_defaults_for_trying_the_portal_out():
+    result = run_settings(DEBUG="1")
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout)
+    assert values["engine"] == "django.db.backends.sqlite3"
+    assert values["name"] == str(PROJECT / "db.sqlite3")
+    assert values["cache"] == "django.core.cache.backends.locmem.LocMemCache"
+    assert values["language"] == "zh-hans"
+    assert values["time_zone"] == "Asia/Shanghai"
+    assert values["use_tz"] is True
+    assert values["admin"] == "/admin/"
+
+
+def test_debug_is_off_by_default():
+    result = run_settings(SECRET_KEY="x" * 50, ALLOWED_HOSTS="example.org")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["debug"] is False
+
+
+def test_everything_else_comes_from_the_environment(tmp_path):
+    result = run_settings(
+        SECRET_KEY="x" * 50,
+        ALLOWED_HOSTS="example.org",
+        DATABASE_URL="postgres://portal@db.example.org:5432/portal",
+        REDIS_URL="redis://cache.example.org:6379/0",
+        ADMIN_URL="houtai/",
+        MEDIA_ROOT=str(tmp_path),
+    )
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout)
+    assert values["engine"] == "django.db.backends.postgresql"
+    assert values["name"] == "portal"
+    assert values["cache"] == "wuda_portal.cache.ResilientRedisCache"
+    assert values["admin"] == "/houtai/"
+    assert values["media_root"] == str(tmp_path)
+
+
+@pytest.mark.parametrize("value", ["/admin/", "admin"])
+def test_a_malformed_admin_url_is_refused(value):
+    result = run_settings(DEBUG="1", ADMIN_URL=value)
+    assert result.returncode != 0
+    assert "ADMIN_URL" in result.stderr
+
+
+def test_env_example_documents_every_variable_the_settings_read():
+    settings_source = (PROJECT / "wuda_portal" / "settings.py").read_text()
+    documented = (PROJECT / ".env.example").read_text()
+    import re
+
+    read = set(re.findall(r'env(?:\.\w+)?\(\s*"([A-Z0-9_]+)"', settings_source))
+    read |= set(re.findall(r'_required_in_production\(\s*"([A-Z0-9_]+)"', settings_source))
+    assert read, "the pattern found no variables"
+    missing = sorted(name for name in read if f"{name}=" not in documented)
+    assert not missing, f".env.example does not document {missing}"

@@ -1,0 +1,114 @@
+"""
+Real app servers for the tests that need them: gunicorn with the production settings
+module and deploy/gunicorn.conf.py, on 127.0.0.1, against the test database.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+
+PROJECT = Path(__file__).resolve().parent.parent
+GUNICORN = PROJECT / ".venv" / "bin" / "gunicorn"
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def database_url(settings_dict=None):
+    """The URL of the database the tests use (pytest-django's test database)."""
+    db = settings_dict or connection.settings_dict
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        return f"sqlite:///{db['NAME']}"
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def collect_static(target):
+    """Run collectstatic with the production storage (hashed, compressed names)."""
+    env = production_env(static_root=target)
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=PROJECT,
+        env=env,
+        check=True,
+        timeout=300,
+    )
+
+
+def production_env(*, static_root, media_root=None, db_url=None, redis_url=None, **extra):
+    """The environment of a production deployment, pointing at the test database."""
+    env = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "LC_ALL")}
+    env.update(
+        DJANGO_SETTINGS_MODULE="wuda_portal.settings",
+        DEBUG="0",
+        SECRET_KEY="production-like-test-secret-key-0123456789-abcdefghijklmnop",
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        DATABASE_URL=db_url or database_url(),
+        STATIC_ROOT=str(static_root),
+        MEDIA_ROOT=str(media_root or settings.MEDIA_ROOT),
+        # Plain HTTP on 127.0.0.1: no TLS proxy in front, so cookies cannot be Secure.
+        SECURE_COOKIES="0",
+        GUNICORN_ACCESSLOG="",
+    )
+    redis_url = settings.REDIS_URL if redis_url is None else redis_url
+    if redis_url:
+        env["REDIS_URL"] = redis_url
+        env["CACHE_KEY_PREFIX"] = "wuda-test"
+    env.update({k: str(v) for k, v in extra.items()})
+    return env
+
+
+def wait_until_up(base_url, timeout=30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(base_url + "/healthz", timeout=2):
+                return
+        except (urllib.error.URLError, ConnectionError, OSError):
+            time.sleep(0.2)
+    raise RuntimeError(f"gunicorn at {base_url} did not come up")
+
+
+@contextmanager
+def gunicorn(env, *, workers=2, log=None):
+    """A gunicorn with deploy/gunicorn.conf.py; yields its base URL."""
+    port = free_port()
+    env = {**env, "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": str(workers)}
+    process = subprocess.Popen(
+        [str(GUNICORN), "-c", "deploy/gunicorn.conf.py", "wuda_portal.wsgi"],
+        cwd=PROJECT,
+        env=env,
+        stdout=log or subprocess.DEVNULL,
+        stderr=subprocess.STDOUT if log else subprocess.DEVNULL,
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(base_url)
+        yield base_url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def fetch(url, timeout=10):
+    """(status, headers, body text) of a GET, errors included."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.status, response.headers, response.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read().decode("utf-8", "replace")

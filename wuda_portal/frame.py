@@ -1,0 +1,33 @@
+"""What every public page shows around its content: the site profile and friend links."""
+
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+
+from .cache import cached_for_content, content_version
+from .models import FriendLink, SiteProfile
+
+
+@dataclass(frozen=True)
+class SiteFrame:
+    profile: SiteProfile
+    friend_links: list = field(default_factory=list)
+
+
+CACHE_NAME = "site-frame"
+
+
+def get_site_frame():
+    """The site frame, from the cache while the content is unchanged."""
+    return cached_for_content(
+        CACHE_NAME,
+        lambda: SiteFrame(profile=SiteProfile.load(), friend_links=list(FriendLink.objects.visible())),
+    )
+
+
+def offline_site_frame():
+    """
+    The frame without touching the database, for the error pages: the cached one if
+    there is one, else the default profile.
+    """
+    return cache.get(f"{CACHE_NAME}:{content_version()}") or SiteFrame(profile=SiteProfile())

@@ -1,0 +1,343 @@
+"""
+Settings of the 乌达党建 portal.
+
+Everything that differs between a laptop and a server comes from environment variables
+(`.env.example` lists them all). With nothing set the portal runs on a SQLite file in the
+project folder, which is for trying it out; production runs on PostgreSQL.
+"""
+
+from datetime import timedelta
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+
+DEBUG = env.bool("DEBUG", default=False)
+
+
+def _required_in_production(name, cast=str, debug_default=None):
+    """A value with a development default that must be set explicitly when DEBUG is off."""
+    if name in env.ENVIRON:
+        return env.get_value(name, cast=cast)
+    if DEBUG:
+        return debug_default
+    raise ImproperlyConfigured(
+        f"{name} is not set. It has no default when DEBUG is off: set it in the environment "
+        f"(see .env.example), or set DEBUG=1 to try the portal out locally."
+    )
+
+
+SECRET_KEY = _required_in_production("SECRET_KEY", debug_default="django-insecure-only-for-local-development")
+ALLOWED_HOSTS = _required_in_production("ALLOWED_HOSTS", cast=list, debug_default=["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+# --- Applications ---------------------------------------------------------------------
+
+DJANGO_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
+]
+THIRD_PARTY_APPS = [
+    "ckeditor",
+    "reversion",
+    "axes",
+]
+LOCAL_APPS = [
+    # Dependencies run one way: attachments -> news -> wuda_portal (the site frame).
+    "wuda_portal",
+    "news",
+    "attachments",
+]
+INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "wuda_portal.middleware.DatabaseUnavailableMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "wuda_portal.middleware.ContentSecurityPolicyMiddleware",
+    # Axes must come last: it turns a lock-out into the lock-out page.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "wuda_portal.urls"
+WSGI_APPLICATION = "wuda_portal.wsgi.application"
+ASGI_APPLICATION = "wuda_portal.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "wuda_portal.context_processors.site",
+                "news.context_processors.categories",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------------
+
+DATABASES = {
+    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].update(
+        # Persistent connections, checked before reuse so that a restarted database
+        # server is reconnected to by the same worker processes.
+        CONN_MAX_AGE=env.int("DB_CONN_MAX_AGE", default=60),
+        CONN_HEALTH_CHECKS=True,
+    )
+    DATABASES["default"].setdefault("OPTIONS", {})
+    # An unreachable database must fail fast (a styled 503), not hang a worker.
+    DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", env.int("DB_CONNECT_TIMEOUT", default=2))
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {})
+    # runserver is threaded: take the write lock up front instead of failing with
+    # "database is locked" halfway through a transaction.
+    DATABASES["default"]["OPTIONS"].update(transaction_mode="IMMEDIATE", timeout=20)
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache ----------------------------------------------------------------------------
+
+REDIS_URL = env("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            # Django's RedisCache, made to degrade to "no cache" when Redis is down.
+            "BACKEND": "wuda_portal.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="wuda"),
+            "TIMEOUT": 300,
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Authentication -------------------------------------------------------------------
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# Staff work on shared office computers: a session ends when the browser closes.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_AGE = 60 * 60 * 8
+LOGIN_URL = "admin:login"
+
+ADMIN_URL = env("ADMIN_URL", default="admin/")
+if not ADMIN_URL.endswith("/") or ADMIN_URL.startswith("/"):
+    raise ImproperlyConfigured("ADMIN_URL must look like 'admin/': no leading slash, one trailing.")
+
+# django-axes: five failures for the same user from the same address lock that pair out
+# for thirty minutes.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
+AXES_CLIENT_IP_CALLABLE = "wuda_portal.network.client_ip"
+
+# --- Internationalisation ---------------------------------------------------------------
+
+LANGUAGE_CODE = "zh-hans"
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+# --- Static files and media -------------------------------------------------------------
+
+STATIC_URL = "static/"
+STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_URL = "media/"
+MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+
+STORAGES = {
+    # FileSystemStorage on one server; with several app servers point this at an
+    # S3-compatible object store (README, "Several app servers").
+    "default": {"BACKEND": env("MEDIA_STORAGE", default="django.core.files.storage.FileSystemStorage")},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+if STORAGES["default"]["BACKEND"].startswith("storages."):
+    # django-storages reads its configuration from settings; take it from the environment.
+    AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME")
+    AWS_S3_ENDPOINT_URL = env("AWS_S3_ENDPOINT_URL", default=None)
+    AWS_S3_REGION_NAME = env("AWS_S3_REGION_NAME", default=None)
+    AWS_ACCESS_KEY_ID = env("AWS_ACCESS_KEY_ID", default=None)
+    AWS_SECRET_ACCESS_KEY = env("AWS_SECRET_ACCESS_KEY", default=None)
+    AWS_DEFAULT_ACL = None
+    AWS_QUERYSTRING_AUTH = True
+    AWS_S3_FILE_OVERWRITE = False
+
+# Django serves media only for trying the portal out and in tests; in production nginx
+# does (deploy/nginx.conf) and attachments go through their download view.
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=DEBUG)
+
+# Attachments (the attachments app) and editor images.
+ATTACHMENT_MAX_SIZE = env.int("ATTACHMENT_MAX_SIZE", default=50 * 1024 * 1024)
+EDITOR_IMAGE_MAX_SIZE = env.int("EDITOR_IMAGE_MAX_SIZE", default=10 * 1024 * 1024)
+# Where nginx serves media internally for X-Accel-Redirect downloads; empty streams the
+# file through Python (see deploy/nginx.conf).
+ATTACHMENT_X_ACCEL_PREFIX = env("ATTACHMENT_X_ACCEL_PREFIX", default="")
+# Uploads larger than this go to a temporary file instead of memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# --- Security ---------------------------------------------------------------------------
+
+# Behind nginx (deploy/nginx.conf), which terminates TLS and overwrites X-Forwarded-Proto
+# and X-Real-IP on every request, those two headers can be trusted; without a proxy in
+# front a client could forge them, so they are ignored.
+BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_COOKIES = env.bool("SECURE_COOKIES", default=not DEBUG)
+SESSION_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_SECURE = SECURE_COOKIES
+SESSION_COOKIE_HTTPONLY = True
+# Django only sends HSTS on requests that arrived over HTTPS.
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+# nginx redirects plain HTTP to HTTPS before a request reaches Django (deploy/nginx.conf);
+# set SECURE_SSL_REDIRECT=1 where no such proxy stands in front.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+CSRF_FAILURE_VIEW = "wuda_portal.views.csrf_failure"
+SILENCED_SYSTEM_CHECKS = [
+    # security.W008 (SECURE_SSL_REDIRECT off): the redirect to HTTPS is nginx's job
+    # (deploy/nginx.conf, server on port 80), so Django never sees plain HTTP in production.
+    "security.W008",
+    # security.W021 (SECURE_HSTS_PRELOAD off): HSTS is sent for a year; joining the browsers'
+    # preload list binds the whole registrable domain (wuda.gov.cn, run by others) and can
+    # only be requested by its owner. Set SECURE_HSTS_PRELOAD=1 once they have agreed.
+    "security.W021",
+    # ckeditor.W001 (CKEditor 4.22.1 has published advisories). None of them applies as
+    # configured in CKEDITOR_CONFIGS below: the advanced content filter stays on (no
+    # allowedContent: true), no full-page mode, the preview, code-snippet and templates
+    # plugins are removed, only staff reach the editor; and every body is sanitised again
+    # on the server with nh3 when it is saved (news.sanitize), whatever the editor sent.
+    "ckeditor.W001",
+]
+
+# Content-Security-Policy (django-csp 4). Public pages run no inline script at all; the
+# only inline styles allowed are style attributes (text alignment and indentation kept by
+# the sanitiser in article bodies). The admin gets a relaxed policy in
+# wuda_portal.middleware because CKEditor 4 writes inline handlers and styles.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "frame-src": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+    },
+}
+ADMIN_CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'", "'unsafe-inline'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", "blob:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "frame-src": ["'self'"],
+    "frame-ancestors": ["'self'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+}
+
+# --- Rich text editor (django-ckeditor, CKEditor 4) -----------------------------------------
+
+CKEDITOR_BASEPATH = f"/{STATIC_URL}ckeditor/ckeditor/"
+_EDITOR_IMAGE_UPLOAD_URL = f"/{ADMIN_URL}editor/upload-image/"
+CKEDITOR_CONFIGS = {
+    "default": {
+        "language": "zh-cn",
+        "height": 480,
+        "width": "100%",
+        "toolbar": "Portal",
+        "toolbar_Portal": [
+            ["Undo", "Redo"],
+            ["Format"],
+            ["Bold", "Italic", "Underline", "RemoveFormat"],
+            ["NumberedList", "BulletedList", "Outdent", "Indent"],
+            ["JustifyLeft", "JustifyCenter", "JustifyRight", "JustifyBlock"],
+            ["Link", "Unlink"],
+            ["Image", "Table", "HorizontalRule", "SpecialChar"],
+            ["PasteText", "PasteFromWord"],
+            ["Maximize"],
+        ],
+        "format_tags": "p;h2;h3;h4",
+        # Security (see SILENCED_SYSTEM_CHECKS): keep the content filter, no full page,
+        # none of the plugins the advisories concern.
+        "fullPage": False,
+        "removePlugins": "preview,codesnippet,codesnippetgeshi,templates,iframe,flash,forms,exportpdf,sourcearea,sourcedialog",
+        "extraPlugins": "uploadimage",
+        "filebrowserUploadUrl": _EDITOR_IMAGE_UPLOAD_URL,
+        "filebrowserImageUploadUrl": _EDITOR_IMAGE_UPLOAD_URL,
+        "uploadUrl": _EDITOR_IMAGE_UPLOAD_URL + "?responseType=json",
+        "image_prefillDimensions": False,
+        "disallowedContent": "*{font*,color,background*,line-height}; *[on*]; script; style",
+        "versionCheck": False,
+    },
+}
+
+# --- Logging ----------------------------------------------------------------------------
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+    },
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "axes": {"level": "WARNING"},
+    },
+}

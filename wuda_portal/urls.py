@@ -1,0 +1,52 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
+from django.urls import include, path, re_path
+from django.views.generic import TemplateView
+from django.views.static import serve
+
+from news.editor_uploads import upload_image
+from news.sitemaps import SITEMAPS
+
+from . import views
+
+admin.site.site_header = "乌达党建 内容管理"
+admin.site.site_title = "乌达党建 内容管理"
+admin.site.index_title = "内容管理"
+
+portal_patterns = (
+    [
+        path("healthz", views.healthz, name="healthz"),
+        path("prefs/", views.set_reading_preferences, name="preferences"),
+        path(
+            "robots.txt",
+            TemplateView.as_view(template_name="robots.txt", content_type="text/plain; charset=utf-8"),
+            name="robots",
+        ),
+    ],
+    "portal",
+)
+
+urlpatterns = [
+    path("", include("news.urls")),
+    path("attachments/", include("attachments.urls")),
+    path("", include(portal_patterns)),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
+        name="sitemap",
+    ),
+    path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap-section"),
+    path(f"{settings.ADMIN_URL}editor/upload-image/", upload_image, name="editor-image-upload"),
+    path(settings.ADMIN_URL, admin.site.urls),
+]
+
+if settings.SERVE_MEDIA:
+    # Development and tests only: in production nginx serves media (deploy/nginx.conf).
+    urlpatterns += [
+        re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
+    ]
+
+handler400 = "wuda_portal.views.bad_request"
+handler500 = "wuda_portal.views.server_error"

@@ -1,0 +1,84 @@
+import logging
+import sys
+
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.http import HttpResponseRedirect, HttpResponseServerError, JsonResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_safe
+
+from .frame import offline_site_frame
+from .preferences import CARE_COOKIE, COOKIE_MAX_AGE, FONT_COOKIE, FONT_SIZES
+
+logger = logging.getLogger(__name__)
+
+# How long a visitor is asked to wait when the database is unreachable.
+RETRY_AFTER_SECONDS = 30
+DATABASE_DOWN_ERRORS = (OperationalError, InterfaceError)
+
+
+@never_cache
+@require_safe
+def healthz(request):
+    """200 when the database answers a read, 503 when it does not. Writes nothing."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError as exc:
+        logger.warning("Health check: database unavailable: %s", exc)
+        return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok"})
+
+
+@require_GET
+def set_reading_preferences(request):
+    """
+    Plain links (no JavaScript) set the font size and 关怀模式: `?font=large`,
+    `?care=1`; the visitor returns to the page they came from.
+    """
+    target = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("news:home")
+    response = HttpResponseRedirect(target)
+    font = request.GET.get("font")
+    if font in FONT_SIZES:
+        response.set_cookie(FONT_COOKIE, font, max_age=COOKIE_MAX_AGE, samesite="Lax", httponly=True)
+    care = request.GET.get("care")
+    if care == "1":
+        response.set_cookie(CARE_COOKIE, "1", max_age=COOKIE_MAX_AGE, samesite="Lax", httponly=True)
+    elif care == "0":
+        response.delete_cookie(CARE_COOKIE, samesite="Lax")
+    return response
+
+
+def bad_request(request, exception):
+    """handler400, in the site's look (Django's default renders the template without context)."""
+    return render(request, "400.html", status=400)
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: a form sent from an expired or foreign page."""
+    return render(request, "403_csrf.html", {"reason": reason}, status=403)
+
+
+def database_unavailable(request=None):
+    """The styled 503 shown while the database cannot be reached; it needs no database."""
+    html = render_to_string("503.html", {"site_frame": offline_site_frame(), "retry_after": RETRY_AFTER_SECONDS})
+    response = HttpResponseServerError(html, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def server_error(request):
+    """handler500: the styled error page, rendered without touching the database."""
+    if isinstance(sys.exc_info()[1], DATABASE_DOWN_ERRORS):
+        return database_unavailable(request)
+    html = render_to_string("500.html", {"site_frame": offline_site_frame()})
+    return HttpResponseServerError(html)
