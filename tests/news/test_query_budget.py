@@ -1,0 +1,57 @@
+"""
+Queries per page, the same with 5 articles as with 200, with many 栏目 and attachments.
+Measured with an empty cache (the worst case: the frame and the 栏目 tree are fetched too).
+"""
+
+import pytest
+from django.core.cache import cache
+from django.core.files.base import ContentFile
+
+from attachments import samples
+from attachments.services import attachment_create
+from tests.factories import ArticleFactory, CategoryFactory
+
+BUDGET = {"home": 8, "list": 6, "list-last-page": 6, "article": 8, "search-2": 6, "search-4": 6, "search-1": 6}
+
+
+def build_site(n_articles):
+    categories = [CategoryFactory(name=f"栏目{i}") for i in range(12)]
+    categories += [CategoryFactory(parent=categories[i % 3]) for i in range(6)]
+    articles = [
+        ArticleFactory(
+            category=categories[i % len(categories)],
+            title=f"党建引领第{i}期",
+            is_pinned=i % 17 == 0,
+            is_headline=i % 23 == 0,
+        )
+        for i in range(n_articles)
+    ]
+    for i in range(6):
+        attachment_create(article=articles[0], file=ContentFile(samples.pdf(), name=f"附件{i}.pdf"))
+    return categories[0], articles[0]
+
+
+def urls(category, article):
+    return {
+        "home": "/",
+        "list": category.get_absolute_url(),
+        "list-last-page": category.get_absolute_url() + "?page=999",
+        "article": article.get_absolute_url(),
+        "search-2": "/search/?q=党建",
+        "search-4": "/search/?q=党建引领",
+        "search-1": "/search/?q=期",
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("n_articles", [5, 200])
+def test_query_budget(client, django_assert_max_num_queries, n_articles):
+    category, article = build_site(n_articles)
+    pages = category.articles.count()
+    for name, url in urls(category, article).items():
+        if name == "list-last-page":
+            url = category.get_absolute_url() + f"?page={max(1, -(-pages // 20))}"
+        cache.clear()
+        with django_assert_max_num_queries(BUDGET[name]):
+            response = client.get(url)
+        assert response.status_code == 200, name
