@@ -1,0 +1,80 @@
+import pytest
+from django.core.files.base import ContentFile
+from django.core.management import CommandError, call_command
+from django.db import transaction
+
+from attachments import samples
+from attachments.models import Attachment
+from attachments.services import attachment_create
+from tests.factories import ArticleFactory
+
+
+def attach(article=None, name="通知.pdf"):
+    return attachment_create(article=article or ArticleFactory(), file=ContentFile(samples.pdf(), name=name))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deleting_an_attachment_deletes_its_file_after_commit(media_root):
+    attachment = attach()
+    path = media_root / attachment.file.name
+    with transaction.atomic():
+        attachment.delete()
+        assert path.exists()  # not before the commit
+    assert not path.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rolled_back_deletion_keeps_the_file(media_root):
+    attachment = attach()
+    pk, path = attachment.pk, media_root / attachment.file.name
+    with pytest.raises(RuntimeError), transaction.atomic():
+        attachment.delete()
+        raise RuntimeError("changed my mind")
+    assert path.exists() and Attachment.objects.filter(pk=pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deleting_the_article_deletes_its_files(media_root):
+    article = ArticleFactory()
+    paths = [media_root / attach(article, name=f"{i}.pdf").file.name for i in range(3)]
+    article.delete()
+    assert not any(path.exists() for path in paths)
+
+
+@pytest.mark.django_db
+def test_the_check_finds_orphans_and_missing_files_and_fix_removes_orphans(media_root, capsys):
+    kept = attach()
+    lost = attach(name="丢失.pdf")
+    (media_root / lost.file.name).unlink()
+    orphan = media_root / "attachments" / "2020" / "01" / "orphan.pdf"
+    orphan.parent.mkdir(parents=True)
+    orphan.write_bytes(samples.pdf())
+
+    with pytest.raises(CommandError):
+        call_command("attachments_check")
+    out = capsys.readouterr().out
+    assert "没有记录的文件：attachments/2020/01/orphan.pdf" in out
+    assert f"文件缺失的记录：附件 #{lost.pk}" in out
+    assert kept.file.name not in out
+    assert orphan.exists()
+
+    lost.delete()
+    call_command("attachments_check", "--fix")
+    out = capsys.readouterr().out
+    assert "已删除没有记录的文件：attachments/2020/01/orphan.pdf" in out
+    assert not orphan.exists()
+    assert (media_root / kept.file.name).exists()
+    call_command("attachments_check")
+    assert "没有发现问题" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_uploads_go_through_the_configured_storage(settings, tmp_path):
+    """Media goes through STORAGES["default"]: point it elsewhere and the files follow."""
+    elsewhere = tmp_path / "object-store"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(elsewhere)}},
+    }
+    attachment = attach()
+    assert (elsewhere / attachment.file.name).is_file()
