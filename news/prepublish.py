@@ -9,6 +9,15 @@ from html.parser import HTMLParser
 from .sanitize import html_to_text
 
 QUOTE_PAIRS = [("“", "”"), ("‘", "’"), ("（", "）"), ("《", "》"), ("【", "】"), ("「", "」"), ("『", "』")]
+PAIR_NAMES = {
+    "“": "双引号",
+    "‘": "单引号",
+    "（": "括号",
+    "《": "书名号",
+    "【": "方头括号",
+    "「": "直角引号",
+    "『": "双直角引号",
+}
 
 # Mainland resident ID: 6-digit area, birth date, 3-digit sequence, check digit.
 _ID_CARD = re.compile(
@@ -76,7 +85,9 @@ def prepublish_warnings(article, *, has_attachments=None):
     body_text = html_to_text(article.body)
     for field_label, text in (("标题", f"{article.title}\n{article.subtitle}"), ("正文", body_text)):
         for opening, closing in unbalanced_pairs(text):
-            warnings.append(f"{field_label}中的“{opening}{closing}”没有成对出现，可能漏掉了一个{opening}或{closing}。")
+            warnings.append(
+                f"{field_label}中的{PAIR_NAMES[opening]}{opening}{closing}没有成对出现，可能漏掉了一个{opening}或{closing}。"
+            )
     missing_alt = images_without_alt(article.body)
     if missing_alt:
         warnings.append(f"正文中有 {missing_alt} 张图片没有替代文字（alt），读屏软件的用户无法知道图片内容。")

@@ -53,10 +53,11 @@ THIRD_PARTY_APPS = [
     "axes",
 ]
 LOCAL_APPS = [
-    # Dependencies run one way: attachments -> news -> wuda_portal (the site frame).
+    # Dependencies run one way: legacy -> attachments -> news -> wuda_portal (the site frame).
     "wuda_portal",
     "news",
     "attachments",
+    "legacy",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
