@@ -2,8 +2,9 @@ import uuid
 
 from django.conf import settings
 from django.db import models, transaction
-from django.urls import reverse
 from django.utils import timezone
+
+from wuda_portal.reverse import reverse_one
 
 from .validation import extension_of, type_label
 
@@ -51,7 +52,7 @@ class Attachment(models.Model):
         return self.display_name
 
     def get_absolute_url(self):
-        return reverse("attachments:download", args=[self.pk])
+        return reverse_one("attachments:download", self.pk)
 
     @property
     def extension(self):

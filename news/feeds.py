@@ -52,11 +52,9 @@ class CategoryFeed(LatestArticlesFeed):
     """RSS 2.0 of one 栏目 (its sub-栏目 included)."""
 
     def get_object(self, request, slug):
-        tree = selectors.category_tree()
-        category = tree.by_slug.get(slug)
+        category = selectors.category_tree().by_slug.get(slug)
         if category is None:
             raise Http404("没有这个栏目")
-        category.family_ids = tree.family_ids(category)
         return category
 
     def title(self, obj=None):
@@ -69,5 +67,6 @@ class CategoryFeed(LatestArticlesFeed):
         return obj.description or obj.name
 
     def items(self, obj=None):
-        articles = Article.objects.published().filter(category_id__in=obj.family_ids)
+        family = selectors.category_tree().family_ids(obj)
+        articles = Article.objects.published().filter(category_id__in=family)
         return articles.select_related("category").newest_first()[:FEED_SIZE]

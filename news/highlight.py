@@ -1,42 +1,38 @@
 """Marking a search query in titles and text, with everything else escaped."""
 
-import unicodedata
+import re
+from functools import lru_cache
 
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from .search import WHITESPACE
+
+def _variants(char):
+    """The characters that news.search.normalize folds to `char`: case and full width."""
+    variants = {char, char.upper()}
+    for form in tuple(variants):
+        if "!" <= form <= "~":
+            variants.add(chr(ord(form) + 0xFEE0))  # the full-width form
+    return variants
 
 
-def _normalized_with_offsets(text):
-    """`text` normalised as news.search.normalize does it, with each character's source index."""
-    chars, offsets = [], []
-    previous_space = False
-    for index, char in enumerate(text):
-        for folded in unicodedata.normalize("NFKC", char).lower():
-            if folded in WHITESPACE or (folded.isspace() and folded != "\n"):
-                if previous_space:
-                    continue
-                folded, previous_space = " ", True
-            else:
-                previous_space = False
-            chars.append(folded)
-            offsets.append(index)
-    return "".join(chars), offsets
+@lru_cache(maxsize=256)
+def _pattern(query):
+    """A regular expression finding `query` (normalised) in the original, unnormalised text."""
+    parts = []
+    for char in query:
+        if char == " ":
+            parts.append(r"\s+")
+        else:
+            parts.append("[" + "".join(re.escape(v) for v in sorted(_variants(char))) + "]")
+    return re.compile("".join(parts))
 
 
 def _match_spans(text, query):
     """(start, end) spans of `text` where the normalised `query` occurs."""
-    if not query:
+    if not query or not text:
         return []
-    normalized, offsets = _normalized_with_offsets(text)
-    spans = []
-    start = normalized.find(query)
-    while start != -1:
-        end = start + len(query)
-        spans.append((offsets[start], offsets[end - 1] + 1))
-        start = normalized.find(query, end)
-    return spans
+    return [match.span() for match in _pattern(query).finditer(text)]
 
 
 def _marked(text, spans):
@@ -46,7 +42,7 @@ def _marked(text, spans):
         out.append(f"<mark>{escape(text[start:end])}</mark>")
         position = end
     out.append(escape(text[position:]))
-    return mark_safe("".join(out))
+    return mark_safe("".join(out))  # every piece is escaped above
 
 
 def highlight(text, query):
@@ -57,11 +53,11 @@ def highlight(text, query):
 def snippet(text, query, *, before=30, length=120):
     """About `length` characters of `text` around the first occurrence of `query`, marked."""
     text = (text or "").replace("\n", " ")
-    spans = _match_spans(text, query)
-    start = max(0, spans[0][0] - before) if spans else 0
+    match = _pattern(query).search(text) if query and text else None
+    start = max(0, match.start() - before) if match else 0
     end = min(len(text), start + length)
-    window = [(s - start, e - start) for s, e in spans if s >= start and e <= end]
-    piece = _marked(text[start:end], window)
+    window = text[start:end]
+    piece = _marked(window, _match_spans(window, query))
     prefix = "…" if start > 0 else ""
     suffix = "…" if end < len(text) else ""
-    return mark_safe(f"{prefix}{piece}{suffix}")
+    return mark_safe(f"{prefix}{piece}{suffix}")  # piece is escaped by _marked

@@ -7,9 +7,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
+
+from wuda_portal.reverse import reverse_one
 
 from .sanitize import html_to_text, sanitize_html
 from .search import BigramVectorField, normalize
@@ -54,7 +55,7 @@ class Category(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("news:category", args=[self.slug])
+        return reverse_one("news:category", self.slug)
 
     def clean(self):
         if self.parent_id is None:
@@ -177,6 +178,17 @@ class Article(models.Model):
                 condition=Q(status="published"),
                 name="news_article_category_idx",
             ),
+            # Pinned articles and headlines: few rows, found without reading a whole 栏目.
+            models.Index(
+                fields=["category", "-published_at"],
+                condition=Q(status="published", is_pinned=True),
+                name="news_article_pinned_idx",
+            ),
+            models.Index(
+                fields=["-published_at"],
+                condition=Q(status="published", is_headline=True),
+                name="news_article_headline_idx",
+            ),
             models.Index(fields=["status", "-published_at"], name="news_article_status_idx"),
         ]
         constraints = [
@@ -194,13 +206,19 @@ class Article(models.Model):
         if not self.summary.strip():
             self.summary = Truncator(self.body_text.replace("\n", " ")).chars(SUMMARY_LENGTH)
         super().save(*args, **kwargs)
-        update_fields = kwargs.get("update_fields")
-        if update_fields is None or set(update_fields) & SEARCHED_FIELDS:
-            ArticleSearchEntry(article=self, **ArticleSearchEntry.fields_for(self)).save()
+        self._sync_search_entry(kwargs.get("update_fields"))
 
     def get_absolute_url(self):
         # By id only: moving an article to another 栏目 breaks no link.
-        return reverse("news:article", args=[self.pk])
+        return reverse_one("news:article", self.pk)
+
+    def _sync_search_entry(self, update_fields):
+        """Keep the search entry in step (QuerySet.update() bypasses this: use save())."""
+        changed = set(update_fields) if update_fields is not None else None
+        if changed is None or changed & SEARCHED_FIELDS:
+            ArticleSearchEntry(article=self, **ArticleSearchEntry.fields_for(self)).save()
+        elif changed & LISTED_FIELDS:
+            ArticleSearchEntry.objects.filter(article=self).update(**ArticleSearchEntry.listing_fields_for(self))
 
     @property
     def body_text(self):
@@ -219,7 +237,20 @@ class Article(models.Model):
         return self.is_pinned and (self.pinned_until is None or self.pinned_until > timezone.now())
 
 
+# Fields whose change the search entry must follow: its text, and the copy of what decides
+# whether and where the article is listed.
 SEARCHED_FIELDS = {"title", "subtitle", "source", "author", "body"}
+LISTED_FIELDS = {"status", "published_at", "category", "category_id"}
+
+
+class ArticleSearchEntryQuerySet(models.QuerySet):
+    def public(self):
+        """
+        Entries of articles the public may see: Article.objects.published(), evaluated on
+        the entry's copy of status and published_at so that search walks one table. The
+        articles shown are fetched through published() again.
+        """
+        return self.filter(is_public=True, published_at__lte=timezone.now())
 
 
 class ArticleSearchEntry(models.Model):
@@ -234,16 +265,50 @@ class ArticleSearchEntry(models.Model):
     title = models.TextField("标题")
     text = models.TextField("全文")
     vector = BigramVectorField(source="text")
+    # Copies of the article's, so that search can walk the newest entries of one table.
+    is_public = models.BooleanField("已发布", default=False)
+    published_at = models.DateTimeField("发布时间")
+    category = models.ForeignKey(Category, verbose_name="栏目", on_delete=models.CASCADE, related_name="+")
+
+    objects = ArticleSearchEntryQuerySet.as_manager()
 
     class Meta:
         verbose_name = "搜索索引"
         verbose_name_plural = "搜索索引"
+        indexes = [
+            models.Index(fields=["-published_at"], condition=Q(is_public=True), name="news_search_public_idx"),
+            models.Index(
+                fields=["category", "-published_at"], condition=Q(is_public=True), name="news_search_category_idx"
+            ),
+        ]
 
     def __str__(self):
         return self.title
 
     @staticmethod
-    def fields_for(article):
+    def listing_fields_for(article):
+        return {
+            "is_public": article.status == Article.Status.PUBLISHED,
+            "published_at": article.published_at,
+            "category_id": article.category_id,
+        }
+
+    @classmethod
+    def fields_for(cls, article):
         title = normalize(article.full_title)
         rest = [normalize(value) for value in (article.source, article.author, article.body_text)]
-        return {"title": title, "text": "\n".join([title, *rest])}
+        return {"title": title, "text": "\n".join([title, *rest]), **cls.listing_fields_for(article)}
+
+
+class ViewCountBatch(models.Model):
+    """A batch of view counts moved from Redis into the database (see news.viewcounts)."""
+
+    name = models.CharField("批次", max_length=100, unique=True)
+    applied_at = models.DateTimeField("写入时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "浏览次数批次"
+        verbose_name_plural = "浏览次数批次"
+
+    def __str__(self):
+        return self.name

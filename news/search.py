@@ -25,28 +25,23 @@ So the index never misses a match, and the check never lets a non-match through:
 equal an exhaustive substring scan of `text`. On SQLite the scan is all there is.
 """
 
+import re
 import unicodedata
 
 from django.db import models
 
 MAX_QUERY_LENGTH = 100
-WHITESPACE = {" ", "\t", "\r", "\f", "\v", "\u00a0", "\u3000"}
+
+
+_SPACES = re.compile(r"[^\S\n]+")
 
 
 def normalize(text):
     """Fold width and case and collapse spaces; newlines (field separators) are kept."""
-    text = unicodedata.normalize("NFKC", text or "").replace("\x00", "").lower()
-    out = []
-    previous_space = False
-    for char in text:
-        if char in WHITESPACE or (char.isspace() and char != "\n"):
-            if not previous_space:
-                out.append(" ")
-            previous_space = True
-        else:
-            out.append(char)
-            previous_space = False
-    return "".join(out)
+    text = (text or "").replace("\x00", "")
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    return _SPACES.sub(" ", text.lower())
 
 
 def normalize_query(query):
@@ -58,18 +53,23 @@ def bigrams(text):
     """The overlapping two-character pieces of `text`, and its last character."""
     if not text:
         return set()
-    pieces = {text[i : i + 2] for i in range(len(text) - 1)}
+    pieces = set(map(str.__add__, text, text[1:]))
     pieces.add(text[-1])
     return pieces
 
 
 def _quote(lexeme):
-    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+    if "'" in lexeme or "\\" in lexeme:
+        lexeme = lexeme.replace("\\", "\\\\").replace("'", "''")
+    return "'" + lexeme + "'"
 
 
 def tsvector_literal(text):
     """The `tsvector` input text of `text`'s pieces."""
-    return " ".join(_quote(piece) for piece in sorted(bigrams(text)))
+    pieces = bigrams(text)
+    if "'" in text or "\\" in text:
+        return " ".join(map(_quote, pieces))
+    return "'" + "' '".join(pieces) + "'" if pieces else ""
 
 
 def tsquery_literal(query):

@@ -7,22 +7,43 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.core.paginator import EmptyPage, InvalidPage
-from django.db import connection
+from django.db import OperationalError, connection, transaction
 from django.db.models import Case, F, IntegerField, Q, Value, When, Window
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.functions import Coalesce, RowNumber, StrIndex
 from django.utils import timezone
+from psycopg2.errors import QueryCanceled
 
-from wuda_portal.cache import cached_for_content
+from wuda_portal.cache import cached_for_content, object_cached
+from wuda_portal.reverse import reverse_one
 
-from .models import LISTING_FIELDS, Article, Category
+from .models import LISTING_FIELDS, Article, ArticleSearchEntry, Category
 from .search import MAX_QUERY_LENGTH, needs_recheck, normalize_query, tsquery_literal
+from .templatetags.news import rich_text
 
 PER_PAGE = 20
+# Search ranks at most this many of the newest matches (see search_page).
+SEARCH_MAX_RESULTS = 500
+SEARCH_TIMEOUT_MS = 3000
 HOME_BLOCK_SIZE = 8
 HEADLINE_COUNT = 5
 
 
 # --- 栏目 ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CategoryEntry:
+    """A 栏目 as the pages show it: plain data, cheap to cache and to load from the cache."""
+
+    pk: int
+    name: str
+    slug: str
+    parent_id: int | None
+    show_in_nav: bool
+    description: str
+
+    def get_absolute_url(self):
+        return reverse_one("news:category", self.slug)
 
 
 @dataclass
@@ -72,11 +93,50 @@ class CategoryTree:
         return {"categories": self.categories}
 
 
+CATEGORY_TREE = "category-tree"
+
+
+def _load_category_tree():
+    fields = ("pk", "name", "slug", "parent_id", "show_in_nav", "description")
+    return CategoryTree([CategoryEntry(*row) for row in Category.objects.values_list(*fields)])
+
+
 def category_tree():
-    return cached_for_content("category-tree", lambda: CategoryTree(list(Category.objects.all())))
+    return cached_for_content(CATEGORY_TREE, _load_category_tree)
 
 
 # --- Lists ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ListedArticle:
+    """
+    An article as a list shows it, worked out once when the list is built: lists come
+    from the object cache, and plain data is cheaper to keep and to show than models.
+    """
+
+    pk: int
+    title: str
+    subtitle: str
+    url: str
+    published_at: object
+    date: str  # YYYY-MM-DD in the site's time zone
+    is_pinned_now: bool
+
+    @classmethod
+    def of(cls, article):
+        return cls(
+            pk=article.pk,
+            title=article.title,
+            subtitle=article.subtitle,
+            url=article.get_absolute_url(),
+            published_at=article.published_at,
+            date=timezone.localtime(article.published_at).strftime("%Y-%m-%d"),
+            is_pinned_now=article.is_pinned_now,
+        )
+
+    def get_absolute_url(self):
+        return self.url
 
 
 def pinned_first(pinned, newest, size):
@@ -151,9 +211,8 @@ def home_blocks(tree, size=HOME_BLOCK_SIZE):
     for category in blocks:
         pinned, newest = by_block[category.pk]
         key = lambda a: (a.published_at, a.pk)  # noqa: E731
-        result.append(
-            (category, pinned_first(sorted(pinned, key=key, reverse=True), sorted(newest, key=key, reverse=True), size))
-        )
+        merged = pinned_first(sorted(pinned, key=key, reverse=True), sorted(newest, key=key, reverse=True), size)
+        result.append((category, [ListedArticle.of(article) for article in merged]))
     return result
 
 
@@ -240,7 +299,54 @@ def category_page(tree, category, page_number, per_page=PER_PAGE):
             take = min(rest_end, rest_count) - rest_start
             oldest = list(listing.order_by("published_at", "id")[from_end : from_end + take])
             on_page += oldest[::-1]
-    return Page(object_list=on_page, number=page_number, num_pages=num_pages, count=count, per_page=per_page)
+    return Page(
+        object_list=[ListedArticle.of(article) for article in on_page],
+        number=page_number,
+        num_pages=num_pages,
+        count=count,
+        per_page=per_page,
+    )
+
+
+def home_content(tree):
+    """(headlines, blocks) of the home page."""
+    return object_cached("home", lambda: (headlines(), home_blocks(tree)))
+
+
+def category_listing(tree, category, page_number):
+    """A page of a 栏目 (see category_page), from the object cache."""
+    return object_cached(f"category:{category.pk}:{page_number}", lambda: category_page(tree, category, page_number))
+
+
+@dataclass
+class ArticlePage:
+    """What an article's page shows besides the frame."""
+
+    article: Article
+    attachments: list
+    previous: Article | None
+    next: Article | None
+
+
+def _article_page(articles, pk):
+    article = articles.select_related("category").prefetch_related("attachments").filter(pk=pk).first()
+    if article is None:
+        return False
+    # Sanitised again here, once for every time the page is shown from the cache (see
+    # news.templatetags.news.rich_text).
+    article.safe_body = rich_text(article.body)
+    previous, following = neighbours(article)
+    return ArticlePage(article, list(article.attachments.all()), previous, following)
+
+
+def article_page(pk, *, preview=False):
+    """
+    An article's page data, or None. The public get published articles, from the object
+    cache; staff (preview=True) get any article, fresh from the database.
+    """
+    if preview:
+        return _article_page(Article.objects.all(), pk) or None
+    return object_cached(f"article:{pk}", lambda: _article_page(Article.objects.published(), pk)) or None
 
 
 def neighbours(article):
@@ -270,35 +376,93 @@ def parse_search_query(raw):
     return SearchQuery(text=text, normalized=normalize_query(text), truncated=truncated)
 
 
-def search_matches(query, *, category_ids=None):
-    """Published articles whose searchable text contains `query` (already normalised)."""
-    matches = Article.objects.published()
+class SearchTooSlow(Exception):
+    """The database gave up on a search (statement timeout): ask for a more specific query."""
+
+
+def search_entries(query, *, category_ids=None):
+    """Search entries of public articles whose text contains `query` (already normalised)."""
+    entries = ArticleSearchEntry.objects.public()
     if category_ids:
-        matches = matches.filter(category_id__in=category_ids)
+        entries = entries.filter(category_id__in=category_ids)
+    # strpos() rather than LIKE: the planner guesses a LIKE '%…%' to be very selective and
+    # then checks every text holding the query's pieces; strpos() leaves the estimate to
+    # the bigram index, which knows how common the pieces are.
+    contains = StrIndex("text", Value(query))
     if connection.vendor == "postgresql":
-        matches = matches.filter(search_entry__vector__bigram_match=tsquery_literal(query))
+        entries = entries.filter(vector__bigram_match=tsquery_literal(query))
         if needs_recheck(query):
-            matches = matches.filter(search_entry__text__contains=query)
+            entries = entries.alias(position=contains).filter(position__gt=0)
     else:
-        matches = matches.filter(search_entry__text__contains=query)
-    return matches
+        entries = entries.alias(position=contains).filter(position__gt=0)
+    return entries
+
+
+def search_matches(query, *, category_ids=None):
+    """Published articles whose searchable text contains `query` (all of them; for checks)."""
+    ids = search_entries(query, category_ids=category_ids).values("article_id")
+    return Article.objects.published().filter(pk__in=ids)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    article_id: int
+    published_at: object
+    in_title: int
+
+
+def _candidates(query, category_ids):
+    """
+    The newest SEARCH_MAX_RESULTS + 1 matches. Their number bounds the work: a term in most
+    of the archive is answered by walking the newest entries (the search_public index) and
+    stopping, a rare one by the bigram index; neither reads the whole archive.
+    """
+    in_title = Case(When(title__contains=query, then=Value(1)), default=Value(0), output_field=IntegerField())
+    rows = (
+        search_entries(query, category_ids=category_ids)
+        .annotate(in_title=in_title)
+        .order_by("-published_at", "-article_id")
+        .values_list("article_id", "published_at", "in_title")[: SEARCH_MAX_RESULTS + 1]
+    )
+    if connection.vendor != "postgresql":
+        return [Candidate(*row) for row in rows]
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            # A query whose pieces are everywhere but which itself is rare can make the
+            # database check many texts; give up politely instead of holding a worker.
+            cursor.execute("SET LOCAL statement_timeout = %s", [SEARCH_TIMEOUT_MS])
+            return [Candidate(*row) for row in rows]
+    except OperationalError as error:
+        if isinstance(error.__cause__, QueryCanceled):
+            raise SearchTooSlow from error
+        raise
 
 
 def search_page(query, page_number, *, category_ids=None, per_page=PER_PAGE):
-    """A page of search results: title matches first, then newer first."""
-    matches = search_matches(query, category_ids=category_ids)
-    count = matches.count()
+    """
+    A page of search results: title matches first, then newer. At most the newest
+    SEARCH_MAX_RESULTS matches are ranked (Page.extra["more"] says when there were more).
+    """
+    candidates = _candidates(query, category_ids)
+    more = len(candidates) > SEARCH_MAX_RESULTS
+    candidates = sorted(
+        candidates[:SEARCH_MAX_RESULTS], key=lambda c: (c.in_title, c.published_at, c.article_id), reverse=True
+    )
+    count = len(candidates)
     num_pages = max(1, -(-count // per_page))
     if page_number > num_pages:
         raise EmptyPage("没有这一页")
-    in_title = Case(
-        When(search_entry__title__contains=query, then=Value(1)), default=Value(0), output_field=IntegerField()
+    ids = [c.article_id for c in candidates[(page_number - 1) * per_page : page_number * per_page]]
+    articles = Article.objects.published().filter(pk__in=ids).select_related("category")
+    articles = articles.only(
+        "id", "title", "subtitle", "body", "published_at", "source", "author", "category__name", "category__slug"
     )
-    start = (page_number - 1) * per_page
-    results = list(
-        matches.select_related("category")
-        .only("id", "title", "subtitle", "body", "published_at", "source", "author", "category__name", "category__slug")
-        .annotate(in_title=in_title)
-        .order_by("-in_title", "-published_at", "-id")[start : start + per_page]
+    by_id = {article.pk: article for article in articles}
+    return Page(
+        object_list=[by_id[pk] for pk in ids if pk in by_id],
+        number=page_number,
+        num_pages=num_pages,
+        count=count,
+        per_page=per_page,
+        extra={"more": more},
     )
-    return Page(object_list=results, number=page_number, num_pages=num_pages, count=count, per_page=per_page)

@@ -1,12 +1,136 @@
 """
-Article view counts: each view adds one, exactly, even when N views arrive at once.
+Article view counts: each view adds one, exactly, even when many arrive at once and when
+the page itself comes from the page cache.
+
+With Redis (REDIS_URL) a view is one HINCRBY on a hash of pending counts, shared by all
+app servers; now and then one process moves the pending counts into PostgreSQL in a batch
+(flush_pending). Without Redis, or when it cannot be reached, a view is one atomic
+UPDATE ... SET view_count = view_count + 1.
+
+A batch is taken out of the hash by renaming it, written in one transaction that also
+records the batch's name, and deleted afterwards; a batch left behind by a crash is
+written on the next flush unless its name is recorded already. So no view is counted
+twice or lost.
 """
 
-from django.db.models import F
+import logging
+import time
+import uuid
+from datetime import timedelta
 
-from .models import Article
+import redis
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from .models import Article, ViewCountBatch
+
+logger = logging.getLogger(__name__)
+
+PENDING = "wuda:views:pending"
+BATCH_PREFIX = "wuda:views:batch:"
+FLUSH_LOCK = "wuda:views:flush-lock"
+FLUSH_EVERY_SECONDS = 10
+RETRY_AFTER_SECONDS = 5
+
+_client = None
+_down_until = 0.0
+_next_flush = None  # set on the first view: a new process does not flush at once
+_next_prune = 0.0
+
+
+def _redis():
+    """The Redis client, or None without REDIS_URL or for a few seconds after a failure."""
+    global _client
+    if not settings.REDIS_URL or time.monotonic() < _down_until:
+        return None
+    if _client is None:
+        _client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=0.25, socket_timeout=0.5)
+    return _client
+
+
+def _redis_failed(exc):
+    global _down_until
+    _down_until = time.monotonic() + RETRY_AFTER_SECONDS
+    logger.warning("View counter: Redis unavailable, counting in the database: %s", exc)
 
 
 def record_view(article_id):
-    """Count one view of the article (an atomic UPDATE ... SET view_count = view_count + 1)."""
+    """Count one view of the article."""
+    client = _redis()
+    if client is not None:
+        try:
+            client.hincrby(PENDING, article_id, 1)
+        except redis.RedisError as exc:
+            _redis_failed(exc)
+        else:
+            _flush_now_and_then(client)
+            return
     Article.objects.filter(pk=article_id).update(view_count=F("view_count") + 1)
+
+
+def _flush_now_and_then(client):
+    """Every FLUSH_EVERY_SECONDS one view per process also moves the pending counts."""
+    global _next_flush
+    now = time.monotonic()
+    if _next_flush is None:
+        _next_flush = now + FLUSH_EVERY_SECONDS
+    if now < _next_flush:
+        return
+    _next_flush = now + FLUSH_EVERY_SECONDS
+    try:
+        flush_pending(client)
+    except Exception:  # a failed flush leaves the counts in Redis for the next one
+        logger.exception("View counter: flush failed")
+
+
+def flush_pending(client=None):
+    """Move pending counts from Redis into the database. Returns the number of views moved."""
+    client = client or _redis()
+    if client is None:
+        return 0
+    if not client.set(FLUSH_LOCK, "1", nx=True, ex=60):
+        return 0  # another process is flushing
+    moved = 0
+    try:
+        batch = f"{BATCH_PREFIX}{uuid.uuid4().hex}"
+        try:
+            client.rename(PENDING, batch)
+        except redis.ResponseError:
+            pass  # nothing pending
+        for name in sorted(key.decode() for key in client.scan_iter(match=f"{BATCH_PREFIX}*")):
+            moved += _apply_batch(client, name)
+        _prune_batch_records()
+    finally:
+        client.delete(FLUSH_LOCK)
+    return moved
+
+
+def _apply_batch(client, name):
+    counts = {int(article_id): int(count) for article_id, count in client.hgetall(name).items()}
+    try:
+        with transaction.atomic():
+            ViewCountBatch.objects.create(name=name)
+            for article_id, count in counts.items():
+                Article.objects.filter(pk=article_id).update(view_count=F("view_count") + count)
+    except IntegrityError:
+        moved = 0  # written before a crash kept it from being deleted
+    else:
+        moved = sum(counts.values())
+    client.delete(name)
+    return moved
+
+
+def _prune_batch_records():
+    """Batch names only matter until their batch is gone from Redis: keep a day of them."""
+    global _next_prune
+    if time.monotonic() >= _next_prune:
+        _next_prune = time.monotonic() + 3600
+        ViewCountBatch.objects.filter(applied_at__lt=timezone.now() - timedelta(days=1)).delete()
+
+
+def on_cached_page_served(sender, payload, **kwargs):
+    """A cached article page was served: count the view its view would have counted."""
+    if isinstance(payload, dict) and "article_view" in payload:
+        record_view(payload["article_view"])

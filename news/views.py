@@ -2,13 +2,15 @@ from urllib.parse import urlencode
 
 from django.core.paginator import InvalidPage
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.decorators.http import require_safe
 
+from wuda_portal.cache import prefetch
+from wuda_portal.frame import CACHE_NAME as SITE_FRAME
+
 from . import selectors
 from .highlight import highlight, snippet
-from .models import Article
 from .search import MAX_QUERY_LENGTH
 from .viewcounts import record_view
 
@@ -22,26 +24,21 @@ def _page_number(request):
 
 @require_safe
 def home(request):
+    prefetch(SITE_FRAME, selectors.CATEGORY_TREE, "home")
     tree = selectors.category_tree()
-    return render(
-        request,
-        "news/home.html",
-        {
-            "tree": tree,
-            "headlines": selectors.headlines(),
-            "blocks": selectors.home_blocks(tree),
-        },
-    )
+    headlines, blocks = selectors.home_content(tree)
+    return render(request, "news/home.html", {"tree": tree, "headlines": headlines, "blocks": blocks})
 
 
 @require_safe
 def category_detail(request, slug):
+    prefetch(SITE_FRAME, selectors.CATEGORY_TREE)
     tree = selectors.category_tree()
     category = tree.by_slug.get(slug)
     if category is None:
         raise Http404("没有这个栏目")
     try:
-        page = selectors.category_page(tree, category, _page_number(request))
+        page = selectors.category_listing(tree, category, _page_number(request))
     except InvalidPage:
         raise Http404("没有这一页") from None
     parent = tree.parent_of(category)
@@ -61,12 +58,13 @@ def category_detail(request, slug):
 
 @require_safe
 def article_detail(request, pk):
-    articles = Article.objects.select_related("category").prefetch_related("attachments")
+    prefetch(SITE_FRAME, selectors.CATEGORY_TREE, f"article:{pk}")
     # Staff preview drafts, articles in review and scheduled ones at their public address.
-    preview = request.user.is_staff
-    article = get_object_or_404(articles if preview else articles.published(), pk=pk)
+    data = selectors.article_page(pk, preview=request.user.is_staff)
+    if data is None:
+        raise Http404("没有这篇文章")
+    article = data.article
     tree = selectors.category_tree()
-    previous, following = selectors.neighbours(article)
     printing = request.GET.get("print") == "1"
     if article.is_public and not printing:
         record_view(article.pk)
@@ -78,20 +76,24 @@ def article_detail(request, pk):
             "article": article,
             "category": article.category,
             "parent": tree.parent_of(article.category),
-            "attachments": list(article.attachments.all()),
-            "previous": previous,
-            "next": following,
+            "attachments": data.attachments,
+            "previous": data.previous,
+            "next": data.next,
             "is_preview": not article.is_public,
         },
     )
     if not article.is_public:
         add_never_cache_headers(response)
         patch_cache_control(response, private=True)
+    elif not printing:
+        # Served again from the page cache, the page still counts the view.
+        response.cache_hit_payload = {"article_view": article.pk}
     return response
 
 
 @require_safe
 def search(request):
+    prefetch(SITE_FRAME, selectors.CATEGORY_TREE)
     tree = selectors.category_tree()
     query = selectors.parse_search_query(request.GET.get("q"))
     category = tree.by_slug.get(request.GET.get("category", ""))
@@ -118,6 +120,9 @@ def search(request):
             )
         except InvalidPage:
             raise Http404("没有这一页") from None
+        except selectors.SearchTooSlow:
+            context["too_slow"] = True
+            return render(request, "news/search.html", context)
         page.object_list = [
             {
                 "article": article,

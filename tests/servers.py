@@ -37,7 +37,9 @@ def database_url(settings_dict=None):
 
 def collect_static(target):
     """Run collectstatic with the production storage (hashed, compressed names)."""
-    env = production_env(static_root=target)
+    env = production_env(
+        static_root=target, media_root=Path(target) / "unused-media", db_url="sqlite:///:memory:", redis_url=""
+    )
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
         cwd=PROJECT,
@@ -82,12 +84,14 @@ def wait_until_up(base_url, timeout=30):
 
 
 @contextmanager
-def gunicorn(env, *, workers=2, log=None):
-    """A gunicorn with deploy/gunicorn.conf.py; yields its base URL."""
+def gunicorn(env, *, workers=2, log=None, app="wuda_portal.wsgi"):
+    """A gunicorn with deploy/gunicorn.conf.py; yields its base URL. workers=None: the config's."""
     port = free_port()
-    env = {**env, "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": str(workers)}
+    env = {**env, "GUNICORN_BIND": f"127.0.0.1:{port}"}
+    if workers is not None:
+        env["GUNICORN_WORKERS"] = str(workers)
     process = subprocess.Popen(
-        [str(GUNICORN), "-c", "deploy/gunicorn.conf.py", "wuda_portal.wsgi"],
+        [str(GUNICORN), "-c", "deploy/gunicorn.conf.py", app],
         cwd=PROJECT,
         env=env,
         stdout=log or subprocess.DEVNULL,

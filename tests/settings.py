@@ -27,3 +27,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="wuda-static-"))  # noqa: F405
+# Django's test client reads response.context from a signal that only Django's own
+# templates send under test; the public pages' Jinja2 backend sends it too in tests.
+TEMPLATES[0]["BACKEND"] = "tests.jinja2_backend.InstrumentedJinja2"  # noqa: F405

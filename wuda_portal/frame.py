@@ -9,9 +9,15 @@ from .models import FriendLink, SiteProfile
 
 
 @dataclass(frozen=True)
+class Link:
+    name: str
+    url: str
+
+
+@dataclass(frozen=True)
 class SiteFrame:
     profile: SiteProfile
-    friend_links: list = field(default_factory=list)
+    friend_links: list = field(default_factory=list)  # of Link: plain data, cheap to cache
 
 
 CACHE_NAME = "site-frame"
@@ -21,7 +27,10 @@ def get_site_frame():
     """The site frame, from the cache while the content is unchanged."""
     return cached_for_content(
         CACHE_NAME,
-        lambda: SiteFrame(profile=SiteProfile.load(), friend_links=list(FriendLink.objects.visible())),
+        lambda: SiteFrame(
+            profile=SiteProfile.load(),
+            friend_links=[Link(name, url) for name, url in FriendLink.objects.visible().values_list("name", "url")],
+        ),
     )
 
 

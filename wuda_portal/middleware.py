@@ -1,6 +1,8 @@
 import logging
+from dataclasses import asdict
 
 from csp.middleware import CSPMiddleware
+from csp.utils import build_policy
 from django.conf import settings
 
 from .views import DATABASE_DOWN_ERRORS, database_unavailable
@@ -36,6 +38,22 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
     """
 
     admin_prefix = f"/{settings.ADMIN_URL}"
+
+    def __init__(self, get_response):
+        super().__init__(get_response)
+        self._built = {}
+
+    def process_response(self, request, response):
+        # The same two policies serve nearly every response: build each header once, and
+        # leave responses that adjust the policy (decorators, an own header) to django-csp.
+        plain = not any(hasattr(response, a) for a in ("_csp_config", "_csp_update", "_csp_replace", "_csp_exempt"))
+        if plain and "Content-Security-Policy" not in response and getattr(request, "_csp_nonce", None) is None:
+            admin = request.path_info.startswith(self.admin_prefix)
+            if admin not in self._built:
+                self._built[admin] = build_policy(**asdict(self.get_policy_parts(request, response)))
+            response["Content-Security-Policy"] = self._built[admin]
+            return response
+        return super().process_response(request, response)
 
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only=report_only)

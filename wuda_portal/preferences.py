@@ -20,13 +20,15 @@ class ReadingPreferences:
     care_mode: bool = False
 
     @classmethod
-    def from_request(cls, request):
-        if request is None:
-            return cls()
-        font_size = request.COOKIES.get(FONT_COOKIE, DEFAULT_FONT_SIZE)
+    def from_cookies(cls, cookies):
+        font_size = cookies.get(FONT_COOKIE, DEFAULT_FONT_SIZE)
         if font_size not in FONT_SIZES:
             font_size = DEFAULT_FONT_SIZE
-        return cls(font_size=font_size, care_mode=request.COOKIES.get(CARE_COOKIE) == "1")
+        return cls(font_size=font_size, care_mode=cookies.get(CARE_COOKIE) == "1")
+
+    @classmethod
+    def from_request(cls, request):
+        return cls() if request is None else cls.from_cookies(request.COOKIES)
 
     @property
     def html_classes(self):

@@ -61,6 +61,7 @@ LOCAL_APPS = [
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
+# Anonymous visitors' pages are cached in front of all this, in wuda_portal.pagecache.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -82,16 +83,28 @@ ASGI_APPLICATION = "wuda_portal.asgi.application"
 
 TEMPLATES = [
     {
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        # The public pages (templates/), in Jinja2 for speed: see wuda_portal.jinja2.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "environment": "wuda_portal.jinja2.environment",
+            "context_processors": [
+                "wuda_portal.context_processors.site",
+                "news.context_processors.categories",
+            ],
+        },
+    },
+    {
+        # The admin and the editor widget, in Django's templates.
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "wuda_portal.context_processors.site",
-                "news.context_processors.categories",
             ],
         },
     },
@@ -136,6 +149,14 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Whole pages for anonymous visitors (wuda_portal.pagecache, around the WSGI app), and the
+# data public pages are built from (an article with its attachments and neighbours, a page
+# of a 栏目, the home page's blocks) for pages the page cache does not hold. Edits show on
+# the next request either way; what time alone changes (a scheduled article coming due, a
+# pin lapsing) shows within the sum of the two, a minute by default. 0 turns one off.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=30)
+OBJECT_CACHE_SECONDS = env.int("OBJECT_CACHE_SECONDS", default=30)
 
 # --- Authentication -------------------------------------------------------------------
 

@@ -6,4 +6,8 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wuda_portal.settings")
 
-application = get_wsgi_application()
+django_application = get_wsgi_application()
+
+from wuda_portal.pagecache import PageCache  # noqa: E402  (needs the settings loaded)
+
+application = PageCache(django_application)

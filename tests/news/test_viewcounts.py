@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 
 from news.models import Article
+from news.viewcounts import flush_pending
 from tests.factories import ArticleFactory
 
 
@@ -12,6 +13,7 @@ def test_each_view_counts_once(client):
     article = ArticleFactory()
     for _ in range(3):
         client.get(article.get_absolute_url())
+    flush_pending()  # with Redis, views wait there until a flush
     article.refresh_from_db()
     assert article.view_count == 3
 
@@ -52,5 +54,62 @@ def test_parallel_views_add_up_exactly():
     for worker in workers:
         worker.join()
     assert not errors
+    flush_pending()
     article.refresh_from_db()
     assert article.view_count == threads * per_thread
+
+
+@pytest.fixture
+def fresh_counter(monkeypatch):
+    """The view counter's module state reset, as in a new process."""
+    from news import viewcounts
+
+    monkeypatch.setattr(viewcounts, "_client", None)
+    monkeypatch.setattr(viewcounts, "_down_until", 0.0)
+    monkeypatch.setattr(viewcounts, "_next_flush", float("inf"))  # flush only when the test says
+    return viewcounts
+
+
+@pytest.mark.redis
+@pytest.mark.django_db
+def test_views_wait_in_redis_and_are_moved_in_batches(fresh_counter):
+    article = ArticleFactory()
+    client = fresh_counter._redis()
+    client.delete(fresh_counter.PENDING)
+    for _ in range(7):
+        fresh_counter.record_view(article.pk)
+    article.refresh_from_db()
+    assert article.view_count == 0
+    assert int(client.hget(fresh_counter.PENDING, article.pk)) == 7
+    assert fresh_counter.flush_pending() == 7
+    article.refresh_from_db()
+    assert article.view_count == 7
+    assert fresh_counter.flush_pending() == 0
+
+
+@pytest.mark.redis
+@pytest.mark.django_db
+def test_a_batch_left_by_a_crash_is_written_once(fresh_counter):
+    from news.models import ViewCountBatch
+
+    article = ArticleFactory()
+    client = fresh_counter._redis()
+    left = fresh_counter.BATCH_PREFIX + "crashed-before-writing"
+    written = fresh_counter.BATCH_PREFIX + "crashed-after-writing"
+    client.hset(left, article.pk, 3)
+    client.hset(written, article.pk, 100)
+    ViewCountBatch.objects.create(name=written)  # its transaction had committed
+    fresh_counter.flush_pending()
+    article.refresh_from_db()
+    assert article.view_count == 3
+    assert not client.exists(left) and not client.exists(written)
+
+
+@pytest.mark.django_db
+def test_without_reachable_redis_views_go_straight_to_the_database(fresh_counter, settings):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    article = ArticleFactory()
+    fresh_counter.record_view(article.pk)
+    fresh_counter.record_view(article.pk)
+    article.refresh_from_db()
+    assert article.view_count == 2

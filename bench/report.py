@@ -1,0 +1,144 @@
+"""
+Write docs/benchmarks.md from a result file of bench/run.py:
+
+    .venv/bin/python bench/report.py bench/results/latest.json
+"""
+
+import json
+import sys
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+PAGES = {
+    "home": "首页 /",
+    "list-first": "栏目 page 1",
+    "list-last": "栏目 last page",
+    "article": "article (view counted)",
+    "search-2": "search, 2 characters (党建)",
+    "search-4": "search, 4 characters (基层治理)",
+}
+MODE_TITLES = {
+    "cached": "Production settings: page cache on (PAGE_CACHE_SECONDS=30, OBJECT_CACHE_SECONDS=30)",
+    "page-cache-off": "Page cache off, object cache on (PAGE_CACHE_SECONDS=0, OBJECT_CACHE_SECONDS=30)",
+    "no-cache": "Page and object caches off: every request runs its queries (both 0)",
+}
+TARGETS = {
+    ("cached", "home"): 0.75,
+    ("cached", "list-first"): 0.75,
+    ("cached", "list-last"): 0.75,
+    ("cached", "article"): 0.60,
+    ("page-cache-off", "article"): 0.25,
+    ("page-cache-off", "list-first"): 0.20,
+    ("page-cache-off", "list-last"): 0.20,
+}
+
+
+def verdict(value, target):
+    if target is None:
+        return ""
+    return f"≥ {target:.2f}: {'met' if value >= target else 'NOT met'}"
+
+
+def table(mode, results):
+    lines = [
+        "| page | req/s median (min–max) | baseline req/s median | ratio median | p50 ms | p99 ms (max) | non-2xx | target |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for name, label in PAGES.items():
+        r = results.get(name)
+        if not r:
+            continue
+        target = TARGETS.get((mode, name))
+        lines.append(
+            f"| {label} | {r['rps_median']:.0f} ({r['rps_min']:.0f}–{r['rps_max']:.0f}) | {r['baseline_median']:.0f} | "
+            f"**{r['ratio_median']:.2f}** | {r['p50_median']:.1f} | {r['p99_median']:.1f} ({r['p99_max']:.1f}) | "
+            f"{r['non2xx'] + r['socket_errors']} | {verdict(r['ratio_median'], target)} |"
+        )
+    memory = results.get("_memory_mb")
+    if memory:
+        lines.append("")
+        lines.append(
+            f"RSS of the portal's gunicorn workers after these runs: {', '.join(f'{m:.1f}' for m in memory)} MB."
+        )
+    article = results.get("article", {}).get("views")
+    if article:
+        lines.append(
+            f"Article views: {article['served']} answered with 200 during the runs, view count "
+            f"grew by {article['counted']} ({'exact' if article['served'] == article['counted'] else 'NOT exact'})."
+        )
+    return "\n".join(lines)
+
+
+def growth(report, big, small):
+    lines = [
+        f"| mode | page | p50 ms at {int(small):,} | p50 ms at {int(big):,} | ratio (target ≤ 1.3) |",
+        "|---|---|---|---|---|",
+    ]
+    for mode in MODE_TITLES:
+        for name, label in PAGES.items():
+            try:
+                a = report["sizes"][small][mode][name]["p50_median"]
+                b = report["sizes"][big][mode][name]["p50_median"]
+            except KeyError:
+                continue
+            ratio = b / a if a else float("nan")
+            lines.append(f"| {mode} | {label} | {a:.1f} | {b:.1f} | {ratio:.2f} {'' if ratio <= 1.3 else '(over)'} |")
+    return "\n".join(lines)
+
+
+def main(path):
+    report = json.loads(Path(path).read_text())
+    sizes = sorted(report["sizes"], key=int, reverse=True)
+    big = sizes[0]
+    out = ["# Benchmarks", ""]
+    out.append(
+        "Measured by `bench/run.py` (how: its docstring). Every figure is a ratio to a minimal Django view "
+        "returning about 10 KB of HTML (`bench/baseline/`), served by the same gunicorn configuration "
+        "(`deploy/gunicorn.conf.py`, sync workers, 2 × cores + 1) and measured in alternation with the page: "
+        f"{report['settings']['pairs']} pairs of `wrk -t2 -c16 -d{report['settings']['duration']}s --latency` "
+        "runs per page, all on 127.0.0.1. Medians over the runs; min–max of the page's requests per second."
+    )
+    out += ["", "## Machine and versions", ""]
+    for key, value in report["versions"].items():
+        out.append(f"- {key}: {value}")
+    out += ["", f"Command: `{report['command']}`", ""]
+    for size in sizes:
+        generated = report["sizes"][size].get("generated")
+        if generated:
+            out.append(
+                f"Data for {int(size):,} articles: `generate_articles {size}` took {generated['seconds']} s in this run."
+            )
+    out.append("")
+    for mode, title in MODE_TITLES.items():
+        if mode in report["sizes"][big]:
+            out += [f"## {title}, {int(big):,} articles", "", table(mode, report["sizes"][big][mode]), ""]
+    if len(sizes) > 1:
+        out += ["## Growth: the same pages with fewer articles", "", growth(report, big, sizes[-1]), ""]
+    explain = report["sizes"][big].get("explain")
+    if explain:
+        out += [f"## Query plans at {int(big):,} articles (`bench/explain.py`, caches off)", ""]
+        for name, page in explain.items():
+            scans = sorted({scan for q in page["queries"] for scan in q["scans"]})
+            flag = "no sequential scan of the article or search tables" if page["ok"] else "SEQUENTIAL SCAN"
+            out.append(f"- {PAGES.get(name, name)}: {len(page['queries'])} queries, {flag}; scans: {'; '.join(scans)}")
+        out.append("")
+    exact = report["sizes"][big].get("search_exactness")
+    if exact:
+        out += [f"## Search against an exhaustive scan at {int(big):,} articles (`bench/search_exactness.py`)", ""]
+        out.append(
+            f"{exact['terms']} terms; results identical to a sequential strpos() scan for "
+            f"{sum(r['identical'] for r in exact['results'])} of them" + (" (all)." if exact["all_identical"] else ".")
+        )
+        out.append("")
+        out.append("| term | matches | identical | index path ms |")
+        out.append("|---|---|---|---|")
+        for r in exact["results"]:
+            out.append(f"| `{r['term']}` | {r['matches']} | {'yes' if r['identical'] else 'NO'} | {r['index_ms']} |")
+        out.append("")
+    target = PROJECT / "docs" / "benchmarks.md"
+    target.write_text("\n".join(out) + "\n")
+    print(f"wrote {target}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else PROJECT / "bench" / "results" / "latest.json")
