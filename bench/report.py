@@ -62,9 +62,11 @@ def table(mode, results):
         )
     article = results.get("article", {}).get("views")
     if article:
+        exact = article["answered_200"] == article["counted"] == article["requests"]
         lines.append(
-            f"Article views: {article['served']} answered with 200 during the runs, view count "
-            f"grew by {article['counted']} ({'exact' if article['served'] == article['counted'] else 'NOT exact'})."
+            f"View counting: {article['requests']} requests for the article from 16 threads that wait for every "
+            f"answer, {article['answered_200']} answered 200, view count grew by {article['counted']} "
+            f"({'exact' if exact else 'NOT exact'})."
         )
     return "\n".join(lines)
 

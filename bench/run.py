@@ -19,6 +19,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from datetime import datetime
@@ -29,7 +30,7 @@ import psycopg2
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 
-from tests.servers import collect_static, gunicorn, production_env  # noqa: E402
+from tests.servers import collect_static, gunicorn, production_env, worker_pids  # noqa: E402
 
 PYTHON = sys.executable
 BASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/")
@@ -49,7 +50,7 @@ def manage(db_url, *args, media_root, capture=False):
     return result.stdout if capture else None
 
 
-def ensure_database(count, media_root):
+def ensure_database(count, media_root, regenerate=False):
     """A database with the demo content and `count` generated articles; reused if present."""
     name = f"wuda_bench_{count}"
     db_url = BASE_URL.rstrip("/") + "/" + name
@@ -58,13 +59,14 @@ def ensure_database(count, media_root):
     with admin.cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
         exists = cursor.fetchone() is not None
-    if exists:
+    if exists and not regenerate:
         with psycopg2.connect(db_url) as conn, conn.cursor() as cursor:
             cursor.execute("SELECT count(*) FROM news_article")
             if cursor.fetchone()[0] >= count:
                 log(f"reusing {name}")
                 manage(db_url, "migrate", "-v0", media_root=media_root)
                 return db_url, None
+    if exists:
         with admin.cursor() as cursor:
             cursor.execute(f'DROP DATABASE "{name}"')
     with admin.cursor() as cursor:
@@ -126,18 +128,6 @@ def wrk(url, duration):
     }
 
 
-def gunicorn_pids(port):
-    """The master's and workers' pids of the gunicorn bound to `port`."""
-    out = subprocess.run(["ss", "-ltnp", f"sport = :{port}"], capture_output=True, text=True).stdout
-    master = {int(p) for p in re.findall(r"pid=(\d+)", out)}
-    pids = set(master)
-    for pid in master:
-        pids |= {
-            int(c) for c in subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
-        }
-    return master, pids - master
-
-
 def rss_of(pids):
     values = []
     for pid in pids:
@@ -194,10 +184,6 @@ def measure(db_url, static_root, media_root, urls, *, mode, duration, pairs):
             for _ in range(20):  # warm up: caches, connections, the page cache
                 fetch(portal + path)
                 fetch(baseline + "/")
-            views_before = None
-            if name == "article":
-                flush_views(db_url, media_root)
-                views_before = view_count(db_url, path)
             runs = []
             for pair in range(pairs):
                 base_run = wrk(baseline + "/", duration)
@@ -209,15 +195,40 @@ def measure(db_url, static_root, media_root, urls, *, mode, duration, pairs):
                     f"(p50 {page_run['p50']:.2f} ms, p99 {page_run['p99']:.2f} ms)"
                 )
             result = summarise(runs)
-            if views_before is not None:
-                flush_views(db_url, media_root)
-                counted = view_count(db_url, path) - views_before
-                served = sum(r["page"]["requests"] - r["page"]["non2xx"] for r in runs)
-                result["views"] = {"served": served, "counted": counted}
+            if name == "article":
+                result["views"] = count_views_exactly(portal, path, db_url, media_root)
             results[name] = result
-        master, workers = gunicorn_pids(portal.rsplit(":", 1)[1])
-        results["_memory_mb"] = sorted(round(v, 1) for v in rss_of(workers))
+        results["_memory_mb"] = sorted(round(v, 1) for v in rss_of(worker_pids(portal)))
     return results
+
+
+def count_views_exactly(base, path, db_url, media_root, threads=16, each=100):
+    """
+    Whether N answered requests add N views. wrk cannot say: when a run ends it drops the
+    requests in flight, which the server may already have counted. So: 16 threads that
+    each wait for every answer.
+    """
+    flush_views(db_url, media_root)
+    before = view_count(db_url, path)
+    statuses = []
+
+    def reader():
+        for _ in range(each):
+            with urllib.request.urlopen(base + path, timeout=30) as response:
+                response.read()
+                statuses.append(response.status)
+
+    workers = [threading.Thread(target=reader) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    flush_views(db_url, media_root)
+    return {
+        "requests": len(statuses),
+        "answered_200": statuses.count(200),
+        "counted": view_count(db_url, path) - before,
+    }
 
 
 def summarise(runs):
@@ -299,6 +310,7 @@ def main():
     parser.add_argument("--pages", default="", help="only these pages (comma-separated names)")
     parser.add_argument("--no-growth", action="store_true", help="skip the small database")
     parser.add_argument("--no-checks", action="store_true", help="skip EXPLAIN and the search check")
+    parser.add_argument("--regenerate", action="store_true", help="generate the data again (and time it)")
     args = parser.parse_args()
     if args.quick:
         args.articles, args.growth_articles, args.duration = 2_000, 200, 3
@@ -309,7 +321,7 @@ def main():
     report = {"versions": versions(), "command": " ".join(sys.argv), "settings": vars(args), "sizes": {}}
     modes = [m for m in MODES if m in args.modes.split(",")]
     for count in (args.articles,) if args.no_growth else (args.articles, args.growth_articles):
-        db_url, generated = ensure_database(count, media_root)
+        db_url, generated = ensure_database(count, media_root, regenerate=args.regenerate)
         urls = page_urls(db_url)
         if args.pages:
             urls = {name: url for name, url in urls.items() if name in args.pages.split(",")}

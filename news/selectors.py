@@ -308,9 +308,16 @@ def category_page(tree, category, page_number, per_page=PER_PAGE):
     )
 
 
+HOME = "home"
+
+
+def article_cache_name(pk):
+    return f"article:{pk}"
+
+
 def home_content(tree):
     """(headlines, blocks) of the home page."""
-    return object_cached("home", lambda: (headlines(), home_blocks(tree)))
+    return object_cached(HOME, lambda: (headlines(), home_blocks(tree)))
 
 
 def category_listing(tree, category, page_number):
@@ -346,7 +353,7 @@ def article_page(pk, *, preview=False):
     """
     if preview:
         return _article_page(Article.objects.all(), pk) or None
-    return object_cached(f"article:{pk}", lambda: _article_page(Article.objects.published(), pk)) or None
+    return object_cached(article_cache_name(pk), lambda: _article_page(Article.objects.published(), pk)) or None
 
 
 def neighbours(article):

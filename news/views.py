@@ -24,7 +24,7 @@ def _page_number(request):
 
 @require_safe
 def home(request):
-    prefetch(SITE_FRAME, selectors.CATEGORY_TREE, "home")
+    prefetch(SITE_FRAME, selectors.CATEGORY_TREE, selectors.HOME)
     tree = selectors.category_tree()
     headlines, blocks = selectors.home_content(tree)
     return render(request, "news/home.html", {"tree": tree, "headlines": headlines, "blocks": blocks})
@@ -58,7 +58,7 @@ def category_detail(request, slug):
 
 @require_safe
 def article_detail(request, pk):
-    prefetch(SITE_FRAME, selectors.CATEGORY_TREE, f"article:{pk}")
+    prefetch(SITE_FRAME, selectors.CATEGORY_TREE, selectors.article_cache_name(pk))
     # Staff preview drafts, articles in review and scheduled ones at their public address.
     data = selectors.article_page(pk, preview=request.user.is_staff)
     if data is None:

@@ -13,14 +13,16 @@ Django as usual, and what Django answers decides whether it is kept:
 - The key is the scheme, host, path with query and the reading preferences (font size,
   关怀模式). The entry holds the content version it was built under and is used only while
   that version is current, so a content change (wuda_portal.cache) reaches every app
-  server on the next request. Entries live PAGE_CACHE_SECONDS at most: how soon a
-  scheduled article appears and a lapsed pin goes.
+  server on the next request. Entries are fresh for PAGE_CACHE_SECONDS, which bounds how
+  soon a scheduled article appears and a lapsed pin goes; past that, one request builds
+  the page again while the others get the old copy for those few milliseconds.
 - A page may ask for something to happen on every view, cached or not (an article's view
   count): the `cache_hit_payload` its view put on the response is sent with the
   cached_page_served signal when the page is served from the cache.
 """
 
 import hashlib
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -32,6 +34,9 @@ from .preferences import ReadingPreferences
 from .signals import cached_page_served
 
 HIT_HEADER = ("X-Page-Cache", "hit")
+STALE_GRACE_SECONDS = 30
+REBUILD_SUFFIX = ":rebuild"
+REBUILD_LOCK_SECONDS = 10
 
 
 class PageCache:
@@ -52,8 +57,8 @@ class PageCache:
         if version is None:
             version = content_version()
         entry = found.get(key)
-        if entry is not None and entry[0] == version:
-            _, status, headers, body, payload = entry
+        if entry is not None and entry[0] == version and self.usable(key, entry):
+            _, _, status, headers, body, payload = entry
             start_response(status, headers)
             if payload is not None:
                 cached_page_served.send(sender=PageCache, environ=environ, payload=payload)
@@ -69,8 +74,25 @@ class PageCache:
         if self.cacheable(environ, answer, response):
             headers = [*answer["headers"], HIT_HEADER]
             payload = getattr(response, "cache_hit_payload", None)
-            cache.set(key, (version, answer["status"], headers, response.content, payload), settings.PAGE_CACHE_SECONDS)
+            seconds = settings.PAGE_CACHE_SECONDS
+            fresh_until = time.time() + seconds
+            # Kept a while past its time, to be served while one request builds its successor.
+            entry = (version, fresh_until, answer["status"], headers, response.content, payload)
+            cache.set(key, entry, seconds + STALE_GRACE_SECONDS)
+            cache.delete(key + REBUILD_SUFFIX)
         return response
+
+    @staticmethod
+    def usable(key, entry):
+        """
+        A current entry is used while fresh. Past its time only one request (the one that
+        takes the rebuild lock) builds the page again; the others get the entry meanwhile,
+        instead of all building it at once. An entry of an older content version is never
+        used: edits show on the next request.
+        """
+        if time.time() < entry[1]:
+            return True
+        return not cache.add(key + REBUILD_SUFFIX, 1, timeout=REBUILD_LOCK_SECONDS)
 
     def key(self, environ):
         if settings.PAGE_CACHE_SECONDS <= 0 or environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):

@@ -9,5 +9,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wuda_portal.settings")
 django_application = get_wsgi_application()
 
 from wuda_portal.pagecache import PageCache  # noqa: E402  (needs the settings loaded)
+from wuda_portal.warmup import warm_up  # noqa: E402
 
 application = PageCache(django_application)
+# gunicorn loads this module once before forking its workers (preload_app): whatever is
+# prepared here, each worker has from its first request on, including workers started
+# later to replace recycled ones.
+warm_up()

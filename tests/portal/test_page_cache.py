@@ -133,3 +133,30 @@ def test_cached_article_views_are_counted(web):
     flush_pending()
     article.refresh_from_db()
     assert article.view_count == 6
+
+
+def test_past_its_time_one_request_rebuilds_while_the_others_get_the_old_copy(web, settings):
+    from django.core.cache import cache
+
+    settings.PAGE_CACHE_SECONDS = 1
+    ArticleFactory(title="旧的首页")
+    web.get("/")
+    time.sleep(1.2)
+    key = _page_key(web, "/")
+    assert cache.add(key + ":rebuild", 1, timeout=10)  # another request is rebuilding it
+    assert web.get("/")["X-Page-Cache"] == "hit"
+    cache.delete(key + ":rebuild")
+    assert "X-Page-Cache" not in web.get("/")  # this request rebuilds it
+
+
+def _page_key(web, path):
+    from wuda_portal.pagecache import PageCache
+
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": path,
+        "QUERY_STRING": "",
+        "HTTP_HOST": web.host,
+        "wsgi.url_scheme": "http",
+    }
+    return PageCache(None).key(environ)

@@ -1,0 +1,15 @@
+"""Work done once when the application loads rather than in some visitor's request."""
+
+from pathlib import Path
+
+from django.template import engines
+from django.urls import reverse
+
+
+def warm_up():
+    """Compile the public templates and build the URL resolver. Touches no database."""
+    public = engines["public"]
+    for folder in public.dirs:
+        for path in Path(folder).rglob("*.html"):
+            public.get_template(str(path.relative_to(folder)))
+    reverse("news:home")
