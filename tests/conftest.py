@@ -9,9 +9,10 @@ from django.db import connection
 
 from tests.factories import UserFactory
 
-# CI sets this: a test that needs PostgreSQL, Redis or a browser and cannot have it fails
-# instead of skipping, so a green run means everything ran.
-REQUIRE_SERVICES = os.environ.get("PORTAL_REQUIRE_SERVICES") == "1"
+# CI turns this on (`pytest --require-services`, or PORTAL_REQUIRE_SERVICES=1): a test that
+# needs PostgreSQL, Redis or a browser and cannot have it fails instead of skipping, so a
+# green run means everything ran.
+REQUIRE_SERVICES_ENV = os.environ.get("PORTAL_REQUIRE_SERVICES") == "1"
 LEGACY_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "legacy"
 CHROMIUM = "/usr/bin/chromium"
 
@@ -37,18 +38,40 @@ def _missing(marker_name):
         return f"needs Chromium at {CHROMIUM} (apt-get install chromium fonts-wqy-microhei)"
     if marker_name == "legacy_sample" and not LEGACY_DIR.is_dir():
         return f"needs the old site's sample pages in {LEGACY_DIR}"
+    if marker_name == "load" and not shutil.which("wrk"):
+        return "needs wrk (apt-get install wrk)"
     if marker_name == "server" and not shutil.which("gunicorn", path=str(Path(settings.BASE_DIR) / ".venv" / "bin")):
         return "needs gunicorn in .venv"
     return None
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--require-services",
+        action="store_true",
+        default=REQUIRE_SERVICES_ENV,
+        help="fail, instead of skipping, a test whose PostgreSQL, Redis, browser or tool is missing",
+    )
+
+
 def pytest_runtest_setup(item):
+    require = item.config.getoption("--require-services")
     for marker in item.iter_markers():
         reason = _missing(marker.name)
         if reason:
-            if REQUIRE_SERVICES:
-                pytest.fail(f"PORTAL_REQUIRE_SERVICES=1 but this test {reason}", pytrace=False)
+            if require:
+                pytest.fail(f"--require-services is on but this test {reason}", pytrace=False)
             pytest.skip(reason)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """With --require-services no skip of any origin passes silently: it becomes a failure."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and not hasattr(report, "wasxfail") and item.config.getoption("--require-services"):
+        report.outcome = "failed"
+        report.longrepr = f"skipped under --require-services: {report.longrepr}"
 
 
 @pytest.fixture(autouse=True)

@@ -4,9 +4,11 @@ module and deploy/gunicorn.conf.py, on 127.0.0.1, against the test database.
 """
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -83,6 +85,16 @@ def wait_until_up(base_url, timeout=30):
     raise RuntimeError(f"gunicorn at {base_url} did not come up")
 
 
+# The master process of each running gunicorn, by base URL (to find its workers).
+MASTER_PIDS = {}
+
+
+def worker_pids(base_url):
+    master = MASTER_PIDS[base_url]
+    found = subprocess.run(["pgrep", "-P", str(master)], capture_output=True, text=True).stdout.split()
+    return [int(pid) for pid in found]
+
+
 @contextmanager
 def gunicorn(env, *, workers=2, log=None, app="wuda_portal.wsgi"):
     """A gunicorn with deploy/gunicorn.conf.py; yields its base URL. workers=None: the config's."""
@@ -98,10 +110,12 @@ def gunicorn(env, *, workers=2, log=None, app="wuda_portal.wsgi"):
         stderr=subprocess.STDOUT if log else subprocess.DEVNULL,
     )
     base_url = f"http://127.0.0.1:{port}"
+    MASTER_PIDS[base_url] = process.pid
     try:
         wait_until_up(base_url)
         yield base_url
     finally:
+        MASTER_PIDS.pop(base_url, None)
         process.terminate()
         try:
             process.wait(timeout=30)
@@ -116,3 +130,113 @@ def fetch(url, timeout=10):
             return response.status, response.headers, response.read().decode("utf-8", "replace")
     except urllib.error.HTTPError as error:
         return error.code, error.headers, error.read().decode("utf-8", "replace")
+
+
+def _as_postgres_user(command):
+    """PostgreSQL's server tools refuse to run as root: run them as the postgres user then."""
+    if os.geteuid() == 0:
+        return ["runuser", "-u", "postgres", "--", *command]
+    return command
+
+
+def _postgres_bin(tool):
+    candidates = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{tool}"), reverse=True)
+    return str(candidates[0]) if candidates else tool
+
+
+class ThrowawayPostgres:
+    """A PostgreSQL cluster of its own in a temporary folder, on a free port, to stop and start."""
+
+    def __init__(self):
+        self.folder = Path(tempfile.mkdtemp(prefix="wuda-pg-"))
+        self.data = self.folder / "data"
+        self.port = free_port()
+        if os.geteuid() == 0:
+            shutil.chown(self.folder, "postgres", "postgres")
+        subprocess.run(
+            _as_postgres_user(
+                [
+                    _postgres_bin("initdb"),
+                    "-D",
+                    str(self.data),
+                    "-A",
+                    "trust",
+                    "-U",
+                    "postgres",
+                    "--no-sync",
+                    "-E",
+                    "UTF8",
+                ]
+            ),
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+        self.start()
+
+    @property
+    def url(self):
+        return f"postgres://postgres@127.0.0.1:{self.port}/postgres"
+
+    def _ctl(self, *args):
+        subprocess.run(
+            _as_postgres_user([_postgres_bin("pg_ctl"), "-D", str(self.data), *args]),
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+
+    def start(self):
+        options = f"-p {self.port} -k {self.data} -c listen_addresses=127.0.0.1 -c fsync=off"
+        self._ctl("-o", options, "-l", str(self.folder / "log"), "-w", "start")
+
+    def stop(self):
+        self._ctl("-m", "fast", "-w", "stop")
+
+    def remove(self):
+        try:
+            self._ctl("-m", "immediate", "-w", "stop")
+        except subprocess.CalledProcessError:
+            pass
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class ThrowawayRedis:
+    """A Redis server of its own on a free port, to stop and start."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.process = None
+        self.start()
+
+    @property
+    def url(self):
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self):
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", self.port)) == 0:
+                    return
+            time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+def manage(env, *args, timeout=600):
+    """Run manage.py with `env` (production settings), return its output."""
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=PROJECT, env=env, capture_output=True, text=True, timeout=timeout
+    )
+    if result.returncode:
+        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result.stdout

@@ -4,10 +4,34 @@ from dataclasses import asdict
 from csp.middleware import CSPMiddleware
 from csp.utils import build_policy
 from django.conf import settings
+from django.http import HttpResponse, HttpResponseBadRequest
 
 from .views import DATABASE_DOWN_ERRORS, database_unavailable
 
 logger = logging.getLogger(__name__)
+
+
+class RequestSizeLimitMiddleware:
+    """
+    Refuses a request body larger than the largest upload the portal accepts (an
+    attachment plus the rest of its form) with 413, before anything reads it. nginx
+    refuses such bodies first in production (client_max_body_size); this holds without it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.limit = settings.ATTACHMENT_MAX_SIZE + 2 * 1024 * 1024
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return HttpResponseBadRequest("请求长度无效。", content_type="text/plain; charset=utf-8")
+        if length > self.limit:
+            response = HttpResponse("请求内容过大。", status=413, content_type="text/plain; charset=utf-8")
+            response["Connection"] = "close"
+            return response
+        return self.get_response(request)
 
 
 class DatabaseUnavailableMiddleware:

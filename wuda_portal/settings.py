@@ -63,6 +63,7 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 # Anonymous visitors' pages are cached in front of all this, in wuda_portal.pagecache.
 MIDDLEWARE = [
+    "wuda_portal.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "wuda_portal.middleware.DatabaseUnavailableMiddleware",
@@ -84,6 +85,7 @@ ASGI_APPLICATION = "wuda_portal.asgi.application"
 TEMPLATES = [
     {
         # The public pages (templates/), in Jinja2 for speed: see wuda_portal.jinja2.
+        "NAME": "public",
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": False,

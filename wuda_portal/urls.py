@@ -18,6 +18,8 @@ portal_patterns = (
     [
         path("healthz", views.healthz, name="healthz"),
         path("prefs/", views.set_reading_preferences, name="preferences"),
+        # For clients that ask for /favicon.ico whatever the page's <link rel="icon"> says.
+        path("favicon.ico", views.favicon, name="favicon"),
         path(
             "robots.txt",
             TemplateView.as_view(template_name="robots.txt", content_type="text/plain; charset=utf-8"),

@@ -2,9 +2,10 @@ import logging
 import sys
 
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
-from django.http import HttpResponseRedirect, HttpResponseServerError, JsonResponse
+from django.http import HttpResponsePermanentRedirect, HttpResponseRedirect, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
@@ -32,6 +33,16 @@ def healthz(request):
         logger.warning("Health check: database unavailable: %s", exc)
         return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+@require_safe
+def favicon(request):
+    """For clients that ask for /favicon.ico whatever the page's <link rel="icon"> says.
+
+    Resolved per request, not at import, so importing the URLconf never needs the
+    static manifest (collectstatic may not have run yet in a management command).
+    """
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))
 
 
 @require_GET
