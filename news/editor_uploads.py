@@ -18,6 +18,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import HttpResponse, HttpResponseForbidden, JsonResponse
 from django.utils import timezone
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -76,13 +77,14 @@ def _same_origin(request):
 
 
 def _respond(request, *, url=None, error=None):
-    if request.GET.get("responseType") == "json":
+    func_num = request.GET.get("CKEditorFuncNum", "")
+    if not func_num or request.GET.get("responseType") == "json":
+        # CKEditor's XHR uploads (the dialog, paste, drag and drop) read JSON.
         if error:
             return JsonResponse({"uploaded": 0, "error": {"message": error}})
         return JsonResponse({"uploaded": 1, "url": url, "fileName": url.rsplit("/", 1)[-1]})
-    func_num = request.GET.get("CKEditorFuncNum", "")
     if not _FUNC_NUM.match(func_num):
-        return JsonResponse({"uploaded": 0, "error": {"message": error or ""}}, status=400)
+        return JsonResponse({"uploaded": 0, "error": {"message": "参数无效。"}}, status=400)
     # The dialog's upload runs in an iframe and expects a script calling back into the
     # editor (only the admin's CSP allows it).
     # json.dumps makes JavaScript string literals; "<" is escaped so no "</script>" closes early.
@@ -91,6 +93,7 @@ def _respond(request, *, url=None, error=None):
 
 
 @csrf_exempt
+@xframe_options_sameorigin  # the image dialog shows the answer in a frame of the admin page
 @staff_member_required
 @require_POST
 def upload_image(request):

@@ -90,3 +90,12 @@ def test_the_public_cannot_upload(client, media_root):
     response = post_image(client, SimpleUploadedFile("a.png", samples.image("png")))
     assert response.status_code == 302  # to the login page
     assert not (media_root / "editor").exists()
+
+
+@pytest.mark.django_db
+def test_the_dialogs_xhr_upload_gets_json(editor_client):
+    editor_client.cookies["ckCsrfToken"] = TOKEN
+    response = editor_client.post(
+        UPLOAD, {"upload": SimpleUploadedFile("a.png", samples.image("png")), "ckCsrfToken": TOKEN}
+    )
+    assert response.json()["uploaded"] == 1
