@@ -15,7 +15,7 @@ from news.models import Article
 from news.viewcounts import flush_pending
 from tests.factories import ArticleFactory, CategoryFactory, UserFactory
 from tests.portal.test_two_servers import Browser
-from tests.servers import gunicorn, production_env
+from tests.servers import fetch, gunicorn, production_env
 
 SECONDS = int(os.environ.get("PORTAL_LOAD_SECONDS", 60))
 ROTATION = """
@@ -45,8 +45,29 @@ def summary(output):
     }
 
 
-def editor_at_work(base, category, stop, done):
-    """Publish a new article every second, through the admin, until told to stop."""
+def article_form(browser, path, category, title, body):
+    form = browser.get(path)
+    return {
+        "csrfmiddlewaretoken": Browser.csrf(form),
+        "title": title,
+        "subtitle": "",
+        "category": category.pk,
+        "source": "",
+        "author": "",
+        "published_at_0": "2026-01-01",
+        "published_at_1": "09:00:00",
+        "body": body,
+        "summary": "",
+        "status": "published",
+        "attachments-TOTAL_FORMS": "0",
+        "attachments-INITIAL_FORMS": "0",
+        "attachments-MIN_NUM_FORMS": "0",
+        "attachments-MAX_NUM_FORMS": "1000",
+    }
+
+
+def editor_at_work(base, category, editable, stop, published, edited):
+    """Publish a new article and edit an existing one every second, through the admin."""
     browser = Browser(base)
     login = browser.get("/admin/login/")
     browser.post(
@@ -56,27 +77,17 @@ def editor_at_work(base, category, stop, done):
     number = 0
     while not stop.is_set():
         number += 1
-        form = browser.get("/admin/news/article/add/")
-        fields = {
-            "csrfmiddlewaretoken": Browser.csrf(form),
-            "title": f"压力测试期间发布的第{number}篇",
-            "subtitle": "",
-            "category": category.pk,
-            "source": "",
-            "author": "",
-            "published_at_0": "2026-01-01",
-            "published_at_1": "09:00:00",
-            "body": f"<p>第{number}篇的正文</p>",
-            "summary": "",
-            "status": "published",
-            "attachments-TOTAL_FORMS": "0",
-            "attachments-INITIAL_FORMS": "0",
-            "attachments-MIN_NUM_FORMS": "0",
-            "attachments-MAX_NUM_FORMS": "1000",
-        }
-        url, _ = browser.post("/admin/news/article/add/", fields)
+        add = "/admin/news/article/add/"
+        fields = article_form(browser, add, category, f"压力测试期间发布的第{number}篇", f"<p>第{number}篇的正文</p>")
+        url, _ = browser.post(add, fields)
         if url.endswith("/admin/news/article/"):
-            done.append(number)
+            published.append(number)
+        pk = editable[number % len(editable)]
+        change = f"/admin/news/article/{pk}/change/"
+        fields = article_form(browser, change, category, f"压力测试期间修订（第{number}次）", "<p>修订后的正文</p>")
+        url, _ = browser.post(change, fields)
+        if url.endswith("/admin/news/article/"):
+            edited.append((pk, number))
         time.sleep(1)
 
 
@@ -106,8 +117,9 @@ def test_a_minute_of_load_while_an_editor_works(collected_static, media_root, tm
 
     env = production_env(static_root=collected_static, media_root=media_root)
     with gunicorn(env, workers=None) as base:
-        stop, published = threading.Event(), []
-        editor = threading.Thread(target=editor_at_work, args=(base, category, stop, published))
+        stop, published, edited = threading.Event(), [], []
+        editable = [article.pk for article in articles if article != watched]
+        editor = threading.Thread(target=editor_at_work, args=(base, category, editable, stop, published, edited))
         editor.start()
         reading = wrk(base + watched.get_absolute_url(), 16, SECONDS)
         browsing = wrk(base + "/", 16, SECONDS, script=str(script))
@@ -115,6 +127,10 @@ def test_a_minute_of_load_while_an_editor_works(collected_static, media_root, tm
         browsing_out, _ = browsing.communicate(timeout=SECONDS + 60)
         stop.set()
         editor.join(timeout=30)
+        assert edited, "the editor saved no edit during the run"
+        pk, number = edited[-1]  # residents see the last edit at once, page cache or not
+        status, _, html = fetch(base + f"/articles/{pk}/")
+        assert status == 200 and f"压力测试期间修订（第{number}次）" in html
 
     read, browsed = summary(reading_out), summary(browsing_out)
     assert read["requests"] > 1000 and browsed["requests"] > 1000, (reading_out, browsing_out)
@@ -122,6 +138,10 @@ def test_a_minute_of_load_while_an_editor_works(collected_static, media_root, tm
     assert (browsed["non2xx"], browsed["socket_errors"]) == (0, 0), browsing_out
     assert len(published) >= SECONDS // 5, published  # the editor got on with the work
     assert Article.objects.filter(title__startswith="压力测试期间发布").count() == len(published)
+    assert len(edited) == len(published)
+    last_edit = dict(edited)
+    for pk, number in last_edit.items():
+        assert Article.objects.get(pk=pk).title == f"压力测试期间修订（第{number}次）"
     flush_pending()
     watched.refresh_from_db()
     # wrk counts the answers it received; when the minute is up it drops the requests in
