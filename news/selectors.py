@@ -3,6 +3,7 @@ What the public pages show, fetched in as few queries as the page budgets allow 
 ways that stay fast as the archive grows (no scan or sort of a whole 栏目).
 """
 
+import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -445,21 +446,32 @@ def _candidates(query, category_ids):
         raise
 
 
+def ranked_matches(query, category_ids=None):
+    """
+    (article ids, more): the newest SEARCH_MAX_RESULTS matches, title matches first, then
+    newer; `more` when there were more. Kept in the object cache, so a term people search
+    for again costs one cache read, not one scan, until the content changes.
+    """
+
+    def build():
+        candidates = _candidates(query, category_ids)
+        ranked = sorted(
+            candidates[:SEARCH_MAX_RESULTS], key=lambda c: (c.in_title, c.published_at, c.article_id), reverse=True
+        )
+        return [c.article_id for c in ranked], len(candidates) > SEARCH_MAX_RESULTS
+
+    key = hashlib.sha256(repr((query, sorted(category_ids or ()))).encode()).hexdigest()
+    return object_cached(f"search:{key}", build)
+
+
 def search_page(query, page_number, *, category_ids=None, per_page=PER_PAGE):
-    """
-    A page of search results: title matches first, then newer. At most the newest
-    SEARCH_MAX_RESULTS matches are ranked (Page.extra["more"] says when there were more).
-    """
-    candidates = _candidates(query, category_ids)
-    more = len(candidates) > SEARCH_MAX_RESULTS
-    candidates = sorted(
-        candidates[:SEARCH_MAX_RESULTS], key=lambda c: (c.in_title, c.published_at, c.article_id), reverse=True
-    )
-    count = len(candidates)
+    """A page of search results (see ranked_matches); Page.extra["more"] says when there were more."""
+    ranked, more = ranked_matches(query, category_ids)
+    count = len(ranked)
     num_pages = max(1, -(-count // per_page))
     if page_number > num_pages:
         raise EmptyPage("没有这一页")
-    ids = [c.article_id for c in candidates[(page_number - 1) * per_page : page_number * per_page]]
+    ids = ranked[(page_number - 1) * per_page : page_number * per_page]
     articles = Article.objects.published().filter(pk__in=ids).select_related("category")
     articles = articles.only(
         "id", "title", "subtitle", "body", "published_at", "source", "author", "category__name", "category__slug"

@@ -230,6 +230,21 @@ def test_only_the_newest_matches_are_ranked_with_a_note(client, monkeypatch):
 
 
 @pytest.mark.django_db
+def test_a_repeated_search_reuses_its_ranking_until_the_content_changes(client, corpus, monkeypatch):
+    from news import selectors
+
+    scans = []
+    scan = selectors._candidates
+    monkeypatch.setattr(selectors, "_candidates", lambda *args: scans.append(args) or scan(*args))
+    first = found_titles(client, "党建")
+    assert found_titles(client, "党建") == first and len(scans) == 1
+    assert found_titles(client, "党建", category=corpus["yinling"].category.slug) == first and len(scans) == 2
+
+    ArticleFactory(title="党建新闻", published_at=timezone.now() - timedelta(minutes=1))
+    assert found_titles(client, "党建") == ["党建新闻", *first] and len(scans) == 3
+
+
+@pytest.mark.django_db
 def test_a_search_the_database_gives_up_on_gets_a_message(client, monkeypatch):
     from news import selectors
 
