@@ -55,3 +55,25 @@ def ensure_workflow_groups():
     attachment_permissions = importlib.import_module("attachments.migrations.0002_workflow_group_permissions")
     workflow.create_groups(apps, None)
     attachment_permissions.grant(apps, None)
+
+
+def article_form_data(article=None, **overrides):
+    """What the admin's article form posts (with an empty attachments inline)."""
+    if "category" not in overrides:
+        overrides["category"] = (article.category if article else CategoryFactory()).pk
+    data = {
+        "title": article.title if article else "新文章",
+        "subtitle": "",
+        "source": "",
+        "author": "",
+        "published_at_0": "2026-01-01",
+        "published_at_1": "09:00:00",
+        "body": "<p>正文</p>",
+        "summary": "",
+        "status": "draft",
+        "attachments-TOTAL_FORMS": "0",
+        "attachments-INITIAL_FORMS": "0",
+        "attachments-MIN_NUM_FORMS": "0",
+        "attachments-MAX_NUM_FORMS": "1000",
+    }
+    return data | overrides

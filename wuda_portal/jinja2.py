@@ -32,7 +32,11 @@ def url(name, *args, **kwargs):
     return reverse(name, args=args or None, kwargs=kwargs or None)
 
 
-FAST_FORMATS = {"Y-m-d": lambda value: value.strftime("%Y-%m-%d"), "c": lambda value: value.isoformat()}
+FAST_FORMATS = {
+    "Y-m-d": lambda value: value.strftime("%Y-%m-%d"),
+    "Y-m-d H:i": lambda value: value.strftime("%Y-%m-%d %H:%M"),
+    "c": lambda value: value.isoformat(),
+}
 
 
 def date(value, format_string="Y-m-d"):

@@ -11,7 +11,7 @@ from attachments.models import Attachment
 from attachments.services import attachment_create
 from attachments.validation import ALLOWED_TYPES, inspect_upload
 from tests.factories import ArticleFactory
-from tests.news.test_workflow import form_data
+from tests.factories import article_form_data as form_data
 
 EXE = (
     b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00"

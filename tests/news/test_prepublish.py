@@ -5,7 +5,7 @@ from django.urls import reverse
 from news.models import Article
 from news.prepublish import personal_numbers, prepublish_warnings, unbalanced_pairs
 from tests.factories import ArticleFactory
-from tests.news.test_workflow import form_data
+from tests.factories import article_form_data as form_data
 
 # The old page lost opening quotes: 推进实现一站式服务”“一门式办理”“最多跑一次的服务目标
 LEGACY_SENTENCE = "推进实现一站式服务”“一门式办理”“最多跑一次的服务目标建成党群服务中心28个。"

@@ -8,33 +8,11 @@ from django.urls import reverse
 from reversion.models import Version
 
 from news.models import Article
-from tests.factories import ArticleFactory, CategoryFactory
+from tests.factories import ArticleFactory
+from tests.factories import article_form_data as form_data
 
 CHANGELIST = reverse("admin:news_article_changelist")
 ADD = reverse("admin:news_article_add")
-
-
-def form_data(article=None, **overrides):
-    """What the article change form posts (with an empty attachments inline)."""
-    category = article.category if article else CategoryFactory()
-    data = {
-        "title": article.title if article else "新文章",
-        "subtitle": "",
-        "category": category.pk,
-        "source": "",
-        "author": "",
-        "published_at_0": "2026-01-01",
-        "published_at_1": "09:00:00",
-        "body": "<p>正文</p>",
-        "summary": "",
-        "status": "draft",
-        "attachments-TOTAL_FORMS": "0",
-        "attachments-INITIAL_FORMS": "0",
-        "attachments-MIN_NUM_FORMS": "0",
-        "attachments-MAX_NUM_FORMS": "1000",
-    }
-    data.update(overrides)
-    return data
 
 
 # --- Editors ------------------------------------------------------------------------------

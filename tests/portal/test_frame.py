@@ -1,8 +1,13 @@
+from datetime import UTC, datetime
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.template.defaultfilters import date as django_date
 from django.urls import reverse
+from django.utils import timezone
 
+from wuda_portal.jinja2 import date as jinja2_date
 from wuda_portal.models import FriendLink, SiteProfile
 
 FOOTER_DEFAULTS = [
@@ -70,3 +75,13 @@ def test_friend_links_only_point_at_web_pages(url):
     assert "http://" in str(refusal.value)
     with pytest.raises(IntegrityError), transaction.atomic():
         link.save()
+
+
+@pytest.mark.parametrize("format_string", ["Y-m-d", "Y-m-d H:i", "c", "Y年n月j日"])
+@pytest.mark.parametrize("value", [datetime(2021, 8, 22, 16, 30, tzinfo=UTC), datetime(2025, 12, 31, 23, 59, 59)])
+def test_the_jinja2_date_filter_matches_djangos(format_string, value):
+    # 16:30 UTC is the next morning in Shanghai: as in Django's templates, the date shown is
+    # the local one.
+    with timezone.override("Asia/Shanghai"):
+        expected = django_date(timezone.template_localtime(value), format_string)
+        assert jinja2_date(value, format_string) == expected

@@ -13,7 +13,7 @@ import pytest
 
 from news.models import Article
 from news.viewcounts import flush_pending
-from tests.factories import ArticleFactory, CategoryFactory, UserFactory
+from tests.factories import ArticleFactory, CategoryFactory, UserFactory, article_form_data
 from tests.portal.test_two_servers import Browser
 from tests.servers import fetch, gunicorn, production_env
 
@@ -46,24 +46,8 @@ def summary(output):
 
 
 def article_form(browser, path, category, title, body):
-    form = browser.get(path)
-    return {
-        "csrfmiddlewaretoken": Browser.csrf(form),
-        "title": title,
-        "subtitle": "",
-        "category": category.pk,
-        "source": "",
-        "author": "",
-        "published_at_0": "2026-01-01",
-        "published_at_1": "09:00:00",
-        "body": body,
-        "summary": "",
-        "status": "published",
-        "attachments-TOTAL_FORMS": "0",
-        "attachments-INITIAL_FORMS": "0",
-        "attachments-MIN_NUM_FORMS": "0",
-        "attachments-MAX_NUM_FORMS": "1000",
-    }
+    csrf = Browser.csrf(browser.get(path))
+    return article_form_data(csrfmiddlewaretoken=csrf, category=category.pk, title=title, body=body, status="published")
 
 
 def editor_at_work(base, category, editable, stop, published, edited):

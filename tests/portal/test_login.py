@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from tests.factories import ArticleFactory, UserFactory
-from tests.news.test_workflow import form_data
+from tests.factories import article_form_data as form_data
 
 LOGIN = "/admin/login/"
 

@@ -9,7 +9,7 @@ import pytest
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 
 from news.models import Article
-from tests.factories import ArticleFactory, UserFactory
+from tests.factories import ArticleFactory, UserFactory, article_form_data
 from tests.servers import fetch, gunicorn, production_env
 
 
@@ -63,23 +63,9 @@ def test_an_edit_through_one_server_is_seen_through_the_other(collected_static, 
         assert urllib.parse.urlsplit(url).path == "/admin/"
         change = f"/admin/news/article/{article.pk}/change/"
         form = editor.get(change)
-        data = {
-            "csrfmiddlewaretoken": Browser.csrf(form),
-            "title": "在第一台服务器上改过",
-            "subtitle": "",
-            "category": article.category_id,
-            "source": "",
-            "author": "",
-            "published_at_0": "2026-01-01",
-            "published_at_1": "09:00:00",
-            "body": "<p>正文</p>",
-            "summary": "",
-            "status": "published",
-            "attachments-TOTAL_FORMS": "0",
-            "attachments-INITIAL_FORMS": "0",
-            "attachments-MIN_NUM_FORMS": "0",
-            "attachments-MAX_NUM_FORMS": "1000",
-        }
+        data = article_form_data(
+            article, csrfmiddlewaretoken=Browser.csrf(form), title="在第一台服务器上改过", status="published"
+        )
         url, _ = editor.post(change, data)
         assert urllib.parse.urlsplit(url).path == "/admin/news/article/"
         assert Article.objects.get(pk=article.pk).title == "在第一台服务器上改过"
