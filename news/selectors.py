@@ -17,6 +17,7 @@ from psycopg2.errors import QueryCanceled
 from wuda_portal.cache import cached_for_content, object_cached
 from wuda_portal.reverse import reverse_one
 
+from .highlight import highlight, snippet
 from .models import LISTING_FIELDS, Article, ArticleSearchEntry, Category
 from .search import MAX_QUERY_LENGTH, needs_recheck, normalize_query, tsquery_literal
 from .templatetags.news import rich_text
@@ -446,6 +447,11 @@ def _candidates(query, category_ids):
         raise
 
 
+def _search_key(query, category_ids, *more):
+    """A cache key part for a search: queries are any text up to 100 characters."""
+    return hashlib.sha256(repr((query, sorted(category_ids or ()), *more)).encode()).hexdigest()
+
+
 def ranked_matches(query, category_ids=None):
     """
     (article ids, more): the newest SEARCH_MAX_RESULTS matches, title matches first, then
@@ -460,12 +466,44 @@ def ranked_matches(query, category_ids=None):
         )
         return [c.article_id for c in ranked], len(candidates) > SEARCH_MAX_RESULTS
 
-    key = hashlib.sha256(repr((query, sorted(category_ids or ()))).encode()).hexdigest()
-    return object_cached(f"search:{key}", build)
+    return object_cached(f"search:{_search_key(query, category_ids)}", build)
+
+
+@dataclass
+class SearchResult:
+    """A search result as the results page shows it: plain data, marked up once."""
+
+    pk: int
+    title: str
+    url: str
+    category_name: str
+    published_at: object
+    title_html: str  # the title with the query marked, everything else escaped
+    snippet_html: str
+
+    @classmethod
+    def of(cls, article, query):
+        return cls(
+            pk=article.pk,
+            title=article.full_title,
+            url=article.get_absolute_url(),
+            category_name=article.category.name,
+            published_at=article.published_at,
+            title_html=highlight(article.full_title, query),
+            snippet_html=snippet(article.body_text, query),
+        )
 
 
 def search_page(query, page_number, *, category_ids=None, per_page=PER_PAGE):
-    """A page of search results (see ranked_matches); Page.extra["more"] says when there were more."""
+    """
+    A page of search results (see ranked_matches), from the object cache like a page of a
+    栏目; Page.extra["more"] says when there were more.
+    """
+    key = _search_key(query, category_ids, page_number, per_page)
+    return object_cached(f"search-page:{key}", lambda: _search_page(query, page_number, category_ids, per_page))
+
+
+def _search_page(query, page_number, category_ids, per_page):
     ranked, more = ranked_matches(query, category_ids)
     count = len(ranked)
     num_pages = max(1, -(-count // per_page))
@@ -478,7 +516,7 @@ def search_page(query, page_number, *, category_ids=None, per_page=PER_PAGE):
     )
     by_id = {article.pk: article for article in articles}
     return Page(
-        object_list=[by_id[pk] for pk in ids if pk in by_id],
+        object_list=[SearchResult.of(by_id[pk], query) for pk in ids if pk in by_id],
         number=page_number,
         num_pages=num_pages,
         count=count,

@@ -10,7 +10,6 @@ from wuda_portal.cache import prefetch
 from wuda_portal.frame import CACHE_NAME as SITE_FRAME
 
 from . import selectors
-from .highlight import highlight, snippet
 from .search import MAX_QUERY_LENGTH
 from .viewcounts import record_view
 
@@ -123,14 +122,6 @@ def search(request):
         except selectors.SearchTooSlow:
             context["too_slow"] = True
             return render(request, "news/search.html", context)
-        page.object_list = [
-            {
-                "article": article,
-                "title": highlight(article.full_title, query.normalized),
-                "snippet": snippet(article.body_text, query.normalized),
-            }
-            for article in page.object_list
-        ]
         context["page"] = page
     return render(request, "news/search.html", context)
 

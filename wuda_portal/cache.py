@@ -70,6 +70,13 @@ def bump_content_version(**kwargs):
         cache.set(CONTENT_VERSION_KEY, time.time_ns() // 1000, timeout=None)
 
 
+# An entry that has passed its time is kept this much longer, to be served while one
+# request builds its successor (instead of every request building it at once).
+STALE_GRACE_SECONDS = 30
+REBUILD_SUFFIX = ":rebuild"
+REBUILD_LOCK_SECONDS = 10
+
+
 def prefetch(*names):
     """Fetch what cached_for_content(name, ...) will ask for in this request, in one round trip."""
     if getattr(_request, "active", False):
@@ -78,29 +85,59 @@ def prefetch(*names):
         _request.fetched.update(dict.fromkeys(keys, None) | cache.get_many(keys))
 
 
+def _lookup(key):
+    fetched = getattr(_request, "fetched", {})
+    return fetched[key] if key in fetched else cache.get(key)
+
+
+def _remember(key, value, timeout):
+    cache.set(key, value, timeout=timeout)
+    fetched = getattr(_request, "fetched", {})
+    if key in fetched:
+        fetched[key] = value
+
+
 def cached_for_content(name, build, timeout=300):
     """`build()`'s result, kept until the content changes (at most `timeout` seconds)."""
     key = f"{name}:{content_version()}"
-    fetched = getattr(_request, "fetched", {})
-    value = fetched[key] if key in fetched else cache.get(key)
+    value = _lookup(key)
     if value is None:
         value = build()
-        cache.set(key, value, timeout=timeout)
-        if key in fetched:
-            fetched[key] = value
+        _remember(key, value, timeout)
     return value
+
+
+def rebuild_due(key, fresh_until):
+    """
+    Whether this request should build a cached thing again: while fresh, no; past its time,
+    only the one request that takes the rebuild lock does, the others use the old copy
+    meanwhile. (Used for whole pages and for page data alike.)
+    """
+    if time.time() < fresh_until:
+        return False
+    return cache.add(key + REBUILD_SUFFIX, 1, timeout=REBUILD_LOCK_SECONDS)
 
 
 def object_cached(name, build):
     """
     Data of a public page (an article with its neighbours, a page of a 栏目 ...), kept
-    while the content is unchanged and for OBJECT_CACHE_SECONDS at most, which bounds how
-    late what time alone changes (a scheduled article coming due) shows. 0: not kept.
+    while the content is unchanged and fresh for OBJECT_CACHE_SECONDS, which bounds how
+    late what time alone changes (a scheduled article coming due) shows; past that, one
+    request builds it again while the others use the old copy. 0: not kept.
     `build` returns False for "nothing there", which is kept too.
     """
-    if settings.OBJECT_CACHE_SECONDS <= 0:
+    seconds = settings.OBJECT_CACHE_SECONDS
+    if seconds <= 0:
         return build()
-    return cached_for_content(name, build, timeout=settings.OBJECT_CACHE_SECONDS)
+    key = f"{name}:{content_version()}"
+    entry = _lookup(key)
+    if entry is not None and not rebuild_due(key, entry[0]):
+        return entry[1]
+    value = build()
+    _remember(key, (time.time() + seconds, value), seconds + STALE_GRACE_SECONDS)
+    if entry is not None:
+        cache.delete(key + REBUILD_SUFFIX)
+    return value
 
 
 class ReusingRedisCacheClient(RedisCacheClient):

@@ -29,14 +29,11 @@ from django.core.cache import cache
 from django.http import HttpResponseBase, parse_cookie
 from django.utils.cache import cc_delim_re
 
-from .cache import CONTENT_VERSION_KEY, content_version
+from .cache import CONTENT_VERSION_KEY, REBUILD_SUFFIX, STALE_GRACE_SECONDS, content_version, rebuild_due
 from .preferences import ReadingPreferences
 from .signals import cached_page_served
 
 HIT_HEADER = ("X-Page-Cache", "hit")
-STALE_GRACE_SECONDS = 30
-REBUILD_SUFFIX = ":rebuild"
-REBUILD_LOCK_SECONDS = 10
 
 
 class PageCache:
@@ -57,7 +54,7 @@ class PageCache:
         if version is None:
             version = content_version()
         entry = found.get(key)
-        if entry is not None and entry[0] == version and self.usable(key, entry):
+        if entry is not None and entry[0] == version and not rebuild_due(key, entry[1]):
             _, _, status, headers, body, payload = entry
             start_response(status, headers)
             if payload is not None:
@@ -81,18 +78,6 @@ class PageCache:
             cache.set(key, entry, seconds + STALE_GRACE_SECONDS)
             cache.delete(key + REBUILD_SUFFIX)
         return response
-
-    @staticmethod
-    def usable(key, entry):
-        """
-        A current entry is used while fresh. Past its time only one request (the one that
-        takes the rebuild lock) builds the page again; the others get the entry meanwhile,
-        instead of all building it at once. An entry of an older content version is never
-        used: edits show on the next request.
-        """
-        if time.time() < entry[1]:
-            return True
-        return not cache.add(key + REBUILD_SUFFIX, 1, timeout=REBUILD_LOCK_SECONDS)
 
     def key(self, environ):
         if settings.PAGE_CACHE_SECONDS <= 0 or environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):

@@ -146,6 +146,9 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="wuda"),
             "TIMEOUT": 300,
+            # Raised whenever the shape of what is cached changes, so that a new release
+            # never reads an old release's entries (view counts do not go through it).
+            "VERSION": 2,
             "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
         }
     }

@@ -18,7 +18,7 @@ def found_titles(client, query, **params):
     response = client.get(SEARCH, {"q": query, **params})
     assert response.status_code == 200
     page = response.context["page"]
-    return [result["article"].title for result in page.object_list] if page else None
+    return [result.title for result in page.object_list] if page else None
 
 
 @pytest.fixture
@@ -224,7 +224,7 @@ def test_only_the_newest_matches_are_ranked_with_a_note(client, monkeypatch):
             published_at=now - timedelta(days=i + 1),
         )
     response = client.get(SEARCH, {"q": "党建"})
-    titles = [r["article"].title for r in response.context["page"].object_list]
+    titles = [r.title for r in response.context["page"].object_list]
     assert titles == ["第4篇党建", "第0篇", "第1篇", "第2篇", "第3篇"]  # the newest five, title match first
     assert "找到 5 多篇" in response.content.decode() and "最新的 5 篇" in response.content.decode()
 
