@@ -134,6 +134,21 @@ def main(path):
     for key, value in report["versions"].items():
         out.append(f"- {key}: {value}")
     out += ["", f"Command: `{report['command']}`", ""]
+    baseline_rps = [
+        run["baseline"]["rps"]
+        for size in sizes
+        for mode in MODE_TITLES
+        for name in PAGES
+        for run in report["sizes"][size].get(mode, {}).get(name, {}).get("runs", [])
+    ]
+    if baseline_rps:
+        out += [
+            f"The machine's own speed drifts: the baseline served between {min(baseline_rps):.0f} and "
+            f"{max(baseline_rps):.0f} requests/s over this run's {len(baseline_rps)} baseline runs. That is why "
+            "every figure is paired with a baseline run next to it, and why the growth table also shows the "
+            "ratio relative to the baseline.",
+            "",
+        ]
     for size in sizes:
         generated = report["sizes"][size].get("generated")
         if generated:
