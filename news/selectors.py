@@ -477,7 +477,7 @@ class SearchResult:
     title: str
     url: str
     category_name: str
-    published_at: object
+    date: str  # YYYY-MM-DD in the site's time zone
     title_html: str  # the title with the query marked, everything else escaped
     snippet_html: str
 
@@ -488,7 +488,7 @@ class SearchResult:
             title=article.full_title,
             url=article.get_absolute_url(),
             category_name=article.category.name,
-            published_at=article.published_at,
+            date=timezone.localtime(article.published_at).strftime("%Y-%m-%d"),
             title_html=highlight(article.full_title, query),
             snippet_html=snippet(article.body_text, query),
         )
