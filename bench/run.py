@@ -1,13 +1,18 @@
 """
 The benchmark of docs/benchmarks.md:
 
-    .venv/bin/python bench/run.py                 # 100,000 and 1,000 articles, about 45 minutes
+    .venv/bin/python bench/run.py                 # 100,000 and 1,000 articles, about 35 minutes
     .venv/bin/python bench/run.py --quick         # a short run to try the script
 
 Needs PostgreSQL (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/), Redis
-(BENCH_REDIS_URL, default redis://127.0.0.1:6379/2) and wrk, all on this machine; traffic
-stays on 127.0.0.1. Each figure is quoted against a minimal Django page (bench/baseline)
-served by the same gunicorn configuration, measured in alternation with it.
+(BENCH_REDIS_URL, default redis://127.0.0.1:6379; databases 2 and 3 are used and emptied)
+and wrk, all on this machine; traffic stays on 127.0.0.1.
+
+Each figure is quoted against a minimal Django page (bench/baseline) served by the same
+gunicorn configuration. For every page, in every cache mode, the baseline and the portal
+at both archive sizes (one gunicorn each, each with its own Redis database) are measured in
+turn, seconds apart, several times over: the machine's own speed drifts by more than the
+differences measured, so every figure is compared with runs made next to it.
 """
 
 import argparse
@@ -22,10 +27,12 @@ import tempfile
 import threading
 import time
 import urllib.request
+from contextlib import ExitStack
 from datetime import datetime
 from pathlib import Path
 
 import psycopg2
+import redis
 
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
@@ -34,7 +41,8 @@ from tests.servers import collect_static, gunicorn, production_env, worker_pids 
 
 PYTHON = sys.executable
 BASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/")
-REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/2")
+REDIS_SERVER = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379").rstrip("/")
+REDIS_URLS = [f"{REDIS_SERVER}/2", f"{REDIS_SERVER}/3"]  # one per archive size: caches and view counts apart
 WRK = ["wrk", "-t2", "-c16", "--latency"]
 
 
@@ -42,8 +50,8 @@ def log(message):
     print(f"[{datetime.now():%H:%M:%S}] {message}", flush=True)
 
 
-def manage(db_url, *args, media_root, capture=False):
-    env = production_env(static_root=tempfile.gettempdir(), media_root=media_root, db_url=db_url, redis_url=REDIS_URL)
+def manage(db_url, *args, media_root, capture=False, redis_url=""):
+    env = production_env(static_root=tempfile.gettempdir(), media_root=media_root, db_url=db_url, redis_url=redis_url)
     result = subprocess.run(
         [PYTHON, "manage.py", *args], cwd=PROJECT, env=env, check=True, text=True, capture_output=capture
     )
@@ -144,8 +152,8 @@ def fetch(url):
         response.read()
 
 
-def flush_views(db_url, media_root):
-    manage(db_url, "flush_view_counts", media_root=media_root, capture=True)
+def flush_views(db_url, redis_url, media_root):
+    manage(db_url, "flush_view_counts", media_root=media_root, capture=True, redis_url=redis_url)
 
 
 def view_count(db_url, article_path):
@@ -163,52 +171,73 @@ MODES = {
 }
 
 
-def measure(db_url, static_root, media_root, urls, *, mode, duration, pairs):
-    """Alternate baseline and page runs for every page; return figures per page."""
+def measure(sizes, static_root, media_root, *, mode, duration, pairs):
+    """
+    sizes: {count: (db_url, redis_url, urls)}. For every page, pairs of: a baseline run,
+    then a run of the page at every size (the order of the sizes turned round each time).
+    Returns {count: figures per page}, each size's runs paired with the same baseline runs.
+    """
     page_seconds, object_seconds = MODES[mode]
-    portal_env = production_env(
-        static_root=static_root,
-        media_root=media_root,
-        db_url=db_url,
-        redis_url=REDIS_URL,
-        PAGE_CACHE_SECONDS=page_seconds,
-        OBJECT_CACHE_SECONDS=object_seconds,
-    )
-    baseline_env = {**portal_env, "DJANGO_SETTINGS_MODULE": "bench.baseline.settings"}
-    results = {}
-    with (
-        gunicorn(portal_env, workers=None) as portal,
-        gunicorn(baseline_env, workers=None, app="bench.baseline.wsgi") as baseline,
-    ):
-        for name, path in urls.items():
+
+    def portal_env(db_url, redis_url):
+        redis.Redis.from_url(redis_url).flushdb()  # every mode starts with empty caches
+        return production_env(
+            static_root=static_root,
+            media_root=media_root,
+            db_url=db_url,
+            redis_url=redis_url,
+            PAGE_CACHE_SECONDS=page_seconds,
+            OBJECT_CACHE_SECONDS=object_seconds,
+        )
+
+    counts = list(sizes)
+    any_size = sizes[counts[0]]
+    baseline_env = {**portal_env(any_size[0], any_size[1]), "DJANGO_SETTINGS_MODULE": "bench.baseline.settings"}
+    results = {count: {} for count in counts}
+    with ExitStack() as servers:
+        baseline = servers.enter_context(gunicorn(baseline_env, workers=None, app="bench.baseline.wsgi"))
+        portals = {
+            count: servers.enter_context(gunicorn(portal_env(db_url, redis_url), workers=None))
+            for count, (db_url, redis_url, _) in sizes.items()
+        }
+        for name in any_size[2]:
             for _ in range(20):  # warm up: caches, connections, the page cache
-                fetch(portal + path)
                 fetch(baseline + "/")
-            runs = []
+                for count in counts:
+                    fetch(portals[count] + sizes[count][2][name])
+            runs = {count: [] for count in counts}
             for pair in range(pairs):
                 base_run = wrk(baseline + "/", duration)
-                page_run = wrk(portal + path, duration)
-                runs.append({"baseline": base_run, "page": page_run})
+                for count in counts if pair % 2 == 0 else counts[::-1]:
+                    page_run = wrk(portals[count] + sizes[count][2][name], duration)
+                    runs[count].append({"baseline": base_run, "page": page_run})
                 log(
-                    f"{mode} {name} pair {pair + 1}: "
-                    f"baseline {base_run['rps']:.0f}/s, page {page_run['rps']:.0f}/s "
-                    f"(p50 {page_run['p50']:.2f} ms, p99 {page_run['p99']:.2f} ms)"
+                    f"{mode} {name} pair {pair + 1}: baseline {base_run['rps']:.0f}/s, "
+                    + ", ".join(
+                        f"{count:,} articles {runs[count][-1]['page']['rps']:.0f}/s "
+                        f"(p50 {runs[count][-1]['page']['p50']:.2f} ms, p99 {runs[count][-1]['page']['p99']:.2f} ms)"
+                        for count in counts
+                    )
                 )
-            result = summarise(runs)
-            if name == "article":
-                result["views"] = count_views_exactly(portal, path, db_url, media_root)
-            results[name] = result
-        results["_memory_mb"] = sorted(round(v, 1) for v in rss_of(worker_pids(portal)))
+            for count in counts:
+                results[count][name] = summarise(runs[count])
+                if name == "article":
+                    db_url, redis_url, urls = sizes[count]
+                    results[count][name]["views"] = count_views_exactly(
+                        portals[count], urls[name], db_url, redis_url, media_root
+                    )
+        for count in counts:
+            results[count]["_memory_mb"] = sorted(round(v, 1) for v in rss_of(worker_pids(portals[count])))
     return results
 
 
-def count_views_exactly(base, path, db_url, media_root, threads=16, each=100):
+def count_views_exactly(base, path, db_url, redis_url, media_root, threads=16, each=100):
     """
     Whether N answered requests add N views. wrk cannot say: when a run ends it drops the
     requests in flight, which the server may already have counted. So: 16 threads that
     each wait for every answer.
     """
-    flush_views(db_url, media_root)
+    flush_views(db_url, redis_url, media_root)
     before = view_count(db_url, path)
     statuses = []
 
@@ -223,7 +252,7 @@ def count_views_exactly(base, path, db_url, media_root, threads=16, each=100):
         worker.start()
     for worker in workers:
         worker.join()
-    flush_views(db_url, media_root)
+    flush_views(db_url, redis_url, media_root)
     return {
         "requests": len(statuses),
         "answered_200": statuses.count(200),
@@ -320,22 +349,28 @@ def main():
     collect_static(static_root)
     report = {"versions": versions(), "command": " ".join(sys.argv), "settings": vars(args), "sizes": {}}
     modes = [m for m in MODES if m in args.modes.split(",")]
-    for count in (args.articles,) if args.no_growth else (args.articles, args.growth_articles):
+    counts = (args.articles,) if args.no_growth else (args.articles, args.growth_articles)
+    sizes = {}
+    for count, redis_url in zip(counts, REDIS_URLS, strict=False):
         db_url, generated = ensure_database(count, media_root, regenerate=args.regenerate)
         urls = page_urls(db_url)
         if args.pages:
             urls = {name: url for name, url in urls.items() if name in args.pages.split(",")}
-        size = {"generated": generated, "urls": urls}
-        for mode in modes:
-            size[mode] = measure(
-                db_url, static_root, media_root, urls, mode=mode, duration=args.duration, pairs=args.pairs
-            )
-        if count == args.articles and not args.no_checks:
-            log("EXPLAIN of every page's queries")
-            size["explain"] = run_script("explain.py", db_url, media_root, static_root)
-            log("search against an exhaustive scan")
-            size["search_exactness"] = run_script("search_exactness.py", db_url, media_root, static_root)
-        report["sizes"][str(count)] = size
+        sizes[count] = (db_url, redis_url, urls)
+        report["sizes"][str(count)] = {"generated": generated, "urls": urls}
+    for mode in modes:
+        for count, figures in measure(
+            sizes, static_root, media_root, mode=mode, duration=args.duration, pairs=args.pairs
+        ).items():
+            report["sizes"][str(count)][mode] = figures
+    if not args.no_checks:
+        db_url = sizes[args.articles][0]
+        log("EXPLAIN of every page's queries")
+        report["sizes"][str(args.articles)]["explain"] = run_script("explain.py", db_url, media_root, static_root)
+        log("search against an exhaustive scan")
+        report["sizes"][str(args.articles)]["search_exactness"] = run_script(
+            "search_exactness.py", db_url, media_root, static_root
+        )
     Path(args.output).parent.mkdir(parents=True, exist_ok=True)
     Path(args.output).write_text(json.dumps(report, ensure_ascii=False, indent=1, default=str))
     log(f"results in {args.output}; `python bench/report.py {args.output}` writes docs/benchmarks.md")

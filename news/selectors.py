@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.core.paginator import EmptyPage, InvalidPage
+from django.template.defaultfilters import filesizeformat
 from django.db import OperationalError, connection, transaction
 from django.db.models import Case, F, IntegerField, Q, Value, When, Window
 from django.db.models.functions import Coalesce, RowNumber, StrIndex
@@ -322,30 +323,136 @@ def home_content(tree):
     return object_cached(HOME, lambda: (headlines(), home_blocks(tree)))
 
 
+def category_listing_cache_name(slug, page_number):
+    # By slug, which the address gives before the 栏目 is looked up (the page's cache reads
+    # go in one round trip); a slug too long to be a 栏目's is hashed to keep keys short.
+    if len(slug) > Category._meta.get_field("slug").max_length:
+        slug = hashlib.sha256(slug.encode()).hexdigest()
+    return f"category:{slug}:{page_number}"
+
+
 def category_listing(tree, category, page_number):
     """A page of a 栏目 (see category_page), from the object cache."""
-    return object_cached(f"category:{category.pk}:{page_number}", lambda: category_page(tree, category, page_number))
+    name = category_listing_cache_name(category.slug, page_number)
+    return object_cached(name, lambda: category_page(tree, category, page_number))
+
+
+@dataclass(frozen=True)
+class ShownArticle:
+    """
+    An article as its page shows it, worked out once when the page data is built: the data
+    comes from the object cache, and plain data is cheaper to load from it than models.
+    """
+
+    pk: int
+    title: str
+    subtitle: str
+    full_title: str
+    summary: str
+    source: str
+    author: str
+    url: str
+    category_id: int
+    status: str
+    status_label: str
+    is_public: bool  # when the data was built (public data is rebuilt within seconds)
+    published_at: object
+    published_date: str  # in the site's time zone: 2024-05-01
+    published_minute: str  # 2024-05-01 09:30
+    published_iso: str  # 2024-05-01T09:30:00+08:00
+    view_count: int
+    cover_url: str
+    safe_body: str  # sanitised, marked safe
+
+    @classmethod
+    def of(cls, article):
+        local = timezone.localtime(article.published_at)
+        return cls(
+            pk=article.pk,
+            title=article.title,
+            subtitle=article.subtitle,
+            full_title=article.full_title,
+            summary=article.summary,
+            source=article.source,
+            author=article.author,
+            url=article.get_absolute_url(),
+            category_id=article.category_id,
+            status=article.status,
+            status_label=article.get_status_display(),
+            is_public=article.is_public,
+            published_at=article.published_at,
+            published_date=local.strftime("%Y-%m-%d"),
+            published_minute=local.strftime("%Y-%m-%d %H:%M"),
+            published_iso=local.isoformat(),
+            view_count=article.view_count,
+            cover_url=article.cover.url if article.cover else "",
+            # Sanitised again here, once for every time the page is shown from the cache
+            # (see news.templatetags.news.rich_text).
+            safe_body=rich_text(article.body),
+        )
+
+    def get_absolute_url(self):
+        return self.url
+
+
+@dataclass(frozen=True)
+class ShownAttachment:
+    """An attachment as the article's 附件 list shows it."""
+
+    url: str
+    display_name: str
+    type_label: str
+    extension: str
+    size: int
+    size_label: str
+
+    @classmethod
+    def of(cls, attachment):
+        return cls(
+            url=attachment.get_absolute_url(),
+            display_name=attachment.display_name,
+            type_label=attachment.type_label,
+            extension=attachment.extension,
+            size=attachment.size,
+            size_label=filesizeformat(attachment.size),
+        )
+
+    def get_absolute_url(self):
+        return self.url
+
+
+@dataclass(frozen=True)
+class ArticleLink:
+    """上一篇 / 下一篇."""
+
+    full_title: str
+    url: str
+
+    def get_absolute_url(self):
+        return self.url
 
 
 @dataclass
 class ArticlePage:
     """What an article's page shows besides the frame."""
 
-    article: Article
-    attachments: list
-    previous: Article | None
-    next: Article | None
+    article: ShownArticle
+    attachments: list  # of ShownAttachment
+    previous: ArticleLink | None
+    next: ArticleLink | None
 
 
 def _article_page(articles, pk):
-    article = articles.select_related("category").prefetch_related("attachments").filter(pk=pk).first()
+    article = articles.prefetch_related("attachments").filter(pk=pk).first()
     if article is None:
         return False
-    # Sanitised again here, once for every time the page is shown from the cache (see
-    # news.templatetags.news.rich_text).
-    article.safe_body = rich_text(article.body)
     previous, following = neighbours(article)
-    return ArticlePage(article, list(article.attachments.all()), previous, following)
+    return ArticlePage(
+        ShownArticle.of(article),
+        [ShownAttachment.of(attachment) for attachment in article.attachments.all()],
+        previous and ArticleLink(previous.full_title, previous.get_absolute_url()),
+        following and ArticleLink(following.full_title, following.get_absolute_url()),
+    )
 
 
 def article_page(pk, *, preview=False):
@@ -494,13 +601,18 @@ class SearchResult:
         )
 
 
-def search_page(query, page_number, *, category_ids=None, per_page=PER_PAGE):
+def search_page_cache_name(query, page_number, category_slug=""):
+    return f"search-page:{_search_key(query, [], category_slug, page_number)}"
+
+
+def search_page(query, page_number, *, tree, category=None):
     """
     A page of search results (see ranked_matches), from the object cache like a page of a
     栏目; Page.extra["more"] says when there were more.
     """
-    key = _search_key(query, category_ids, page_number, per_page)
-    return object_cached(f"search-page:{key}", lambda: _search_page(query, page_number, category_ids, per_page))
+    category_ids = tree.family_ids(category) if category else None
+    name = search_page_cache_name(query, page_number, category.slug if category else "")
+    return object_cached(name, lambda: _search_page(query, page_number, category_ids, PER_PAGE))
 
 
 def _search_page(query, page_number, category_ids, per_page):

@@ -3,7 +3,8 @@ Article view counts: each view adds one, exactly, even when many arrive at once 
 the page itself comes from the page cache.
 
 With Redis (REDIS_URL) a view is one HINCRBY on a hash of pending counts, shared by all
-app servers; now and then one process moves the pending counts into PostgreSQL in a batch
+app servers (sent in the same round trip as the page's cache reads where it can be:
+count_view_along); now and then one process moves the pending counts into PostgreSQL in a batch
 (flush_pending). Without Redis, or when it cannot be reached, a view is one atomic
 UPDATE ... SET view_count = view_count + 1.
 
@@ -70,6 +71,32 @@ def record_view(article_id):
     Article.objects.filter(pk=article_id).update(view_count=F("view_count") + 1)
 
 
+def count_view_along(article_id):
+    """
+    The Redis command that counts one view, for a page that sends it along with its cache
+    reads in one round trip (wuda_portal.cache.prefetch); then view_counted_along() after.
+    """
+    return lambda pipeline: pipeline.hincrby(PENDING, article_id, 1)
+
+
+def view_counted_along(article_id, *, shown):
+    """
+    A view counted along the cache reads, before it was known whether the article is
+    public: kept if the page `shown` it, taken back otherwise (the visitor got a 404).
+    """
+    client = _redis()
+    if client is None:
+        return
+    try:
+        if not shown:
+            client.hincrby(PENDING, article_id, -1)
+            return
+    except redis.RedisError as exc:
+        _redis_failed(exc)
+        return
+    _flush_now_and_then(client)
+
+
 def _flush_now_and_then(client):
     """Every FLUSH_EVERY_SECONDS one view per process also moves the pending counts."""
     global _next_flush
@@ -108,7 +135,8 @@ def flush_pending(client=None):
 
 
 def _apply_batch(client, name):
-    counts = {int(article_id): int(count) for article_id, count in client.hgetall(name).items()}
+    # A view counted along a page's cache reads and taken back leaves a count of 0.
+    counts = {int(article_id): int(count) for article_id, count in client.hgetall(name).items() if int(count)}
     try:
         with transaction.atomic():
             ViewCountBatch.objects.create(name=name)

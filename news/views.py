@@ -1,5 +1,6 @@
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.paginator import InvalidPage
 from django.http import Http404
 from django.shortcuts import render
@@ -11,7 +12,7 @@ from wuda_portal.frame import CACHE_NAME as SITE_FRAME
 
 from . import selectors
 from .search import MAX_QUERY_LENGTH
-from .viewcounts import record_view
+from .viewcounts import count_view_along, record_view, view_counted_along
 
 
 def _page_number(request):
@@ -31,13 +32,14 @@ def home(request):
 
 @require_safe
 def category_detail(request, slug):
-    prefetch(SITE_FRAME, selectors.CATEGORY_TREE)
+    number = _page_number(request)
+    prefetch(SITE_FRAME, selectors.CATEGORY_TREE, selectors.category_listing_cache_name(slug, number))
     tree = selectors.category_tree()
     category = tree.by_slug.get(slug)
     if category is None:
         raise Http404("没有这个栏目")
     try:
-        page = selectors.category_listing(tree, category, _page_number(request))
+        page = selectors.category_listing(tree, category, number)
     except InvalidPage:
         raise Http404("没有这一页") from None
     parent = tree.parent_of(category)
@@ -57,15 +59,22 @@ def category_detail(request, slug):
 
 @require_safe
 def article_detail(request, pk):
-    prefetch(SITE_FRAME, selectors.CATEGORY_TREE, selectors.article_cache_name(pk))
+    printing = request.GET.get("print") == "1"
+    # A visitor without a session is not staff and sees public articles only: the view is
+    # counted in the same round trip as the cache reads, and taken back if there is none.
+    visitor = settings.SESSION_COOKIE_NAME not in request.COOKIES
+    counting = count_view_along(pk) if visitor and not printing else None
+    counted = prefetch(SITE_FRAME, selectors.CATEGORY_TREE, selectors.article_cache_name(pk), along=counting)
     # Staff preview drafts, articles in review and scheduled ones at their public address.
-    data = selectors.article_page(pk, preview=request.user.is_staff)
+    data = selectors.article_page(pk, preview=not visitor and request.user.is_staff)
+    if counted:
+        view_counted_along(pk, shown=data is not None)
     if data is None:
         raise Http404("没有这篇文章")
     article = data.article
     tree = selectors.category_tree()
-    printing = request.GET.get("print") == "1"
-    if article.is_public and not printing:
+    category = tree.by_id[article.category_id]
+    if article.is_public and not printing and not counted:
         record_view(article.pk)
     response = render(
         request,
@@ -73,12 +82,13 @@ def article_detail(request, pk):
         {
             "tree": tree,
             "article": article,
-            "category": article.category,
-            "parent": tree.parent_of(article.category),
+            "category": category,
+            "parent": tree.parent_of(category),
             "attachments": data.attachments,
             "previous": data.previous,
             "next": data.next,
             "is_preview": not article.is_public,
+            "site_root": f"{request.scheme}://{request.get_host()}",  # for the page's full address
         },
     )
     if not article.is_public:
@@ -92,10 +102,13 @@ def article_detail(request, pk):
 
 @require_safe
 def search(request):
-    prefetch(SITE_FRAME, selectors.CATEGORY_TREE)
-    tree = selectors.category_tree()
     query = selectors.parse_search_query(request.GET.get("q"))
-    category = tree.by_slug.get(request.GET.get("category", ""))
+    slug = request.GET.get("category", "")
+    number = _page_number(request) if query.normalized else 1
+    results = [selectors.search_page_cache_name(query.normalized, number, slug)] if query.normalized else []
+    prefetch(SITE_FRAME, selectors.CATEGORY_TREE, *results)
+    tree = selectors.category_tree()
+    category = tree.by_slug.get(slug)
     context = {
         "tree": tree,
         "query": query,
@@ -112,11 +125,7 @@ def search(request):
     }
     if query.normalized:
         try:
-            page = selectors.search_page(
-                query.normalized,
-                _page_number(request),
-                category_ids=tree.family_ids(category) if category else None,
-            )
+            page = selectors.search_page(query.normalized, number, tree=tree, category=category)
         except InvalidPage:
             raise Http404("没有这一页") from None
         except selectors.SearchTooSlow:

@@ -3,12 +3,14 @@ The shared cache, and the one version number that invalidates everything derived
 content.
 
 Every change to content (article, 栏目, attachment, site profile, friend link) bumps the
-content version; keys of derived data (whole pages, the navigation, the footer) carry the
-version, so every app server sharing the cache sees the change on its next request without
-anyone having to know which keys a change touches.
+content version; entries of derived data (whole pages, the navigation, the footer, page
+data) carry the version they were built under and count only while it is current, so every
+app server sharing the cache sees the change on its next request without anyone having to
+know which entries a change touches.
 """
 
 import logging
+import math
 import threading
 import time
 
@@ -77,33 +79,55 @@ REBUILD_SUFFIX = ":rebuild"
 REBUILD_LOCK_SECONDS = 10
 
 
-def prefetch(*names):
-    """Fetch what cached_for_content(name, ...) will ask for in this request, in one round trip."""
-    if getattr(_request, "active", False):
-        version = content_version()
-        keys = [f"{name}:{version}" for name in names]
-        _request.fetched.update(dict.fromkeys(keys, None) | cache.get_many(keys))
+def prefetch(*names, along=None):
+    """
+    Read the content version and the entries cached_for_content() and object_cached() will
+    ask for in this request, in one round trip. `along(pipeline)` may add Redis commands
+    of its own to that round trip; the result says whether they were carried out (False
+    without Redis or when it failed: the caller then does its part another way).
+    """
+    if not getattr(_request, "active", False):
+        return False
+    keys = [CONTENT_VERSION_KEY, *names]
+    done = False
+    if along is not None and hasattr(cache, "get_many_along"):
+        found, done = cache.get_many_along(keys, along)
+    else:
+        found = cache.get_many(keys)
+    version = found.get(CONTENT_VERSION_KEY)
+    if version is None:
+        content_version()  # a fresh cache: starts the count
+    else:
+        _request.version = version
+    _request.fetched.update({name: found.get(name) for name in names})
+    return done
 
 
-def _lookup(key):
+def _lookup(name):
     fetched = getattr(_request, "fetched", {})
-    return fetched[key] if key in fetched else cache.get(key)
+    return fetched[name] if name in fetched else cache.get(name)
 
 
-def _remember(key, value, timeout):
-    cache.set(key, value, timeout=timeout)
+def _remember(name, entry, timeout):
+    cache.set(name, entry, timeout=timeout)
     fetched = getattr(_request, "fetched", {})
-    if key in fetched:
-        fetched[key] = value
+    if name in fetched:
+        fetched[name] = entry
+
+
+# Cached things are kept under their name alone, as (content version, fresh until, value):
+# one read finds both the entry and whether it is current, and a new version's entry
+# replaces the old one instead of lying beside it until it expires.
 
 
 def cached_for_content(name, build, timeout=300):
     """`build()`'s result, kept until the content changes (at most `timeout` seconds)."""
-    key = f"{name}:{content_version()}"
-    value = _lookup(key)
-    if value is None:
-        value = build()
-        _remember(key, value, timeout)
+    version = content_version()
+    entry = _lookup(name)
+    if entry is not None and entry[0] == version:
+        return entry[2]
+    value = build()
+    _remember(name, (version, math.inf, value), timeout)
     return value
 
 
@@ -129,14 +153,15 @@ def object_cached(name, build):
     seconds = settings.OBJECT_CACHE_SECONDS
     if seconds <= 0:
         return build()
-    key = f"{name}:{content_version()}"
-    entry = _lookup(key)
-    if entry is not None and not rebuild_due(key, entry[0]):
-        return entry[1]
+    version = content_version()
+    entry = _lookup(name)
+    current = entry is not None and entry[0] == version
+    if current and not rebuild_due(name, entry[1]):
+        return entry[2]
     value = build()
-    _remember(key, (time.time() + seconds, value), seconds + STALE_GRACE_SECONDS)
-    if entry is not None:
-        cache.delete(key + REBUILD_SUFFIX)
+    _remember(name, (version, time.time() + seconds, value), seconds + STALE_GRACE_SECONDS)
+    if current:
+        cache.delete(name + REBUILD_SUFFIX)
     return value
 
 
@@ -159,6 +184,16 @@ class ReusingRedisCacheClient(RedisCacheClient):
             client = self._clients[id(pool)] = self._client(connection_pool=pool)
         return client
 
+    def get_many_along(self, keys, commands):
+        """get_many() with the Redis commands `commands(pipeline)` adds, in one round trip."""
+        pipeline = self.get_client(write=True).pipeline(transaction=False)
+        pipeline.mget(keys)
+        commands(pipeline)
+        values = pipeline.execute()[0]
+        return {
+            key: self._serializer.loads(value) for key, value in zip(keys, values, strict=True) if value is not None
+        }
+
 
 class ResilientRedisCache(RedisCache):
     """
@@ -177,10 +212,15 @@ class ResilientRedisCache(RedisCache):
         self._down_until = 0.0
 
     def _call(self, operation, default, *args, **kwargs):
+        return self._call_with(
+            lambda: getattr(super(ResilientRedisCache, self), operation)(*args, **kwargs), default, operation
+        )
+
+    def _call_with(self, call, default, operation):
         if time.monotonic() < self._down_until:
             return default
         try:
-            return getattr(super(), operation)(*args, **kwargs)
+            return call()
         except ValueError:  # incr() of a missing key: part of the API, not a failure
             raise
         except Exception as exc:  # redis.exceptions.RedisError and socket errors
@@ -195,6 +235,19 @@ class ResilientRedisCache(RedisCache):
 
     def get_many(self, keys, version=None):
         return self._call("get_many", {}, keys, version)
+
+    def get_many_along(self, keys, commands, version=None):
+        """
+        (get_many(keys), True), with the raw Redis commands that `commands(pipeline)` adds
+        sent in the same round trip; ({}, False) when Redis failed.
+        """
+        made = {self.make_and_validate_key(key, version=version): key for key in keys}
+
+        def call():
+            found = self._cache.get_many_along(list(made), commands)
+            return {made[key]: value for key, value in found.items()}, True
+
+        return self._call_with(call, ({}, False), "get_many_along")
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         return self._call("set", None, key, value, timeout, version)

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 
-from .cache import cached_for_content, content_version
+from .cache import cached_for_content
 from .models import FriendLink, SiteProfile
 
 
@@ -39,4 +39,5 @@ def offline_site_frame():
     The frame without touching the database, for the error pages: the cached one if
     there is one, else the default profile.
     """
-    return cache.get(f"{CACHE_NAME}:{content_version()}") or SiteFrame(profile=SiteProfile())
+    entry = cache.get(CACHE_NAME)  # (version, fresh until, frame): any version beats none here
+    return entry[2] if entry else SiteFrame(profile=SiteProfile())
