@@ -316,7 +316,12 @@ def versions():
         "?",
     )
     memory = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1)) // 1024
+    commit = out("git", "-C", str(PROJECT), "rev-parse", "--short", "HEAD")
+    changed = subprocess.run(
+        ["git", "-C", str(PROJECT), "status", "--porcelain"], capture_output=True, text=True
+    ).stdout
     return {
+        "commit": commit + (" with uncommitted changes" if changed.strip() else ""),
         "machine": f"{cpu}, {os.cpu_count()} cores, {memory // 1024} GiB RAM, {platform.platform()}",
         "python": platform.python_version(),
         "django": django.get_version(),
