@@ -82,7 +82,9 @@ def count_view_along(article_id):
 def view_counted_along(article_id, *, shown):
     """
     A view counted along the cache reads, before it was known whether the article is
-    public: kept if the page `shown` it, taken back otherwise (the visitor got a 404).
+    public: kept if the page `shown` it, taken back otherwise (the visitor got a 404). Should
+    Redis fail in the microseconds between the two, that one count stays: a draft's count
+    may be one too high (an id without an article is never written).
     """
     client = _redis()
     if client is None:

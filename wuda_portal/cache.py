@@ -19,6 +19,7 @@ from django.core.cache import cache
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from django.core.signals import request_finished, request_started
+from django.db import transaction
 
 logger = logging.getLogger(__name__)
 
@@ -63,8 +64,20 @@ def request_content_version():
     return getattr(_request, "version", None) if getattr(_request, "active", False) else None
 
 
-def bump_content_version(**kwargs):
-    """Invalidate everything derived from content. Usable as a signal receiver."""
+def bump_content_version(using=None, **kwargs):
+    """
+    Invalidate everything derived from content. Usable as a signal receiver.
+
+    Inside a transaction the version moves at once (this request reads its own change) and
+    again on commit: a request that read the first move before the commit built what it
+    cached from the data as it was before the change, and the second move retires that.
+    """
+    _bump()
+    if transaction.get_connection(using).in_atomic_block:
+        transaction.on_commit(_bump, using=using)
+
+
+def _bump():
     _request.version = None
     try:
         cache.incr(CONTENT_VERSION_KEY)

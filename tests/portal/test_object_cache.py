@@ -1,9 +1,14 @@
 """The object cache: the data public pages are built from, fresh for OBJECT_CACHE_SECONDS."""
 
+import threading
 import time
 
+import pytest
 from django.core.cache import cache
+from django.db import connection, transaction
+from django.test import Client
 
+from tests.factories import ArticleFactory
 from wuda_portal.cache import bump_content_version, object_cached
 
 
@@ -50,3 +55,30 @@ def test_nothing_there_is_kept_too_and_zero_keeps_nothing(settings):
     build = Builds()
     object_cached("thing", build), object_cached("thing", build)
     assert build.count == 2
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_data_cached_while_an_edit_commits_does_not_outlive_the_commit(settings):
+    # An edit moves the content version when it is saved, before its transaction commits; a
+    # visitor's request in between builds the page from the data before the edit. The
+    # version moves again on commit, so the next request shows the edit.
+    settings.OBJECT_CACHE_SECONDS = 30
+    article = ArticleFactory(title="编辑之前的标题")
+    printable = article.get_absolute_url() + "?print=1"  # the same page data, no view to count
+    seen = []
+
+    def visit():  # another visitor, with a database connection of its own
+        try:
+            seen.append(Client().get(printable).content.decode())
+        finally:
+            connection.close()
+
+    with transaction.atomic():
+        article.title = "编辑之后的标题"
+        article.save()
+        visitor = threading.Thread(target=visit)
+        visitor.start()
+        visitor.join()
+    assert "编辑之前的标题" in seen[0]
+    assert "编辑之后的标题" in Client().get(printable).content.decode()
