@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.core.paginator import EmptyPage, InvalidPage
-from django.template.defaultfilters import filesizeformat
 from django.db import OperationalError, connection, transaction
 from django.db.models import Case, F, IntegerField, Q, Value, When, Window
 from django.db.models.functions import Coalesce, RowNumber, StrIndex
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from psycopg2.errors import QueryCanceled
 
