@@ -104,8 +104,9 @@ def _load_category_tree():
     return CategoryTree([CategoryEntry(*row) for row in Category.objects.values_list(*fields)])
 
 
-def category_tree():
-    return cached_for_content(CATEGORY_TREE, _load_category_tree)
+def category_tree(*, fresh=False):
+    """The 栏目 tree, from the cache while the content is unchanged (`fresh`: from the database)."""
+    return _load_category_tree() if fresh else cached_for_content(CATEGORY_TREE, _load_category_tree)
 
 
 # --- Lists ------------------------------------------------------------------------------

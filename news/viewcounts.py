@@ -41,10 +41,13 @@ _next_flush = None  # set on the first view: a new process does not flush at onc
 _next_prune = 0.0
 
 
-def _redis():
-    """The Redis client, or None without REDIS_URL or for a few seconds after a failure."""
+def _redis(*, reached=False):
+    """
+    The Redis client, or None without REDIS_URL or for a few seconds after a failure (unless
+    Redis was `reached` just now by another client).
+    """
     global _client
-    if not settings.REDIS_URL or time.monotonic() < _down_until:
+    if not settings.REDIS_URL or (time.monotonic() < _down_until and not reached):
         return None
     if _client is None:
         _client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=0.25, socket_timeout=0.5)
@@ -83,12 +86,10 @@ def view_counted_along(article_id, *, shown):
     """
     A view counted along the cache reads, before it was known whether the article is
     public: kept if the page `shown` it, taken back otherwise (the visitor got a 404). Should
-    Redis fail in the microseconds between the two, that one count stays: a draft's count
-    may be one too high (an id without an article is never written).
+    Redis fail between the two, that one count stays: a draft's count may be one too high
+    (an id without an article is never written).
     """
-    client = _redis()
-    if client is None:
-        return
+    client = _redis(reached=True)  # the cache's client reached Redis a moment ago
     try:
         if not shown:
             client.hincrby(PENDING, article_id, -1)
@@ -123,7 +124,7 @@ def flush_pending(client=None):
         return 0  # another process is flushing
     moved = 0
     try:
-        batch = f"{BATCH_PREFIX}{uuid.uuid4().hex}"
+        batch = _batch_name()
         try:
             client.rename(PENDING, batch)
         except redis.ResponseError:
@@ -136,18 +137,25 @@ def flush_pending(client=None):
     return moved
 
 
+def _batch_name():
+    # Named in the order they are made, and written in that order (flush_pending sorts them):
+    # a view taken back (view_counted_along) never reaches the database before the view.
+    return f"{BATCH_PREFIX}{time.time_ns():020d}-{uuid.uuid4().hex}"
+
+
 def _apply_batch(client, name):
     # A view counted along a page's cache reads and taken back leaves a count of 0.
     counts = {int(article_id): int(count) for article_id, count in client.hgetall(name).items() if int(count)}
-    try:
-        with transaction.atomic():
-            ViewCountBatch.objects.create(name=name)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                ViewCountBatch.objects.create(name=name)
+        except IntegrityError:
+            moved = 0  # written before a crash kept it from being deleted
+        else:
             for article_id, count in counts.items():
                 Article.objects.filter(pk=article_id).update(view_count=F("view_count") + count)
-    except IntegrityError:
-        moved = 0  # written before a crash kept it from being deleted
-    else:
-        moved = sum(counts.values())
+            moved = sum(counts.values())
     client.delete(name)
     return moved
 

@@ -73,7 +73,12 @@ def article_detail(request, pk):
         raise Http404("没有这篇文章")
     article = data.article
     tree = selectors.category_tree()
-    category = tree.by_id[article.category_id]
+    category = tree.by_id.get(article.category_id)
+    if category is None:  # a 栏目 newer than the cached tree (its version move was lost)
+        tree = selectors.category_tree(fresh=True)
+        category = tree.by_id.get(article.category_id)
+        if category is None:
+            raise Http404("没有这篇文章")
     if article.is_public and not printing and not counted:
         record_view(article.pk)
     response = render(
