@@ -324,10 +324,13 @@ def home_content(tree):
     return object_cached(HOME, lambda: (headlines(), home_blocks(tree)))
 
 
+SLUG_MAX_LENGTH = Category._meta.get_field("slug").max_length
+
+
 def category_listing_cache_name(slug, page_number):
     # By slug, which the address gives before the 栏目 is looked up (the page's cache reads
     # go in one round trip); a slug too long to be a 栏目's is hashed to keep keys short.
-    if len(slug) > Category._meta.get_field("slug").max_length:
+    if len(slug) > SLUG_MAX_LENGTH:
         slug = hashlib.sha256(slug.encode()).hexdigest()
     return f"category:{slug}:{page_number}"
 
@@ -555,9 +558,9 @@ def _candidates(query, category_ids):
         raise
 
 
-def _search_key(query, category_ids, *more):
+def _search_key(*parts):
     """A cache key part for a search: queries are any text up to 100 characters."""
-    return hashlib.sha256(repr((query, sorted(category_ids or ()), *more)).encode()).hexdigest()
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
 def ranked_matches(query, category_ids=None):
@@ -574,7 +577,7 @@ def ranked_matches(query, category_ids=None):
         )
         return [c.article_id for c in ranked], len(candidates) > SEARCH_MAX_RESULTS
 
-    return object_cached(f"search:{_search_key(query, category_ids)}", build)
+    return object_cached(f"search:{_search_key(query, sorted(category_ids or ()))}", build)
 
 
 @dataclass
@@ -603,7 +606,7 @@ class SearchResult:
 
 
 def search_page_cache_name(query, page_number, category_slug=""):
-    return f"search-page:{_search_key(query, [], category_slug, page_number)}"
+    return f"search-page:{_search_key(query, category_slug, page_number)}"
 
 
 def search_page(query, page_number, *, tree, category=None):

@@ -144,15 +144,26 @@ def cached_for_content(name, build, timeout=300):
     return value
 
 
-def rebuild_due(key, fresh_until):
+SERVE, REBUILD, BUILD = "serve", "rebuild", "build"
+
+
+def claim(key, entry, version):
     """
-    Whether this request should build a cached thing again: while fresh, no; past its time,
-    only the one request that takes the rebuild lock does, the others use the old copy
-    meanwhile. (Used for whole pages and for page data alike.)
+    What this request does with a cached (content version, fresh until, ...) entry, for
+    whole pages and page data alike: SERVE it (current and fresh, or past its time while
+    another request builds its successor), REBUILD it (past its time, and this request took
+    the rebuild lock: release it with rebuilt()), or BUILD it (none, or of an older version).
     """
-    if time.time() < fresh_until:
-        return False
-    return cache.add(key + REBUILD_SUFFIX, 1, timeout=REBUILD_LOCK_SECONDS)
+    if entry is None or entry[0] != version:
+        return BUILD
+    if time.time() < entry[1]:
+        return SERVE
+    return REBUILD if cache.add(key + REBUILD_SUFFIX, 1, timeout=REBUILD_LOCK_SECONDS) else SERVE
+
+
+def rebuilt(key):
+    """Release the rebuild lock claim() gave this request."""
+    cache.delete(key + REBUILD_SUFFIX)
 
 
 def object_cached(name, build):
@@ -168,13 +179,13 @@ def object_cached(name, build):
         return build()
     version = content_version()
     entry = _lookup(name)
-    current = entry is not None and entry[0] == version
-    if current and not rebuild_due(name, entry[1]):
+    claimed = claim(name, entry, version)
+    if claimed == SERVE:
         return entry[2]
     value = build()
     _remember(name, (version, time.time() + seconds, value), seconds + STALE_GRACE_SECONDS)
-    if current:
-        cache.delete(name + REBUILD_SUFFIX)
+    if claimed == REBUILD:
+        rebuilt(name)
     return value
 
 

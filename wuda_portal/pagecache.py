@@ -29,7 +29,7 @@ from django.core.cache import cache
 from django.http import HttpResponseBase, parse_cookie
 from django.utils.cache import cc_delim_re
 
-from .cache import CONTENT_VERSION_KEY, REBUILD_SUFFIX, STALE_GRACE_SECONDS, content_version, rebuild_due
+from .cache import CONTENT_VERSION_KEY, REBUILD, SERVE, STALE_GRACE_SECONDS, claim, content_version, rebuilt
 from .preferences import ReadingPreferences
 from .signals import cached_page_served
 
@@ -54,7 +54,8 @@ class PageCache:
         if version is None:
             version = content_version()
         entry = found.get(key)
-        if entry is not None and entry[0] == version and not rebuild_due(key, entry[1]):
+        claimed = claim(key, entry, version)
+        if claimed == SERVE:
             _, _, status, headers, body, payload = entry
             start_response(status, headers)
             if payload is not None:
@@ -76,7 +77,8 @@ class PageCache:
             # Kept a while past its time, to be served while one request builds its successor.
             entry = (version, fresh_until, answer["status"], headers, response.content, payload)
             cache.set(key, entry, seconds + STALE_GRACE_SECONDS)
-            cache.delete(key + REBUILD_SUFFIX)
+            if claimed == REBUILD:
+                rebuilt(key)
         return response
 
     def key(self, environ):
