@@ -1,5 +1,7 @@
 from django.urls import path
 
+from wuda_portal.pagecache import public_page
+
 from . import feeds, views
 
 app_name = "news"
@@ -7,9 +9,9 @@ app_name = "news"
 urlpatterns = [
     path("", views.home, name="home"),
     path("news/<slug:slug>/", views.category_detail, name="category"),
-    path("news/<slug:slug>/feed/", feeds.CategoryFeed(), name="category-feed"),
+    path("news/<slug:slug>/feed/", public_page()(feeds.CategoryFeed()), name="category-feed"),
     path("articles/<int:pk>/", views.article_detail, name="article"),
     path("search/", views.search, name="search"),
-    path("feed/", feeds.LatestArticlesFeed(), name="feed"),
+    path("feed/", public_page()(feeds.LatestArticlesFeed()), name="feed"),
     path("sitemap/", views.site_map, name="site-map"),
 ]

@@ -3,12 +3,13 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.paginator import InvalidPage
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.decorators.http import require_safe
 
 from wuda_portal.cache import prefetch
 from wuda_portal.frame import CACHE_NAME as SITE_FRAME
+from wuda_portal.pagecache import as_is, flag, page_number, public_page
 
 from . import selectors
 from .search import MAX_QUERY_LENGTH
@@ -23,6 +24,7 @@ def _page_number(request):
 
 
 @require_safe
+@public_page()
 def home(request):
     prefetch(SITE_FRAME, selectors.CATEGORY_TREE, selectors.HOME)
     tree = selectors.category_tree()
@@ -31,6 +33,7 @@ def home(request):
 
 
 @require_safe
+@public_page({"page": page_number})
 def category_detail(request, slug):
     number = _page_number(request)
     prefetch(SITE_FRAME, selectors.CATEGORY_TREE, selectors.category_listing_cache_name(slug, number))
@@ -58,6 +61,7 @@ def category_detail(request, slug):
 
 
 @require_safe
+@public_page({"print": flag})
 def article_detail(request, pk):
     printing = request.GET.get("print") == "1"
     # A visitor without a session is not staff and sees public articles only: the view is
@@ -106,6 +110,7 @@ def article_detail(request, pk):
 
 
 @require_safe
+@public_page({"q": as_is, "category": as_is, "page": page_number})
 def search(request):
     query = selectors.parse_search_query(request.GET.get("q"))
     slug = request.GET.get("category", "")
@@ -114,6 +119,10 @@ def search(request):
     prefetch(SITE_FRAME, selectors.CATEGORY_TREE, *results)
     tree = selectors.category_tree()
     category = tree.by_slug.get(slug)
+    if slug and category is None:
+        # A 栏目 that is gone (or never was): search them all, at the one address that
+        # does (so no made-up 栏目 name becomes a page of its own in the page cache).
+        return redirect(f"{request.path}?{urlencode({'q': query.text})}" if query.text else request.path)
     context = {
         "tree": tree,
         "query": query,
@@ -141,5 +150,6 @@ def search(request):
 
 
 @require_safe
+@public_page()
 def site_map(request):
     return render(request, "news/site_map.html", {"tree": selectors.category_tree()})

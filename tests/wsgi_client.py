@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
+from django.utils.encoding import iri_to_uri
 
 
 @dataclass
@@ -37,7 +38,7 @@ class WSGIClient:
         environ = {
             "REQUEST_METHOD": method,
             "PATH_INFO": parts.path,
-            "QUERY_STRING": parts.query,
+            "QUERY_STRING": iri_to_uri(parts.query),  # as a browser sends it: percent-encoded
             "SERVER_NAME": self.host,
             "SERVER_PORT": "80",
             "SERVER_PROTOCOL": "HTTP/1.1",

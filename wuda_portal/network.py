@@ -14,3 +14,20 @@ def client_ip(request):
         if forwarded:
             return forwarded
     return request.META.get("REMOTE_ADDR", "")
+
+
+def forwarded_scheme(environ):
+    """
+    The scheme of a request as Django's `request.scheme` works it out, for code that runs
+    before Django has a request (the page cache): behind the proxy the first value of its
+    SECURE_PROXY_SSL_HEADER, else the WSGI server's. The page cache and Django must agree,
+    or a page built for HTTPS (with HSTS) could be kept for HTTP; tests/portal/test_network.py
+    holds the two together.
+    """
+    header = getattr(settings, "SECURE_PROXY_SSL_HEADER", None)
+    if header:
+        name, secure_value = header
+        value = environ.get(name)
+        if value is not None:
+            return "https" if value.split(",", 1)[0].strip() == secure_value else "http"
+    return environ.get("wsgi.url_scheme", "http")

@@ -9,6 +9,7 @@ from news.editor_uploads import upload_image
 from news.sitemaps import SITEMAPS
 
 from . import views
+from .pagecache import page_number, public_page
 
 admin.site.site_header = "乌达党建 内容管理"
 admin.site.site_title = "乌达党建 内容管理"
@@ -19,10 +20,10 @@ portal_patterns = (
         path("healthz", views.healthz, name="healthz"),
         path("prefs/", views.set_reading_preferences, name="preferences"),
         # For clients that ask for /favicon.ico whatever the page's <link rel="icon"> says.
-        path("favicon.ico", views.favicon, name="favicon"),
+        path("favicon.ico", public_page()(views.favicon), name="favicon"),
         path(
             "robots.txt",
-            TemplateView.as_view(template_name="robots.txt", content_type="text/plain; charset=utf-8"),
+            public_page()(TemplateView.as_view(template_name="robots.txt", content_type="text/plain; charset=utf-8")),
             name="robots",
         ),
     ],
@@ -35,11 +36,16 @@ urlpatterns = [
     path("", include(portal_patterns)),
     path(
         "sitemap.xml",
-        sitemap_views.index,
+        public_page()(sitemap_views.index),
         {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
         name="sitemap",
     ),
-    path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap-section"),
+    path(
+        "sitemap-<section>.xml",
+        public_page({"p": page_number})(sitemap_views.sitemap),
+        {"sitemaps": SITEMAPS},
+        name="sitemap-section",
+    ),
     path(f"{settings.ADMIN_URL}editor/upload-image/", upload_image, name="editor-image-upload"),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

@@ -160,3 +160,105 @@ def _page_key(web, path):
         "wsgi.url_scheme": "http",
     }
     return PageCache(None).key(environ)
+
+
+# --- What anonymous requests can make the cache keep (security review, issue 14 §3) ------
+
+
+def _page_entries():
+    """The page cache's entries in the test Redis database."""
+    import redis
+    from django.conf import settings
+
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    return [key for key in client.scan_iter(match="*page:*") if not key.endswith(b":rebuild")]
+
+
+@pytest.mark.redis
+def test_unknown_query_parameters_neither_make_entries_nor_pass_the_cache(web):
+    ArticleFactory(title="首页文章")
+    web.get("/")
+    for n in range(40):
+        answer = web.get(f"/?u={n}")
+        assert answer.status_code == 200 and answer["X-Page-Cache"] == "hit"
+    assert len(_page_entries()) == 1
+
+
+@pytest.mark.parametrize(
+    ("first", "same"),
+    [
+        ("/search/?q=党建", "/search/?q=党建&utm_source=wechat&x=1"),
+        ("/search/?q=党建", "/search/?q=%E5%85%9A%E5%BB%BA"),  # the same text, percent-encoded
+        ("/news/{slug}/?page=1", "/news/{slug}/?page=01&u=2"),  # the same page number
+        ("/news/{slug}/?page=2", "/news/{slug}/?page=1&page=2"),  # the value the page reads
+        ("/articles/{pk}/", "/articles/{pk}/?print=0&z=9"),  # not the print view
+    ],
+)
+def test_a_page_is_kept_once_whatever_else_the_address_says(web, first, same):
+    category = CategoryFactory(slug="dongtai")
+    article = ArticleFactory(category=category, title="党建引领")
+    ArticleFactory.create_batch(25, category=category)
+    first, same = (url.format(slug=category.slug, pk=article.pk) for url in (first, same))
+    assert web.get(first).status_code == 200
+    answer = web.get(same)
+    assert answer.status_code == 200 and answer["X-Page-Cache"] == "hit"
+
+
+def test_the_view_is_handed_only_the_parameters_it_declares(client):
+    from news.views import search
+
+    ArticleFactory(title="党建引领")
+    response = client.get("/search/", {"q": "党建", "page": "01", "u": "1"})
+    assert dict(response.wsgi_request.GET) == {"q": ["党建"], "page": ["1"]}
+    assert search.page_cache_query.keys() == {"q", "category", "page"}
+
+
+@pytest.mark.parametrize("x_accel", [True, False], ids=["X-Accel-Redirect", "file from Django"])
+def test_downloads_are_never_kept_and_every_one_counts(web, settings, x_accel):
+    from attachments.models import Attachment
+    from tests.attachments.test_downloads import attach
+
+    settings.ATTACHMENT_X_ACCEL_PREFIX = "/protected-media/" if x_accel else ""
+    attachment = attach()
+    for _ in range(4):
+        answer = web.get(attachment.get_absolute_url())
+        assert answer.status_code == 200 and "X-Page-Cache" not in answer
+        assert ("X-Accel-Redirect" in answer) == x_accel
+    assert Attachment.objects.get(pk=attachment.pk).download_count == 4
+
+
+@pytest.mark.parametrize(
+    "header",
+    [("X-Accel-Redirect", "/protected-media/a.pdf"), ("Content-Disposition", "attachment; filename=a.pdf")],
+)
+def test_answers_that_are_files_are_not_pages(header):
+    from django.http import HttpResponse
+
+    from wuda_portal.pagecache import PageCache
+
+    response = HttpResponse(b"%PDF-")
+    answer = {"status": "200 OK", "headers": [("Content-Type", "application/pdf"), header]}
+    assert not PageCache(None).cacheable({}, answer, response)
+    answer["headers"].pop()
+    assert PageCache(None).cacheable({}, answer, response)
+
+
+def test_only_public_pages_are_kept(web):
+    from wuda_portal.pagecache import PageCache
+
+    article = ArticleFactory()
+    for path in (article.get_absolute_url(), "/", "/search/", "/feed/", "/sitemap.xml", "/robots.txt"):
+        assert _page_key(web, path) is not None, path
+    for path in ("/admin/", "/healthz", "/prefs/", "/attachments/1/download/", "/static/css/site.css", "/no-such/"):
+        assert PageCache(None).key({"REQUEST_METHOD": "GET", "PATH_INFO": path, "HTTP_HOST": "testserver"}) is None
+
+
+def test_a_forwarded_scheme_is_read_as_django_reads_it(web, settings):
+    """A client that reaches gunicorn directly with `X-Forwarded-Proto: https, http`."""
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    ArticleFactory()
+    web.get("/", HTTP_X_FORWARDED_PROTO="https, http")
+    served = web.get("/", HTTP_X_FORWARDED_PROTO="https")
+    assert served["X-Page-Cache"] == "hit"  # built for HTTPS, kept as HTTPS
+    plain = web.get("/")
+    assert "X-Page-Cache" not in plain and "Strict-Transport-Security" not in plain
