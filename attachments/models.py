@@ -1,12 +1,18 @@
+import re
 import uuid
 
+import reversion
 from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
+from reversion.models import Version
 
 from wuda_portal.reverse import reverse_one
 
 from .validation import extension_of, type_label
+
+# A stored name as serialised in a version: "attachments/2026/11/<32 hex>.<ext>".
+_STORED_NAME = re.compile(r'"(attachments/\d{4}/\d{2}/[0-9a-f]{32}\.[a-z0-9]+)"')
 
 
 def attachment_upload_to(instance, filename):
@@ -18,6 +24,7 @@ def attachment_upload_to(instance, filename):
     return f"attachments/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension}"
 
 
+@reversion.register()
 class Attachment(models.Model):
     """A file attached to an article (a notice in Word, a form in Excel, a PDF ...)."""
 
@@ -75,7 +82,24 @@ class Attachment(models.Model):
         return name
 
     def delete_file_on_commit(self):
-        """Delete the stored file once the surrounding transaction commits (not if it rolls back)."""
+        """
+        Delete the stored file once the surrounding transaction commits (not if it rolls
+        back), unless a version in the revision history still names it: restoring that
+        version brings the attachment back, and it needs its file.
+        """
         name, storage = self.file.name, self.file.storage
-        if name:
+        if name and not file_in_history(name):
             transaction.on_commit(lambda: storage.delete(name))
+
+
+def file_in_history(name):
+    """Whether a stored version of an attachment names the file `name`."""
+    return Version.objects.get_for_model(Attachment).filter(serialized_data__contains=f'"{name}"').exists()
+
+
+def files_in_history():
+    """The names of the files that stored versions of attachments name."""
+    names = set()
+    for data in Version.objects.get_for_model(Attachment).values_list("serialized_data", flat=True).iterator():
+        names.update(match.group(1) for match in _STORED_NAME.finditer(data))
+    return names

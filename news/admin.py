@@ -1,7 +1,10 @@
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404
 from django.utils.html import format_html, format_html_join
 from reversion.admin import VersionAdmin
+from reversion.models import Version
 
 from . import workflow
 from .models import Article, Category
@@ -22,6 +25,33 @@ class CategoryAdmin(admin.ModelAdmin):
             # Two levels: only first-level 栏目 can be parents.
             kwargs["queryset"] = Category.objects.filter(parent__isnull=True)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+# The workflow decides on the article as the database held it before the request. The
+# change form reads it as it is; restoring a revision (revision_view, recover_view) first
+# writes the old version into the database (django-reversion reverts, then runs the change
+# form on the result), so those views remember the stored article before that.
+
+
+def remember_stored_article(request, object_id):
+    """Remember, for this request, the stored article `object_id` (None: there is none)."""
+    stored = getattr(request, "stored_articles", None)
+    if stored is None:
+        stored = request.stored_articles = {}
+    key = str(object_id)
+    if key not in stored:
+        try:
+            stored[key] = Article.objects.filter(pk=object_id).first()
+        except (ValueError, ValidationError):
+            stored[key] = None
+    return stored[key]
+
+
+def stored_article(request, article):
+    """`article` as the database held it before this request (None for one it lacked)."""
+    if article.pk is None:
+        return None
+    return remember_stored_article(request, article.pk)
 
 
 @admin.register(Article)
@@ -52,12 +82,43 @@ class ArticleAdmin(VersionAdmin):
         "prepublish_report", "view_count", "created_by", "created_at", "updated_by", "updated_at",
     )  # fmt: skip
 
+    # The workflow decides on the article as it was before the request (stored_article).
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        remember_stored_article(request, unquote(object_id))
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        # "Recover" reverts any version of an article, deleted or not: the same rules hold.
+        version = get_object_or_404(Version.objects.get_for_model(Article), pk=version_id)
+        stored = remember_stored_article(request, version.object_id)
+        if stored is not None and not workflow.can_edit(request.user, stored):
+            raise PermissionDenied("已发布的文章只能由审核发布人员修改或恢复。")
+        return super().recover_view(request, version_id, extra_context)
+
     # --- Permissions: what the workflow allows, enforced here and in save_model ----------
 
     def has_change_permission(self, request, obj=None):
-        if obj is not None and not workflow.can_edit(request.user, obj):
-            return False
+        if obj is not None:
+            stored = stored_article(request, obj)
+            if stored is not None and not workflow.can_edit(request.user, stored):
+                return False
         return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None:
+            stored = stored_article(request, obj)
+            if stored is not None and not workflow.can_edit(request.user, stored):
+                return False
+        return super().has_delete_permission(request, obj)
+
+    def get_deleted_objects(self, objs, request):
+        # The list's 删除所选 asks without an article: refuse the whole batch if the user may
+        # not delete one of them (Django then shows what is missing and refuses the POST).
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if any(not self.has_delete_permission(request, obj) for obj in objs):
+            perms_needed = {*perms_needed, "已发布的文章（只能由审核发布人员删除）"}
+        return deleted, counts, perms_needed, protected
 
     def has_publish_permission(self, request):
         return workflow.can_publish(request.user)
@@ -76,7 +137,11 @@ class ArticleAdmin(VersionAdmin):
         return form
 
     def save_model(self, request, obj, form, change):
-        previous = Article.objects.get(pk=obj.pk) if change else None
+        previous = stored_article(request, obj) if change else None
+        if not workflow.can_publish(request.user):
+            # What only reviewers set stays as it was when an editor restores an old version
+            # (the form shows those fields read-only; a reverted version may differ).
+            workflow.keep_reviewer_fields(obj, previous=previous)
         # The form offers an editor only the states they may choose; this refuses a crafted
         # request all the same.
         workflow.check_change(request.user, obj, previous=previous)

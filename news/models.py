@@ -101,7 +101,9 @@ def cover_upload_to(instance, filename):
     return f"covers/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension}"
 
 
-@reversion.register()
+# Its versions follow its attachments (the attachments app registers them): restoring a
+# version brings back the attachments it had, renamed or deleted ones included.
+@reversion.register(follow=("attachments",))
 class Article(models.Model):
     """A news article: written and reviewed in the admin, read by residents."""
 

@@ -57,6 +57,13 @@ def check_change(user, article, *, previous=None):
             raise PermissionDenied("只有审核发布人员可以设置置顶和头条。")
 
 
+def keep_reviewer_fields(article, *, previous):
+    """Set what only reviewers may change back to `previous` (its defaults for a new article)."""
+    for field in REVIEWER_FIELDS:
+        before = getattr(previous, field) if previous is not None else Article._meta.get_field(field).get_default()
+        setattr(article, field, before)
+
+
 ACTION_LABELS = {
     Status.REVIEW: "提交审核",
     Status.PUBLISHED: "发布",

@@ -78,3 +78,24 @@ def test_uploads_go_through_the_configured_storage(settings, tmp_path):
     }
     attachment = attach()
     assert (elsewhere / attachment.file.name).is_file()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_files_the_revision_history_names_are_kept_and_are_no_orphans(media_root, capsys):
+    import reversion
+
+    article = ArticleFactory()
+    attachment = attach(article)
+    with reversion.create_revision():
+        article.save()  # a version of the article, following its attachments
+    path = media_root / attachment.file.name
+    with reversion.create_revision():
+        attachment.delete()
+        reversion.add_to_revision(article)
+    assert path.exists()  # a reviewer may restore the version that had it
+    call_command("attachments_check", "--fix")
+    out = capsys.readouterr().out
+    assert "因历史版本仍可恢复而保留" in out and "没有记录的文件" not in out
+    assert path.exists()
+    article.delete()  # deleted articles can be recovered from the history as well
+    assert path.exists()

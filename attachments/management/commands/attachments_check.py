@@ -3,7 +3,7 @@
 from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 
-from ...models import Attachment
+from ...models import Attachment, files_in_history
 
 ROOT = "attachments"
 
@@ -23,8 +23,9 @@ def stored_files(storage, folder=ROOT):
 class Command(BaseCommand):
     help = (
         "List attachment files that no record points to, and records whose file is missing. "
-        "With --fix, delete the orphan files (records without files are only listed: their "
-        "article may need the file uploaded again)."
+        "Files of deleted attachments that the revision history still names are kept (a "
+        "reviewer may restore them) and are not orphans. With --fix, delete the orphan files "
+        "(records without files are only listed: their article may need the file uploaded again)."
     )
 
     def add_arguments(self, parser):
@@ -33,10 +34,13 @@ class Command(BaseCommand):
     def handle(self, *args, fix=False, **options):
         recorded = dict(Attachment.objects.values_list("file", "pk"))
         files = set(stored_files(default_storage))
-        orphans = sorted(files - set(recorded))
+        kept = (files - set(recorded)) & files_in_history()
+        orphans = sorted(files - set(recorded) - kept)
         missing = sorted(name for name in recorded if name not in files)
 
         self.stdout.write(f"检查了 {len(files)} 个附件文件、{len(recorded)} 条附件记录。")
+        if kept:
+            self.stdout.write(f"已删除附件的文件 {len(kept)} 个，因历史版本仍可恢复而保留。")
         for name in orphans:
             if fix:
                 default_storage.delete(name)
