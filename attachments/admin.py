@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.template.defaultfilters import filesizeformat
 
 from news import workflow
-from news.admin import ArticleAdmin, stored_article
+from news.admin import add_article_inline, stored_article
 
 from .forms import AttachmentForm
 from .models import Attachment
@@ -52,9 +52,7 @@ class AttachmentInline(admin.TabularInline):
         return filesizeformat(obj.size) if obj.pk else "—"
 
 
-# The article admin belongs to news, which does not know about attachments (the
-# dependency runs attachments -> news), so the inline is added from this side.
-ArticleAdmin.inlines = (*ArticleAdmin.inlines, AttachmentInline)
+add_article_inline(AttachmentInline)
 
 
 @admin.register(Attachment)

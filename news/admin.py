@@ -54,6 +54,17 @@ def stored_article(request, article):
     return remember_stored_article(request, article.pk)
 
 
+# Inlines other apps add to the article form (add_article_inline): news does not know them
+# (the attachments app depends on news, not the other way round).
+_article_inlines = []
+
+
+def add_article_inline(inline):
+    """Show `inline` (an InlineModelAdmin of a model related to Article) on the article form."""
+    if inline not in _article_inlines:
+        _article_inlines.append(inline)
+
+
 @admin.register(Article)
 class ArticleAdmin(VersionAdmin):
     list_display = ("title", "category", "status", "published_at", "is_pinned", "is_headline", "view_count")
@@ -64,8 +75,6 @@ class ArticleAdmin(VersionAdmin):
     list_per_page = 50
     save_on_top = True
     actions = ("submit_for_review", "publish", "withdraw", "pin", "unpin")
-    # The attachments app adds its inline here (the dependency runs attachments -> news).
-    inlines = ()
     fieldsets = (
         (None, {"fields": ("title", "subtitle", "category", "body")}),
         ("来源与发布", {"fields": ("source", "author", "published_at", "status", "prepublish_report")}),
@@ -95,6 +104,9 @@ class ArticleAdmin(VersionAdmin):
         if stored is not None and not workflow.can_edit(request.user, stored):
             raise PermissionDenied("已发布的文章只能由审核发布人员修改或恢复。")
         return super().recover_view(request, version_id, extra_context)
+
+    def get_inlines(self, request, obj):
+        return [*super().get_inlines(request, obj), *_article_inlines]
 
     # --- Permissions: what the workflow allows, enforced here and in save_model ----------
 

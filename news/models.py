@@ -7,10 +7,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
-
-from wuda_portal.reverse import reverse_one
 
 from .sanitize import html_to_text, sanitize_html
 from .search import BigramVectorField, normalize
@@ -55,7 +54,7 @@ class Category(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse_one("news:category", self.slug)
+        return reverse("news:category", args=[self.slug])
 
     def clean(self):
         if self.parent_id is None:
@@ -72,20 +71,39 @@ class Category(models.Model):
             )
 
 
+# Two rules, each written once as a condition the database evaluates and once, beside it,
+# for an article in memory (tests/news/test_models.py holds each pair together).
+
+
+def public():
+    """What the public may see: published, and not scheduled for later."""
+    return Q(status="published", published_at__lte=timezone.now())
+
+
+def is_public(article):
+    return article.status == "published" and article.published_at <= timezone.now()
+
+
+def pinned_now():
+    """Pinned now: a pin with a `pinned_until` in the past has lapsed."""
+    return Q(is_pinned=True) & (Q(pinned_until__isnull=True) | Q(pinned_until__gt=timezone.now()))
+
+
+def is_pinned_now(article):
+    return article.is_pinned and (article.pinned_until is None or article.pinned_until > timezone.now())
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """
-        What the public may see: published, and not scheduled for later. The one
-        definition every public page, feed, sitemap, search and download uses.
+        What the public may see (public()). The one definition every public page, feed,
+        sitemap, search and download uses.
         """
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+        return self.filter(public())
 
     def pinned(self):
-        """Articles pinned now (a pin with a `pinned_until` in the past has lapsed)."""
-        return self.filter(Q(pinned_until__isnull=True) | Q(pinned_until__gt=timezone.now()), is_pinned=True)
-
-    def not_pinned(self):
-        return self.exclude(pk__in=self.pinned().values("pk"))
+        """Articles pinned now (pinned_now())."""
+        return self.filter(pinned_now())
 
     def for_listing(self):
         """The columns a list of titles needs, without the bodies."""
@@ -212,7 +230,7 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         # By id only: moving an article to another 栏目 breaks no link.
-        return reverse_one("news:article", self.pk)
+        return reverse("news:article", args=[self.pk])
 
     def _sync_search_entry(self, update_fields):
         """Keep the search entry in step (QuerySet.update() bypasses this: use save())."""
@@ -232,11 +250,11 @@ class Article(models.Model):
 
     @property
     def is_public(self):
-        return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
+        return is_public(self)
 
     @property
     def is_pinned_now(self):
-        return self.is_pinned and (self.pinned_until is None or self.pinned_until > timezone.now())
+        return is_pinned_now(self)
 
 
 # Fields whose change the search entry must follow: its text, and the copy of what decides

@@ -3,8 +3,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from attachments.models import Attachment
+from core.models import FriendLink
 from news.models import Article, Category
-from wuda_portal.models import FriendLink
 
 
 @pytest.mark.django_db

@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from attachments import samples
+from demo import samples
 
 UPLOAD = reverse("editor-image-upload")
 TOKEN = "a1b2c3d4e5f6g7h8i9j0"

@@ -1,7 +1,9 @@
 """`python manage.py load_demo`: the demo content, for trying the portal out."""
 
 import io
+import json
 from datetime import timedelta
+from pathlib import Path
 
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
@@ -10,12 +12,13 @@ from django.utils import timezone
 from django.utils.html import escape
 from PIL import Image, ImageDraw
 
-from attachments import samples
 from attachments.services import attachment_create
-from wuda_portal.models import FriendLink, SiteProfile
+from core.models import FriendLink, SiteProfile
+from news.models import Article, Category
 
-from ...demo_content import ARTICLES, CATEGORIES, FRIEND_LINKS
-from ...models import Article, Category
+from ... import samples
+
+CONTENT = Path(__file__).resolve().parents[2] / "data" / "content.json"
 
 COVER_SIZE = (960, 400)
 COVER_COLOURS = [((179, 20, 27), (120, 10, 15)), ((160, 30, 20), (90, 20, 60)), ((190, 60, 20), (130, 15, 15))]
@@ -58,35 +61,36 @@ class Command(BaseCommand):
     help = "Load the demo 栏目, articles, friend links and site profile. Running it again adds nothing."
 
     def handle(self, *args, **options):
+        content = json.loads(CONTENT.read_text(encoding="utf-8"))
         with transaction.atomic():
             SiteProfile.load().save()
-            categories = self.load_categories()
-            for order, (name, url) in enumerate(FRIEND_LINKS):
-                FriendLink.objects.get_or_create(name=name, defaults={"url": url, "order": order})
-            created = self.load_articles(categories)
+            categories = self.load_categories(content["categories"])
+            for order, link in enumerate(content["friend_links"]):
+                FriendLink.objects.get_or_create(name=link["name"], defaults={"url": link["url"], "order": order})
+            created = self.load_articles(categories, content["articles"])
         self.stdout.write(self.style.SUCCESS(f"演示内容已就绪：{len(categories)} 个栏目，新增 {created} 篇文章。"))
 
-    def load_categories(self):
+    def load_categories(self, items):
         categories = {}
-        for slug, name, order, show_in_nav, parent_slug, description in CATEGORIES:
-            categories[slug], _ = Category.objects.get_or_create(
-                slug=slug,
+        for item in items:
+            categories[item["slug"]], _ = Category.objects.get_or_create(
+                slug=item["slug"],
                 defaults={
-                    "name": name,
-                    "order": order,
-                    "show_in_nav": show_in_nav,
-                    "parent": categories.get(parent_slug),
-                    "description": description,
+                    "name": item["name"],
+                    "order": item["order"],
+                    "show_in_nav": item["show_in_nav"],
+                    "parent": categories.get(item["parent"]),
+                    "description": item["description"],
                 },
             )
         return categories
 
-    def load_articles(self, categories):
+    def load_articles(self, categories, items):
         now = timezone.now()
         existing = set(Article.objects.filter(external_key__startswith="demo:").values_list("external_key", flat=True))
         created = 0
         headline_index = 0
-        for item in ARTICLES:
+        for item in items:
             key = f"demo:{item['key']}"
             if key in existing:
                 continue

@@ -19,12 +19,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.html import escape
 
-from attachments import samples
 from attachments.models import Attachment, attachment_upload_to
-from wuda_portal.cache import bump_content_version
+from core.caching import content_changed
+from news.models import SUMMARY_LENGTH, Article, ArticleSearchEntry, Category
 
-from ... import textgen
-from ...models import SUMMARY_LENGTH, Article, ArticleSearchEntry, Category
+from ... import samples, textgen
 
 SPAN = timedelta(days=5 * 365)
 CHUNK = 1000
@@ -170,7 +169,7 @@ class Command(BaseCommand):
         else:
             self._insert_orm(tasks)
         attached = self._attach(count, attachments_every, seed) if attachments_every else 0
-        bump_content_version()  # bulk inserts send no signals
+        content_changed()  # bulk inserts send no signals
         elapsed = time.monotonic() - started
         self.stdout.write(f"Inserted {count} articles ({attached} with an attachment) in {elapsed:.1f} s.")
 

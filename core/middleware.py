@@ -1,11 +1,10 @@
 import logging
-from dataclasses import asdict
 
 from csp.middleware import CSPMiddleware
-from csp.utils import build_policy
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseBadRequest
 
+from . import caching
 from .views import DATABASE_DOWN_ERRORS, database_unavailable
 
 logger = logging.getLogger(__name__)
@@ -58,29 +57,27 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
     """
     django-csp's middleware with one exception: the admin, where CKEditor 4 needs inline
     handlers and styles, gets ADMIN_CONTENT_SECURITY_POLICY. Public pages keep the strict
-    policy of CONTENT_SECURITY_POLICY.
+    policy of CONTENT_SECURITY_POLICY. (get_policy_parts is django-csp's documented hook.)
     """
 
     admin_prefix = f"/{settings.ADMIN_URL}"
-
-    def __init__(self, get_response):
-        super().__init__(get_response)
-        self._built = {}
-
-    def process_response(self, request, response):
-        # The same two policies serve nearly every response: build each header once, and
-        # leave responses that adjust the policy (decorators, an own header) to django-csp.
-        plain = not any(hasattr(response, a) for a in ("_csp_config", "_csp_update", "_csp_replace", "_csp_exempt"))
-        if plain and "Content-Security-Policy" not in response and getattr(request, "_csp_nonce", None) is None:
-            admin = request.path_info.startswith(self.admin_prefix)
-            if admin not in self._built:
-                self._built[admin] = build_policy(**asdict(self.get_policy_parts(request, response)))
-            response["Content-Security-Policy"] = self._built[admin]
-            return response
-        return super().process_response(request, response)
 
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only=report_only)
         if not report_only and request.path_info.startswith(self.admin_prefix):
             parts.replace = {**settings.ADMIN_CONTENT_SECURITY_POLICY, **(parts.replace or {})}
         return parts
+
+
+class CacheScopeMiddleware:
+    """What a request reads from the cache is remembered for that request only (core.caching)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = caching.begin_request()
+        try:
+            return self.get_response(request)
+        finally:
+            caching.end_request(token)
