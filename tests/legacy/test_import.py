@@ -236,6 +236,22 @@ def test_attachments_line_with_an_attachments_dir(tmp_path):
 
 
 @pytest.mark.django_db
+def test_an_attachment_name_longer_than_the_display_name_column_is_shortened(tmp_path):
+    files = tmp_path / "files"
+    files.mkdir()
+    name = "2024-work-plan-of-the-party-branches-" * 6 + ".pdf"  # 226 characters, 226 bytes
+    (files / name).write_bytes(samples.pdf())
+    path = variant(tmp_path, "a.txt", page(attachments=name))
+    out, failure = run(path, "--attachments-dir", files)
+    assert failure is None, out
+    attachment = Article.objects.get().attachments.get()
+    assert attachment.original_name == name
+    assert len(attachment.title) == 200 and attachment.title.endswith("….pdf")
+    run(path, "--attachments-dir", files)
+    assert Article.objects.get().attachments.count() == 1  # not attached twice
+
+
+@pytest.mark.django_db
 def test_without_an_attachments_dir_the_names_are_reported_missing(tmp_path):
     out, _ = run(variant(tmp_path, "a.txt", page(attachments="评选推荐表.docx")))
     assert "缺少附件文件：评选推荐表.docx" in out
