@@ -1,12 +1,15 @@
 import io
+import time
+from unittest import mock
 
 import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from PIL import Image
+from PIL import Image, ImageFile
 
 from attachments import samples
+from tests.images import huge_png
 
 UPLOAD = reverse("editor-image-upload")
 TOKEN = "a1b2c3d4e5f6g7h8i9j0"
@@ -99,3 +102,33 @@ def test_the_dialogs_xhr_upload_gets_json(editor_client):
         UPLOAD, {"upload": SimpleUploadedFile("a.png", samples.image("png")), "ckCsrfToken": TOKEN}
     )
     assert response.json()["uploaded"] == 1
+
+
+@pytest.mark.django_db
+def test_an_image_of_too_many_pixels_is_refused_before_it_is_decoded(editor_client, media_root, settings):
+    settings.IMAGE_MAX_PIXELS = 40_000_000
+    bomb = huge_png(13_300, 13_300)  # 177 megapixels in about 21 KB
+    assert len(bomb) < 100_000
+    decoded = []
+    with (
+        mock.patch.object(ImageFile.ImageFile, "load", side_effect=lambda *a: decoded.append(a)),
+        mock.patch.object(Image.Image, "load", side_effect=lambda *a: decoded.append(a)),
+    ):
+        started = time.monotonic()
+        response = post_image(editor_client, SimpleUploadedFile("大图.png", bomb))
+        elapsed = time.monotonic() - started
+    data = response.json()
+    assert data["uploaded"] == 0
+    assert data["error"]["message"] == "图片尺寸太大（13300×13300 像素），不能超过 4000 万像素，请缩小后再上传。"
+    assert not decoded and elapsed < 2
+    assert not (media_root / "editor").exists()
+
+
+@pytest.mark.django_db
+def test_an_image_at_the_pixel_limit_is_stored(editor_client, settings):
+    settings.IMAGE_MAX_PIXELS = 40 * 30
+    response = post_image(editor_client, SimpleUploadedFile("photo.jpg", jpeg_with_exif()))
+    assert response.json()["uploaded"] == 1
+    settings.IMAGE_MAX_PIXELS = 40 * 30 - 1
+    response = post_image(editor_client, SimpleUploadedFile("photo.jpg", jpeg_with_exif()))
+    assert "不能超过" in response.json()["error"]["message"]
