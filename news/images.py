@@ -6,8 +6,9 @@ comes from (an image in the rich-text editor, an article's cover).
   IMAGE_MAX_PIXELS pixels (all frames of an animation together). The pixels are counted
   from the file's header, before anything is decoded: a small file can claim a huge image,
   and decoding one of 177 megapixels took 7 s and 1.5 GB in a worker.
-- Re-encoded (dropping EXIF data such as GPS positions, and anything appended to the
-  image); GIFs are kept as uploaded so that animations survive.
+- Re-encoded, never stored as uploaded: EXIF data (GPS positions, the camera) and anything
+  hidden in or appended to the file are dropped. A GIF keeps its animation (every frame,
+  its duration, the loop).
 
 `clean_image` is the one entry point; the steps a stored image goes through (orientation,
 mode, and where a limit on its width would go) are in `_still`.
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
 # Pillow's format name -> the extension the stored file gets.
 FORMATS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
@@ -60,8 +61,7 @@ def clean_image(uploaded):
         with Image.open(uploaded) as image:
             image_format = image.format
             if image_format == "GIF":
-                uploaded.seek(0)
-                content = uploaded.read()
+                content = _animation(image)
             else:
                 content = _encode(_still(image, image_format), image_format)
             width, height = image.size
@@ -77,11 +77,13 @@ def _check_header(image):
     if image.format not in FORMATS:
         raise ValidationError("只能上传 JPG、PNG、GIF 或 WebP 格式的图片。", code="format")
     width, height = image.size
+    # Every frame of a GIF is decoded when it is re-encoded (counting them decodes none).
+    frames = image.n_frames if image.format == "GIF" else 1
     limit = settings.IMAGE_MAX_PIXELS
-    if width * height > limit:
+    if width * height * frames > limit:
+        size = f"{frames} 帧、每帧 {width}×{height} 像素" if frames > 1 else f"{width}×{height} 像素"
         raise ValidationError(
-            f"图片尺寸太大（{width}×{height} 像素），不能超过 {limit / 10_000:g} 万像素，请缩小后再上传。",
-            code="too_many_pixels",
+            f"图片尺寸太大（{size}），不能超过 {limit / 10_000:g} 万像素，请缩小后再上传。", code="too_many_pixels"
         )
 
 
@@ -97,4 +99,28 @@ def _encode(image, image_format):
     buffer = io.BytesIO()
     # No exif= or pnginfo= given: nothing of the upload's metadata is written.
     image.save(buffer, format=image_format, quality=JPEG_QUALITY)
+    return buffer.getvalue()
+
+
+def _animation(image):
+    """
+    A GIF drawn again frame by frame, with each frame's duration and the loop count: no
+    byte of the upload (appended data, comments, application extensions) is copied.
+    """
+    loop = image.info.get("loop")  # of the first frame: seeking replaces info
+    frames, durations = [], []
+    for frame in ImageSequence.Iterator(image):
+        durations.append(frame.info.get("duration", 0))
+        drawn = frame.copy()
+        drawn.info = {key: frame.info[key] for key in ("transparency",) if key in frame.info}
+        frames.append(drawn)
+    options = {"save_all": True, "append_images": frames[1:], "duration": durations}
+    if loop is not None:
+        options["loop"] = loop
+    if any(f.mode == "RGBA" or "transparency" in f.info for f in frames):
+        # Pillow hands out every frame whole (drawn over the ones before it): with
+        # transparency, each must replace the last rather than be drawn over it.
+        options["disposal"] = 2
+    buffer = io.BytesIO()
+    frames[0].save(buffer, format="GIF", **options)
     return buffer.getvalue()

@@ -4,7 +4,7 @@ import io
 import struct
 import zlib
 
-from PIL import Image
+from PIL import Image, ImageSequence
 
 
 def _chunk(kind, data):
@@ -34,3 +34,30 @@ def jpeg_with_gps(size=(40, 30)):
     buffer = io.BytesIO()
     image.save(buffer, format="JPEG", exif=exif)
     return buffer.getvalue()
+
+
+def animated_gif(durations=(100, 250), loop=0, comment=b"", transparency=None, disposal=0):
+    """
+    A GIF of len(durations) frames, each a different colour with a moving bar, looping
+    `loop` times (None: played once).
+    """
+    frames = []
+    for number in range(len(durations)):
+        frame = Image.new("P", (20, 10), number)
+        frame.putpalette([255, 0, 0, 0, 0, 255, 0, 128, 0, 255, 255, 0] + [0] * 756)
+        for x in range(5):
+            frame.putpixel((x + number * 5, 5), (number + 1) % 4)
+        frames.append(frame)
+    options = {"save_all": True, "append_images": frames[1:], "duration": list(durations), "disposal": disposal}
+    for name, value in (("loop", loop), ("comment", comment or None), ("transparency", transparency)):
+        if value is not None:
+            options[name] = value
+    buffer = io.BytesIO()
+    frames[0].save(buffer, format="GIF", **options)
+    return buffer.getvalue()
+
+
+def rendered_frames(data):
+    """What a viewer shows of each frame of an animation, as RGBA bytes."""
+    with Image.open(io.BytesIO(data)) as image:
+        return [frame.convert("RGBA").tobytes() for frame in ImageSequence.Iterator(image)]

@@ -6,10 +6,10 @@ import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from PIL import Image, ImageFile
+from PIL import Image, ImageFile, ImageSequence
 
 from attachments import samples
-from tests.images import huge_png
+from tests.images import animated_gif, huge_png, rendered_frames
 
 UPLOAD = reverse("editor-image-upload")
 TOKEN = "a1b2c3d4e5f6g7h8i9j0"
@@ -132,3 +132,53 @@ def test_an_image_at_the_pixel_limit_is_stored(editor_client, settings):
     settings.IMAGE_MAX_PIXELS = 40 * 30 - 1
     response = post_image(editor_client, SimpleUploadedFile("photo.jpg", jpeg_with_exif()))
     assert "不能超过" in response.json()["error"]["message"]
+
+
+APPENDED = b"<script>alert(document.cookie)</script>PK\x03\x04 appended after the trailer"
+
+
+def stored(response):
+    with default_storage.open(response.json()["url"].removeprefix("/media/")) as file:
+        return file.read()
+
+
+@pytest.mark.django_db
+def test_a_gif_is_re_encoded_with_its_animation_and_without_what_was_appended(editor_client):
+    upload = animated_gif(durations=(100, 250), loop=0) + APPENDED
+    data = stored(post_image(editor_client, SimpleUploadedFile("动图.gif", upload)))
+    assert b"<script>" not in data and b"appended" not in data
+    with Image.open(io.BytesIO(data)) as image:
+        assert image.format == "GIF" and image.n_frames == 2
+        assert image.info["loop"] == 0
+        durations, colours = [], []
+        for frame in ImageSequence.Iterator(image):
+            durations.append(frame.info["duration"])
+            colours.append(frame.convert("RGB").getpixel((0, 0)))
+    assert durations == [100, 250]
+    assert colours == [(255, 0, 0), (0, 0, 255)]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("disposal", [0, 1, 2])
+@pytest.mark.parametrize("transparency", [None, 0])
+def test_a_gif_looks_the_same_after_re_encoding(editor_client, transparency, disposal):
+    upload = animated_gif(durations=(80, 90, 100), transparency=transparency, disposal=disposal)
+    data = stored(post_image(editor_client, SimpleUploadedFile("a.gif", upload)))
+    assert rendered_frames(data) == rendered_frames(upload)
+
+
+@pytest.mark.django_db
+def test_a_gif_keeps_no_comment_and_plays_once_if_it_did(editor_client):
+    upload = animated_gif(durations=(50, 60, 70), loop=None, comment=b"<svg onload=alert(1)>")
+    data = stored(post_image(editor_client, SimpleUploadedFile("a.gif", upload)))
+    assert b"<svg" not in data
+    with Image.open(io.BytesIO(data)) as image:
+        assert image.n_frames == 3 and "loop" not in image.info
+
+
+@pytest.mark.django_db
+def test_the_frames_of_a_gif_count_towards_the_pixel_limit(editor_client, media_root, settings):
+    settings.IMAGE_MAX_PIXELS = 20 * 10 * 3 - 1
+    response = post_image(editor_client, SimpleUploadedFile("a.gif", animated_gif(durations=(50, 60, 70))))
+    assert response.json()["error"]["message"].startswith("图片尺寸太大（3 帧、每帧 20×10 像素）")
+    assert not (media_root / "editor").exists()
