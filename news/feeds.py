@@ -7,6 +7,7 @@ from wuda_portal.frame import get_site_frame
 
 from . import selectors
 from .models import Article
+from .templatetags.news import rich_text
 
 FEED_SIZE = 20
 
@@ -32,8 +33,9 @@ class LatestArticlesFeed(Feed):
         return item.full_title
 
     def item_description(self, item):
-        # Full text: the body is sanitised on save (news.sanitize).
-        return item.body
+        # Full text, sanitised again on output exactly as the pages show it: a row that
+        # reached the table past today's sanitiser must not reach RSS readers either.
+        return rich_text(item.body)
 
     def item_pubdate(self, item):
         return item.published_at

@@ -4,6 +4,7 @@ ways that stay fast as the archive grows (no scan or sort of a whole 栏目).
 """
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -258,11 +259,18 @@ class Page:
         return out
 
 
+_PAGE_NUMBER = re.compile(r"[0-9]{1,9}")
+
+
 def parse_page_number(value):
-    """The page number asked for; InvalidPage for anything but a positive integer."""
+    """
+    The page number asked for; InvalidPage for anything but a positive integer written in
+    ASCII digits. (str.isdigit() also accepts "²", "٣" and "３", which int() either refuses
+    or reads as another spelling of a page that already has an address.)
+    """
     if value in (None, ""):
         return 1
-    if not str(value).isdigit() or len(str(value)) > 9:
+    if not _PAGE_NUMBER.fullmatch(str(value)):
         raise InvalidPage("页码无效")
     number = int(value)
     if number < 1:
