@@ -4,6 +4,7 @@ import reversion
 from ckeditor.fields import RichTextField
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Q
@@ -11,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 
+from .images import clean_image
 from .sanitize import html_to_text, sanitize_html
 from .search import BigramVectorField, normalize
 
@@ -222,6 +224,7 @@ class Article(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        self._clean_new_cover()  # a cover set without a form follows the policy too
         self.body = sanitize_html(self.body)
         if not self.summary.strip():
             self.summary = Truncator(self.body_text.replace("\n", " ")).chars(SUMMARY_LENGTH)
@@ -232,6 +235,10 @@ class Article(models.Model):
         # By id only: moving an article to another 栏目 breaks no link.
         return reverse("news:article", args=[self.pk])
 
+    def clean(self):
+        # In the admin's form: a refused cover is an error on the cover field.
+        self._clean_new_cover()
+
     def _sync_search_entry(self, update_fields):
         """Keep the search entry in step (QuerySet.update() bypasses this: use save())."""
         changed = set(update_fields) if update_fields is not None else None
@@ -239,6 +246,24 @@ class Article(models.Model):
             ArticleSearchEntry(article=self, **ArticleSearchEntry.fields_for(self)).save()
         elif changed & LISTED_FIELDS:
             ArticleSearchEntry.objects.filter(article=self).update(**ArticleSearchEntry.listing_fields_for(self))
+
+    def _clean_new_cover(self):
+        """
+        A cover uploaded now is stored as the image policy makes it (news.images: EXIF and
+        GPS dropped, re-encoded, the pixel limit), like an image in the body. Raises
+        ValidationError on the cover, with nothing stored, when the policy refuses it.
+        """
+        # FieldFile._committed is how Django's own FileField.pre_save tells a new upload
+        # from a stored file; tests/news/test_covers.py fails loudly if that changes.
+        if not self.cover or self.cover._committed or getattr(self.cover.file, "image_policy_applied", False):
+            return
+        try:
+            image = clean_image(self.cover.file)
+        except ValidationError as refusal:
+            raise ValidationError({"cover": refusal.error_list}) from None
+        cleaned = ContentFile(image.content, name=f"cover.{image.extension}")
+        cleaned.image_policy_applied = True
+        self.cover = cleaned
 
     @property
     def body_text(self):

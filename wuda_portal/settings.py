@@ -254,6 +254,9 @@ SERVE_MEDIA = env.bool("SERVE_MEDIA", default=DEBUG)
 # Attachments (the attachments app) and editor images.
 ATTACHMENT_MAX_SIZE = env.int("ATTACHMENT_MAX_SIZE", default=50 * 1024 * 1024)
 EDITOR_IMAGE_MAX_SIZE = env.int("EDITOR_IMAGE_MAX_SIZE", default=10 * 1024 * 1024)
+# Largest image (editor images and covers) in pixels, all frames of a GIF together; read
+# from the file's header before anything is decoded (news.images).
+IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=40_000_000)
 # Where nginx serves media internally for X-Accel-Redirect downloads; empty streams the
 # file through Python (see deploy/nginx.conf).
 ATTACHMENT_X_ACCEL_PREFIX = env("ATTACHMENT_X_ACCEL_PREFIX", default="")
