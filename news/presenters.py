@@ -78,6 +78,24 @@ class ListedArticle:
 
 
 @dataclass(frozen=True)
+class Headline:
+    """A 头条 in the home page's slideshow."""
+
+    pk: int
+    title: str
+    full_title: str
+    url: str
+    cover_url: str
+
+    @classmethod
+    def of(cls, article):
+        return cls(article.pk, article.title, article.full_title, article.get_absolute_url(), article.cover.url)
+
+    def get_absolute_url(self):
+        return self.url
+
+
+@dataclass(frozen=True)
 class ShownArticle:
     """An article as its own page shows it."""
 

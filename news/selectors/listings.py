@@ -12,7 +12,7 @@ from core import caching
 from core.frame import SITE_FRAME
 
 from ..models import LISTING_FIELDS, Article, pinned_now
-from ..presenters import ListedArticle
+from ..presenters import Headline, ListedArticle
 from .categories import CATEGORY_TREE
 
 PER_PAGE = 20
@@ -60,7 +60,7 @@ def pinned_first(pinned, newest, size):
 
 def headlines():
     """头条 with covers for the home page's slideshow."""
-    return list(
+    articles = (
         Article.objects.published()
         .filter(is_headline=True)
         .exclude(cover="")
@@ -68,6 +68,7 @@ def headlines():
         .only(*LISTING_FIELDS, "cover", "summary")
         .newest_first()[:HEADLINE_COUNT]
     )
+    return [Headline.of(article) for article in articles]
 
 
 def home_blocks(tree, size=HOME_BLOCK_SIZE):

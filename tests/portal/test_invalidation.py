@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import URLResolver, get_resolver, resolve
 
 from tests.factories import ArticleFactory
 from tests.news.test_query_budget import build_site, urls
@@ -32,6 +33,7 @@ def public_pages(category, article):
         "/sitemap-articles.xml",
         "/sitemap-categories.xml",
         "/robots.txt",
+        "/favicon.ico",
         "/no-such-page/",
     ]
 
@@ -53,6 +55,23 @@ def test_every_model_a_public_page_reads_invalidates_the_cache(client, monkeypat
     read -= NOT_CONTENT
     assert read, "the pages read nothing: the check would prove nothing"
     assert {tables[table] for table in read if table in tables} <= registered
+
+
+def public_views(patterns=None):
+    """Every view of the URLconf marked @public_page."""
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            yield from public_views(pattern.url_patterns)
+        elif hasattr(pattern.callback, "public_page"):
+            yield pattern.callback
+
+
+@pytest.mark.django_db
+def test_the_check_visits_every_public_page_type():
+    """A new page type must be added to public_pages() above, or the check above misses it."""
+    category, article = build_site(1)
+    visited = {resolve(url.split("?")[0]).func for url in public_pages(category, article) if url != "/no-such-page/"}
+    assert set(public_views()) <= visited
 
 
 def test_every_registered_model_exists():
