@@ -16,7 +16,7 @@ from functools import cache, lru_cache
 from itertools import pairwise
 from string import Formatter
 
-from .search import normalize
+from news.search import normalize
 
 PLACES = [
     "乌达区", "苏海图街道", "三道坎街道", "五虎山街道", "梁家沟街道", "新达街道", "拉僧仓街道",
