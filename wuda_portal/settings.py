@@ -202,6 +202,10 @@ LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
+# The project's own wording of what Django and the admin say in Chinese, where it reads
+# wrong (locale/zh_Hans: django.po and djangojs.po, with their compiled .mo committed:
+# `manage.py compile_locale` after editing a .po).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 
 # --- Static files and media -------------------------------------------------------------
 
