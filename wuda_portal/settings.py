@@ -100,7 +100,10 @@ TEMPLATES = [
     {
         # The admin and the editor widget, in Django's templates.
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # The site's overrides of the admin's own templates (admin/base_site.html,
+        # admin/change_form.html, admin/login.html): named here, because django.contrib.admin
+        # comes before wuda_portal in INSTALLED_APPS and its templates would be found first.
+        "DIRS": [BASE_DIR / "wuda_portal" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
