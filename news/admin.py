@@ -6,6 +6,8 @@ from django.utils.html import format_html, format_html_join
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
+from wuda_portal.admin_desk import DeskAdminMixin
+
 from . import workflow
 from .models import Article, Category
 from .prepublish import prepublish_warnings
@@ -55,7 +57,7 @@ def stored_article(request, article):
 
 
 @admin.register(Article)
-class ArticleAdmin(VersionAdmin):
+class ArticleAdmin(DeskAdminMixin, VersionAdmin):
     list_display = ("title", "category", "status", "published_at", "is_pinned", "is_headline", "view_count")
     list_filter = ("category", "status", "published_at", "is_pinned", "is_headline")
     search_fields = ("title", "subtitle", "source", "author")
@@ -81,6 +83,9 @@ class ArticleAdmin(VersionAdmin):
     base_readonly_fields = (
         "prepublish_report", "view_count", "created_by", "created_at", "updated_by", "updated_at",
     )  # fmt: skip
+    # The editor's desk (wuda_portal.admin_desk): autosave, the session warning, counters.
+    counted_fields = ("title", "subtitle", "summary")
+    wide_fields = ("title", "subtitle")
 
     # The workflow decides on the article as it was before the request (stored_article).
 

@@ -100,7 +100,10 @@ TEMPLATES = [
     {
         # The admin and the editor widget, in Django's templates.
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # The site's overrides of the admin's own templates (admin/base_site.html,
+        # admin/change_form.html, admin/login.html): named here, because django.contrib.admin
+        # comes before wuda_portal in INSTALLED_APPS and its templates would be found first.
+        "DIRS": [BASE_DIR / "wuda_portal" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -202,6 +205,10 @@ LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
+# The project's own wording of what Django and the admin say in Chinese, where it reads
+# wrong (locale/zh_Hans: django.po and djangojs.po, with their compiled .mo committed:
+# `manage.py compile_locale` after editing a .po).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 
 # --- Static files and media -------------------------------------------------------------
 
