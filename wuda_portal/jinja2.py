@@ -7,6 +7,7 @@ Like urls.py, this is where the apps meet: the filters of news are registered he
 """
 
 from functools import lru_cache
+from urllib.parse import urlencode
 
 from django.template.defaultfilters import date as django_date
 from django.template.defaultfilters import filesizeformat
@@ -79,9 +80,18 @@ def fragment(context, template_name, **variant):
     return html
 
 
+@pass_context
+def preferences_url(context, **choices):
+    """The link that sets a reading preference and comes back to the page it is on."""
+    request = context.get("request")
+    if request is not None:
+        choices["next"] = request.get_full_path()
+    return f"{url('portal:preferences')}?{urlencode(choices)}"
+
+
 def environment(**options):
     options.pop("autoescape", None)
     env = Environment(autoescape=True, **options)
-    env.globals.update(static=cached_static, url=url, fragment=fragment)
+    env.globals.update(static=cached_static, url=url, fragment=fragment, preferences_url=preferences_url)
     env.filters.update(date=date, filesizeformat=filesizeformat, rich_text=rich_text)
     return env
