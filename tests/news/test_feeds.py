@@ -52,3 +52,23 @@ def test_sitemaps_are_valid_xml_with_lastmod(client):
     assert f"http://testserver{article.category.get_absolute_url()}" in [
         u.findtext("s:loc", namespaces=ns) for u in categories.findall("s:url", ns)
     ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/feed/", "/news/mine/feed/"])
+def test_feeds_speak_the_language_the_pages_declare(client, path):
+    CategoryFactory(slug="mine")
+    channel = ET.fromstring(client.get(path).content).find("channel")
+    assert channel.findtext("language") == "zh-CN"
+    assert 'lang="zh-CN"' in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_home_page_is_in_the_sitemap(client):
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    index = ET.fromstring(client.get("/sitemap.xml").content)
+    locations = []
+    for section in index.findall("s:sitemap/s:loc", ns):
+        urls = ET.fromstring(client.get(section.text.removeprefix("http://testserver")).content)
+        locations += [u.findtext("s:loc", namespaces=ns) for u in urls.findall("s:url", ns)]
+    assert "http://testserver/" in locations
