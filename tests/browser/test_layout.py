@@ -113,5 +113,7 @@ def test_the_slideshow_caption_leaves_most_of_the_image_visible(open_page, live_
     page.goto(live_server.url + "/")
     image = box(page, ".slide img")
     caption = box(page, ".slide figcaption")
-    overlap = max(0, min(image["y"] + image["height"], caption["y"] + caption["height"]) - max(image["y"], caption["y"]))
+    overlap = max(
+        0, min(image["y"] + image["height"], caption["y"] + caption["height"]) - max(image["y"], caption["y"])
+    )
     assert overlap <= image["height"] / 3, (image, caption)
