@@ -85,3 +85,26 @@ def test_a_foreign_or_broken_referer_is_not_followed(client, referer):
 def test_only_same_site_paths_are_followed(client, target):
     response = client.get(reverse("portal:preferences"), {"font": "small", "next": target})
     assert response["Location"] == reverse("news:home")
+
+
+@pytest.mark.django_db
+def test_the_toolbar_choices_are_classes_on_the_page_before_any_script_runs(client):
+    client.cookies["a11y"] = "z200.s-yb.cursor.caption.point.guide.slow"
+    html = client.get(reverse("news:home")).content.decode()
+    assert '<html lang="zh-CN" class="font-medium scheme-yb zoom-200 big-cursor caption-bar">' in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["s-yb.s-bl", "z300", "<script>", "s-yb;z150", ""])
+def test_unknown_or_conflicting_toolbar_choices_are_ignored(client, value):
+    client.cookies["a11y"] = value
+    assert '<html lang="zh-CN" class="font-medium">' in client.get(reverse("news:home")).content.decode()
+
+
+def test_the_page_cache_tells_toolbar_looks_apart():
+    from wuda_portal.preferences import ReadingPreferences
+
+    plain = ReadingPreferences.from_cookies({})
+    yellow = ReadingPreferences.from_cookies({"a11y": "s-yb"})
+    reading = ReadingPreferences.from_cookies({"a11y": "s-yb.point.slow"})
+    assert plain.cache_key_part != yellow.cache_key_part == reading.cache_key_part
