@@ -151,7 +151,7 @@
       var root = document.querySelector(".article") || document.querySelector("main") || document.body;
       var all = Array.prototype.slice.call(root.querySelectorAll(READABLE));
       return all.filter(function (el) {
-        if (el.closest(".a11y-panel, .visually-hidden, [hidden], [aria-hidden='true']")) return false;
+        if (el.closest(".a11y-panel, .article-tools, .visually-hidden, [hidden], [aria-hidden='true']")) return false;
         if (el.querySelector(READABLE)) return false; // read its inner blocks instead
         return el.getClientRects().length > 0 && textOf(el);
       });
@@ -211,32 +211,47 @@
       if (wasPlaying) speech.cancel();
       updatePanel();
     },
-    // Wraps the sentence's text, node by node, in <mark class="a11y-sentence">.
+    // Wraps the sentence's text, node by node, in <mark class="a11y-sentence">. The
+    // sentence comes from innerText, whose white space differs from the nodes': the two
+    // are matched with white space left out.
     mark: function (block, sentence) {
       this.block = block;
       block.classList.add("a11y-reading");
       if (block.scrollIntoView) block.scrollIntoView({ block: "nearest" });
       var walker = document.createTreeWalker(block, NodeFilter.SHOW_TEXT);
-      var nodes = [];
-      var text = "";
+      var compact = "";
+      var where = []; // for each character of `compact`: [node, offset]
       while (walker.nextNode()) {
-        nodes.push({ node: walker.currentNode, start: text.length });
-        text += walker.currentNode.nodeValue;
+        var node = walker.currentNode;
+        for (var i = 0; i < node.nodeValue.length; i++) {
+          if (/\s/.test(node.nodeValue[i])) continue;
+          compact += node.nodeValue[i];
+          where.push([node, i]);
+        }
       }
-      var flat = text.replace(/\s+/g, " ");
-      var start = text.indexOf(sentence);
-      if (start < 0 && flat.length === text.length) start = flat.indexOf(sentence);
-      if (start < 0) return;
-      var end = start + sentence.length;
+      var wanted = sentence.replace(/\s+/g, "");
+      var start = compact.indexOf(wanted);
+      if (start < 0 || !wanted) return;
+      var first = where[start];
+      var last = where[start + wanted.length - 1];
+      var pieces = [];
+      walker.currentNode = block;
+      var inside = false;
+      while (walker.nextNode()) {
+        var current = walker.currentNode;
+        if (current === first[0]) inside = true;
+        if (inside) {
+          var from = current === first[0] ? first[1] : 0;
+          var to = current === last[0] ? last[1] + 1 : current.nodeValue.length;
+          if (current.nodeValue.slice(from, to).trim()) pieces.push([current, from, to]);
+        }
+        if (current === last[0]) break;
+      }
       var marks = this.marks;
-      nodes.forEach(function (entry) {
-        var node = entry.node;
-        var from = Math.max(start, entry.start) - entry.start;
-        var to = Math.min(end, entry.start + node.nodeValue.length) - entry.start;
-        if (to <= from || !node.nodeValue.slice(from, to).trim()) return;
+      pieces.forEach(function (piece) {
         var range = document.createRange();
-        range.setStart(node, from);
-        range.setEnd(node, to);
+        range.setStart(piece[0], piece[1]);
+        range.setEnd(piece[0], piece[2]);
         var mark = document.createElement("mark");
         mark.className = "a11y-sentence";
         range.surroundContents(mark);
