@@ -27,7 +27,7 @@ venv: $(STAMP)
 
 node-packages:
 	@if [ -f $(NODE_STAMP) ]; then :; \
-	elif command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error && touch $(NODE_STAMP); \
+	elif command -v npm >/dev/null; then npm ci --ignore-scripts --no-audit --no-fund --loglevel=error && touch $(NODE_STAMP); \
 	else echo "npm not found: the HTML checker tests will be skipped"; fi
 
 setup: venv
