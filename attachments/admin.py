@@ -2,6 +2,7 @@ import reversion
 from django.contrib import admin
 from django.template.defaultfilters import filesizeformat
 
+from core.admin_desk import LengthLimitsMixin
 from news import workflow
 from news.admin import add_article_inline, stored_article
 
@@ -14,7 +15,7 @@ def may_edit_attachments_of(request, article):
     return article is None or workflow.can_edit(request.user, article)
 
 
-class AttachmentInline(admin.TabularInline):
+class AttachmentInline(LengthLimitsMixin, admin.TabularInline):
     model = Attachment
     form = AttachmentForm
     extra = 1

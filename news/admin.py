@@ -6,6 +6,8 @@ from django.utils.html import format_html, format_html_join
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
+from core.admin_desk import DeskAdminMixin
+
 from . import workflow
 from .models import Article, Category
 from .prepublish import prepublish_warnings
@@ -66,7 +68,7 @@ def add_article_inline(inline):
 
 
 @admin.register(Article)
-class ArticleAdmin(VersionAdmin):
+class ArticleAdmin(DeskAdminMixin, VersionAdmin):
     list_display = ("title", "category", "status", "published_at", "is_pinned", "is_headline", "view_count")
     list_filter = ("category", "status", "published_at", "is_pinned", "is_headline")
     search_fields = ("title", "subtitle", "source", "author")
@@ -90,6 +92,9 @@ class ArticleAdmin(VersionAdmin):
     base_readonly_fields = (
         "prepublish_report", "view_count", "created_by", "created_at", "updated_by", "updated_at",
     )  # fmt: skip
+    # The editor's desk (core.admin_desk): autosave, the session warning, counters.
+    counted_fields = ("title", "subtitle", "summary")
+    wide_fields = ("title", "subtitle")
 
     # The workflow decides on the article as it was before the request (stored_article).
 

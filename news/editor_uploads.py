@@ -9,8 +9,8 @@ image policy (news.images) makes of the upload, under a generated name.
 import json
 import re
 import uuid
+from functools import wraps
 
-from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -63,9 +63,28 @@ def _respond(request, *, url=None, error=None):
     return HttpResponse(f"<script>window.parent.CKEDITOR.tools.callFunction({func_num}, {arguments});</script>")
 
 
+SESSION_ENDED = "登录已过期，请重新登录后再上传"
+
+
+def editor_login_required(view):
+    """
+    Staff only, like staff_member_required, but an ended session is told in an answer
+    CKEditor shows: a redirect to the login page only made it say 「不正确的服务器响应」.
+    (200, because CKEditor shows its own "HTTP error" for any other status.)
+    """
+
+    @wraps(view)
+    def checked(request, *args, **kwargs):
+        if not (request.user.is_active and request.user.is_staff):
+            return _respond(request, error=SESSION_ENDED)
+        return view(request, *args, **kwargs)
+
+    return checked
+
+
 @csrf_exempt
 @xframe_options_sameorigin  # the image dialog shows the answer in a frame of the admin page
-@staff_member_required
+@editor_login_required
 @require_POST
 def upload_image(request):
     if not (request.user.has_perm("news.add_article") or request.user.has_perm("news.change_article")):

@@ -16,6 +16,7 @@ class LatestArticlesFeed(Feed):
     """RSS 2.0 of the newest articles, full text."""
 
     feed_type = Rss201rev2Feed
+    language = "zh-CN"  # as the pages' lang attribute says (Django's language code is zh-hans)
 
     def title(self, obj=None):
         return get_site_frame().profile.site_name

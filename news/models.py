@@ -17,6 +17,8 @@ from .sanitize import html_to_text, sanitize_html
 from .search import BigramVectorField, normalize
 
 SUMMARY_LENGTH = 120
+# The longest summary an editor may write (it is the pages' meta description).
+SUMMARY_MAX_LENGTH = 300
 # What a list of titles shows of each article (no bodies).
 LISTING_FIELDS = (
     "id", "title", "subtitle", "published_at", "is_pinned", "pinned_until", "category_id",
@@ -144,7 +146,12 @@ class Article(models.Model):
         "发布时间", default=timezone.now, help_text="设为将来的时间，文章将在那时自动公开。"
     )
     body = RichTextField("正文", blank=True)
-    summary = models.TextField("摘要", blank=True, help_text="留空时自动取正文开头。")
+    summary = models.TextField(
+        "摘要",
+        max_length=SUMMARY_MAX_LENGTH,
+        blank=True,
+        help_text="不填写时自动取正文开头，并随正文更新；改写后以您写的为准，清空即恢复自动。",
+    )
     cover = models.ImageField(
         "封面图片",
         upload_to=cover_upload_to,
@@ -226,9 +233,10 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         self._clean_new_cover()  # a cover set without a form follows the policy too
         self.body = sanitize_html(self.body)
-        if not self.summary.strip():
-            self.summary = Truncator(self.body_text.replace("\n", " ")).chars(SUMMARY_LENGTH)
+        if self.summary_follows_body():
+            self.summary = summary_of(self.body)
         super().save(*args, **kwargs)
+        self._saved_body = self.body
         self._sync_search_entry(kwargs.get("update_fields"))
 
     def get_absolute_url(self):
@@ -238,6 +246,14 @@ class Article(models.Model):
     def clean(self):
         # In the admin's form: a refused cover is an error on the cover field.
         self._clean_new_cover()
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        article = super().from_db(db, field_names, values)
+        # The body as saved, for summary_follows_body() (not known when it was deferred).
+        if "body" not in article.get_deferred_fields():
+            article._saved_body = article.body
+        return article
 
     def _sync_search_entry(self, update_fields):
         """Keep the search entry in step (QuerySet.update() bypasses this: use save())."""
@@ -265,6 +281,20 @@ class Article(models.Model):
         cleaned.image_policy_applied = True
         self.cover = cleaned
 
+    def summary_follows_body(self):
+        """
+        Whether the summary is the automatic one, which follows the body: it is empty, or
+        it is still what the body as last saved gave (nobody wrote it). A summary written
+        by an editor, in the admin or anywhere else, differs from that and is kept.
+        """
+        summary = self.summary.strip()
+        if not summary:
+            return True
+        # An article loaded with its body, or saved by this instance, knows the body it was
+        # saved with; for a new one that is its own body.
+        saved_body = getattr(self, "_saved_body", None)
+        return summary == summary_of(self.body if saved_body is None else saved_body)
+
     @property
     def body_text(self):
         return html_to_text(self.body)
@@ -280,6 +310,11 @@ class Article(models.Model):
     @property
     def is_pinned_now(self):
         return is_pinned_now(self)
+
+
+def summary_of(body):
+    """The automatic summary of a (sanitised) body: the start of its text, on one line."""
+    return Truncator(html_to_text(body).replace("\n", " ").strip()).chars(SUMMARY_LENGTH)
 
 
 # Fields whose change the search entry must follow: its text, and the copy of what decides

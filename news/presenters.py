@@ -28,11 +28,6 @@ def minute_text(moment):
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
 
-def iso_text(moment):
-    """2024-05-01T09:30:00+08:00 (whole seconds), in the site's time zone."""
-    return timezone.localtime(moment).replace(microsecond=0).isoformat()
-
-
 @dataclass(frozen=True)
 class CategoryLink:
     """A 栏目 as a breadcrumb shows it."""
@@ -115,7 +110,6 @@ class ShownArticle:
     published_at: object
     published_date: str
     published_minute: str
-    published_iso: str
     view_count: int
     cover_url: str
     safe_body: str
@@ -140,7 +134,6 @@ class ShownArticle:
             published_at=article.published_at,
             published_date=date_text(article.published_at),
             published_minute=minute_text(article.published_at),
-            published_iso=iso_text(article.published_at),
             view_count=article.view_count,
             cover_url=article.cover.url if article.cover else "",
             safe_body=safe_html(article.body),

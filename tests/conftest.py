@@ -40,6 +40,10 @@ def _missing(marker_name):
         return f"needs the old site's sample pages in {LEGACY_DIR}"
     if marker_name == "load" and not shutil.which("wrk"):
         return "needs wrk (apt-get install wrk)"
+    if marker_name == "vnu":
+        from tests.quality import vnu
+
+        return vnu.missing()
     if marker_name == "server" and not shutil.which("gunicorn", path=str(Path(settings.BASE_DIR) / ".venv" / "bin")):
         return "needs gunicorn in .venv"
     return None

@@ -104,7 +104,10 @@ TEMPLATES = [
     {
         # The admin and the editor widget, in Django's templates.
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # The site's overrides of the admin's own templates (admin/base_site.html,
+        # admin/change_form.html, admin/login.html): named here, because django.contrib.admin
+        # comes before core in INSTALLED_APPS and its templates would be found first.
+        "DIRS": [BASE_DIR / "core" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -221,6 +224,10 @@ LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
+# The project's own wording of what Django and the admin say in Chinese, where it reads
+# wrong (locale/zh_Hans: django.po and djangojs.po, with their compiled .mo committed:
+# `manage.py compile_locale` after editing a .po).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 
 # --- Static files and media -------------------------------------------------------------
 
@@ -306,7 +313,7 @@ SILENCED_SYSTEM_CHECKS = [
 # Content-Security-Policy (django-csp 4). Public pages run no inline script at all; the
 # only inline styles allowed are style attributes (text alignment and indentation kept by
 # the sanitiser in article bodies). The admin gets a relaxed policy in
-# wuda_portal.middleware because CKEditor 4 writes inline handlers and styles.
+# core.middleware because CKEditor 4 writes inline handlers and styles.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],

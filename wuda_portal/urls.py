@@ -6,6 +6,7 @@ from django.views.generic import TemplateView
 from django.views.static import serve
 
 from core import views
+from core.admin_session import session_status
 from core.pagecache import page_number, public_page
 from news.editor_uploads import upload_image
 from news.sitemaps import SITEMAPS
@@ -46,6 +47,7 @@ urlpatterns = [
         name="sitemap-section",
     ),
     path(f"{settings.ADMIN_URL}editor/upload-image/", upload_image, name="editor-image-upload"),
+    path(f"{settings.ADMIN_URL}session/", session_status, name="admin-session"),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 

@@ -76,7 +76,7 @@ def test_a_resident_reads_downloads_searches_and_prints(open_page, live_server, 
     assert {"font-large", "care-mode"} <= set(html_classes(page))
     page.goto(live_server.url + "/sitemap/")
     assert {"font-large", "care-mode"} <= set(html_classes(page))
-    assert page.evaluate("getComputedStyle(document.documentElement).fontSize") == "25px"
+    assert page.evaluate("getComputedStyle(document.documentElement).fontSize") == "28px"
     screenshot(page, f"care-mode-{name}")
 
     # The print view: title, meta, body and address; no navigation.

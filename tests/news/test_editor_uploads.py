@@ -91,8 +91,27 @@ def test_a_foreign_origin_is_refused(editor_client):
 @pytest.mark.django_db
 def test_the_public_cannot_upload(client, media_root):
     response = post_image(client, SimpleUploadedFile("a.png", samples.image("png")))
-    assert response.status_code == 302  # to the login page
+    assert response.json() == {"uploaded": 0, "error": {"message": "登录已过期，请重新登录后再上传"}}
     assert not (media_root / "editor").exists()
+
+
+@pytest.mark.django_db
+def test_an_ended_session_is_told_in_an_answer_ckeditor_shows(client, editor):
+    # CKEditor reads JSON with a 2xx status (for anything else it says only "HTTP error");
+    # a redirect to the login page made it say 「不正确的服务器响应」.
+    client.force_login(editor)
+    client.logout()
+    response = post_image(client, SimpleUploadedFile("a.png", samples.image("png")))
+    assert response.status_code == 200
+    assert response.json()["error"]["message"] == "登录已过期，请重新登录后再上传"
+
+
+@pytest.mark.django_db
+def test_the_dialog_is_told_of_an_ended_session_too(client):
+    response = post_image(client, SimpleUploadedFile("a.png", samples.image("png")), json=False)
+    assert response.content.decode() == (
+        '<script>window.parent.CKEDITOR.tools.callFunction(3, "", "登录已过期，请重新登录后再上传");</script>'
+    )
 
 
 @pytest.mark.django_db
