@@ -9,7 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 from reversion.models import Version
 
-from attachments import samples
+from demo import samples
 from news.models import Article
 from tests.browser.conftest import DESKTOP, screenshot
 from tests.browser.test_editors import PASSWORD, log_in

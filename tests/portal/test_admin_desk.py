@@ -12,7 +12,7 @@ from django.template import Context, Template
 from django.urls import reverse
 from reversion.models import Version
 
-from attachments import samples
+from demo import samples
 from core.admin_desk import SAVED_COOKIE
 from news.models import Article
 from tests.factories import ArticleFactory, UserFactory

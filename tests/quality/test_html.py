@@ -11,7 +11,7 @@ from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.test import RequestFactory
 
-from attachments import samples
+from demo import samples
 from attachments.services import attachment_create
 from core import views as portal_views
 from legacy.importer import import_page
