@@ -2,11 +2,13 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from . import workflow
+from .forms import ArticleAdminForm, unscheduled_note
 from .models import Article, Category
 from .prepublish import prepublish_warnings
 
@@ -54,10 +56,49 @@ def stored_article(request, article):
     return remember_stored_article(request, article.pk)
 
 
+# --- The list of articles: filters ---------------------------------------------------------
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """The states, with 定时发布 apart: a published article whose time has not come is not 已发布 yet."""
+
+    title = "状态"
+    parameter_name = "status"
+    SCHEDULED = "scheduled"
+
+    def lookups(self, request, model_admin):
+        Status = Article.Status
+        return [
+            (Status.DRAFT, Status.DRAFT.label),
+            (Status.REVIEW, Status.REVIEW.label),
+            (self.SCHEDULED, "定时发布"),
+            (Status.PUBLISHED, Status.PUBLISHED.label),
+            (Status.WITHDRAWN, Status.WITHDRAWN.label),
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == self.SCHEDULED:
+            return queryset.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+        if value == Article.Status.PUBLISHED:
+            return queryset.published()
+        if value in Article.Status.values:
+            return queryset.filter(status=value)
+        return queryset
+
+
+def local_minute(moment):
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
 @admin.register(Article)
 class ArticleAdmin(VersionAdmin):
-    list_display = ("title", "category", "status", "published_at", "is_pinned", "is_headline", "view_count")
-    list_filter = ("category", "status", "published_at", "is_pinned", "is_headline")
+    form = ArticleAdminForm
+    list_display = (
+        "title", "category", "status_column", "publication_time_column", "is_pinned", "is_headline",
+        "view_count",
+    )  # fmt: skip
+    list_filter = ("category", StatusFilter, "published_at", "is_pinned", "is_headline")
     search_fields = ("title", "subtitle", "source", "author")
     date_hierarchy = "published_at"
     list_select_related = ("category",)
@@ -68,7 +109,20 @@ class ArticleAdmin(VersionAdmin):
     inlines = ()
     fieldsets = (
         (None, {"fields": ("title", "subtitle", "category", "body")}),
-        ("来源与发布", {"fields": ("source", "author", "published_at", "status", "prepublish_report")}),
+        (
+            "来源与发布",
+            {
+                "fields": (
+                    "source",
+                    "author",
+                    "status",
+                    "publication_state",
+                    "is_scheduled",
+                    "published_at",
+                    "prepublish_report",
+                )
+            },
+        ),
         ("首页展示", {"fields": ("summary", "cover", "is_headline", "is_pinned", "pinned_until")}),
         (
             "记录",
@@ -79,7 +133,7 @@ class ArticleAdmin(VersionAdmin):
         ),
     )
     base_readonly_fields = (
-        "prepublish_report", "view_count", "created_by", "created_at", "updated_by", "updated_at",
+        "prepublish_report", "publication_state", "view_count", "created_by", "created_at", "updated_by", "updated_at",
     )  # fmt: skip
 
     # The workflow decides on the article as it was before the request (stored_article).
@@ -94,6 +148,11 @@ class ArticleAdmin(VersionAdmin):
         stored = remember_stored_article(request, version.object_id)
         if stored is not None and not workflow.can_edit(request.user, stored):
             raise PermissionDenied("已发布的文章只能由审核发布人员修改或恢复。")
+        # A recovered article keeps the time it went public (workflow.settle_publication_time).
+        request.recovered_article = Article(
+            **{name: version.field_dict.get(name) for name in ("status", "published_at")},
+            is_scheduled=version.field_dict.get("is_scheduled", False),
+        )
         return super().recover_view(request, version_id, extra_context)
 
     # --- Permissions: what the workflow allows, enforced here and in save_model ----------
@@ -145,10 +204,15 @@ class ArticleAdmin(VersionAdmin):
         # The form offers an editor only the states they may choose; this refuses a crafted
         # request all the same.
         workflow.check_change(request.user, obj, previous=previous)
+        workflow.settle_publication_time(
+            obj, previous=previous if previous is not None else getattr(request, "recovered_article", None)
+        )
         if not change:
             obj.created_by = request.user
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
+        if previous is None or previous.status != Article.Status.PUBLISHED:
+            self.note_time_in_the_past(request, obj)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -163,6 +227,45 @@ class ArticleAdmin(VersionAdmin):
         if not warnings:
             return "未发现问题。"
         return format_html("<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((w,) for w in warnings)))
+
+    # --- Publication time and state (see Article and workflow.settle_publication_time) -----
+
+    @admin.display(description="状态", ordering="status")
+    def status_column(self, obj):
+        return obj.status_label
+
+    @admin.display(description="发布时间", ordering="published_at")
+    def publication_time_column(self, obj):
+        return local_minute(obj.published_at) if obj.published_at else "—"
+
+    @admin.display(description="发布情况")
+    def publication_state(self, obj):
+        if obj is None or obj.pk is None:
+            return "尚未发布。"
+        if obj.is_waiting_for_its_time:
+            return f"定时发布：将于 {local_minute(obj.published_at)} 自动公开。"
+        if obj.is_public:
+            return f"已于 {local_minute(obj.published_at)} 发布。"
+        state = "已撤回" if obj.status == Article.Status.WITHDRAWN else "尚未发布"
+        if obj.is_scheduled:
+            return f"{state}；定时发布：发布后按 {local_minute(obj.published_at)} 公开。"
+        if obj.first_publication_time is None:
+            return f"{state}。"  # the time's row says what time it gets
+        return f"{state}：{unscheduled_note(obj)}。"
+
+    def note_time_in_the_past(self, request, article):
+        """Just published with a time set on purpose that lies in the past: say so, it may be a forgotten schedule."""
+        if (
+            article.is_scheduled
+            and article.is_public
+            and article.published_at < timezone.now() - timezone.timedelta(minutes=1)
+        ):
+            self.message_user(
+                request,
+                f"“{article}”按设定的发布时间 {local_minute(article.published_at)} 公开，这个时间早于现在；"
+                "如需使用发布的时刻，请取消“定时发布”后再保存。",
+                messages.WARNING,
+            )
 
     # --- Actions ----------------------------------------------------------------------
 
@@ -189,9 +292,13 @@ class ArticleAdmin(VersionAdmin):
 
     @admin.action(description="发布所选文章", permissions=["publish"])
     def publish(self, request, queryset):
-        self._apply(
-            request, queryset, lambda a: workflow.set_status(a, Article.Status.PUBLISHED, by=request.user), "发布"
-        )
+        def publish_one(article):
+            was_published = article.status == Article.Status.PUBLISHED
+            workflow.set_status(article, Article.Status.PUBLISHED, by=request.user)
+            if not was_published:
+                self.note_time_in_the_past(request, article)
+
+        self._apply(request, queryset, publish_one, "发布")
 
     @admin.action(description="撤回所选文章", permissions=["publish"])
     def withdraw(self, request, queryset):

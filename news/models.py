@@ -105,7 +105,19 @@ def cover_upload_to(instance, filename):
 # version brings back the attachments it had, renamed or deleted ones included.
 @reversion.register(follow=("attachments",))
 class Article(models.Model):
-    """A news article: written and reviewed in the admin, read by residents."""
+    """
+    A news article: written and reviewed in the admin, read by residents.
+
+    Its publication time (`published_at`), which residents see and lists are ordered by:
+
+    - 定时发布 off (`is_scheduled` false): the moment it is first published, by the form or
+      the 发布 action, however long ago it was written or reviewed. Until then it has none.
+    - 定时发布 on: the time set on purpose, in the future (it goes public then) or in the
+      past (an old document entered later, an imported page).
+    - Withdrawn and published again, it keeps the time it first went public, as Chinese
+      government sites keep a document's date: a correction does not move it to the top
+      of its 栏目 as news, nor change the date people cite. A new date takes 定时发布.
+    """
 
     class Status(models.TextChoices):
         DRAFT = "draft", "草稿"
@@ -120,8 +132,16 @@ class Article(models.Model):
     category = models.ForeignKey(Category, verbose_name="栏目", on_delete=models.PROTECT, related_name="articles")
     source = models.CharField("来源", max_length=100, blank=True)
     author = models.CharField("作者", max_length=100, blank=True)
+    # When the article went (or goes) public; see publication_time_when_saved(). Empty for an
+    # article never published and not scheduled: its time is the moment it is published.
     published_at = models.DateTimeField(
-        "发布时间", default=timezone.now, help_text="设为将来的时间，文章将在那时自动公开。"
+        "发布时间", null=True, blank=True, help_text="勾选“定时发布”时使用：设为将来的时间，文章将在那时自动公开。"
+    )
+    is_scheduled = models.BooleanField(
+        "定时发布",
+        default=False,
+        help_text="不勾选：发布时自动使用发布的时刻。勾选：按下面的发布时间公开（将来的时间到时自动公开；"
+        "过去的时间用于补录旧文章）。",
     )
     body = RichTextField("正文", blank=True)
     summary = models.TextField("摘要", blank=True, help_text="留空时自动取正文开头。")
@@ -198,6 +218,12 @@ class Article(models.Model):
                 condition=Q(status__in=["draft", "review", "published", "withdrawn"]),
                 name="news_article_status_valid",
             ),
+            # A published article has a time; so has a scheduled one.
+            models.CheckConstraint(
+                condition=Q(published_at__isnull=False) | (~Q(status="published") & Q(is_scheduled=False)),
+                name="news_article_published_at_set",
+                violation_error_message="已发布或定时发布的文章必须有发布时间。",
+            ),
         ]
 
     def __str__(self):
@@ -207,12 +233,24 @@ class Article(models.Model):
         self.body = sanitize_html(self.body)
         if not self.summary.strip():
             self.summary = Truncator(self.body_text.replace("\n", " ")).chars(SUMMARY_LENGTH)
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            # Published with no time set on purpose: it is dated the moment it is published.
+            self.published_at = timezone.now()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "published_at"}
         super().save(*args, **kwargs)
         self._sync_search_entry(kwargs.get("update_fields"))
 
     def get_absolute_url(self):
         # By id only: moving an article to another 栏目 breaks no link.
         return reverse_one("news:article", self.pk)
+
+    def validate_constraints(self, exclude=None):
+        # An article being published without a time is given one when it is saved (save()):
+        # the database holds that rule, and it is no reason to refuse a form.
+        if self.status == self.Status.PUBLISHED and self.published_at is None and not self.is_scheduled:
+            exclude = {*(exclude or ()), "published_at"}
+        super().validate_constraints(exclude=exclude)
 
     def _sync_search_entry(self, update_fields):
         """Keep the search entry in step (QuerySet.update() bypasses this: use save())."""
@@ -230,9 +268,39 @@ class Article(models.Model):
     def full_title(self):
         return f"{self.title} {self.subtitle}".strip()
 
+    # A published article not saved yet may lack its time (save() gives it): neither public
+    # nor waiting then.
+
     @property
     def is_public(self):
-        return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
+        published = self.status == self.Status.PUBLISHED and self.published_at is not None
+        return published and self.published_at <= timezone.now()
+
+    @property
+    def is_waiting_for_its_time(self):
+        """Published, with a time that has not come yet (定时发布)."""
+        published = self.status == self.Status.PUBLISHED and self.published_at is not None
+        return published and self.published_at > timezone.now()
+
+    @property
+    def status_label(self):
+        """The state as the admin shows it: a published article whose time has not come is 定时发布."""
+        if not self.is_waiting_for_its_time:
+            return self.get_status_display()
+        local = timezone.localtime(self.published_at)
+        when = local.strftime("%m-%d %H:%M" if local.year == timezone.localtime().year else "%Y-%m-%d %H:%M")
+        return f"定时发布 {when}"
+
+    @property
+    def first_publication_time(self):
+        """
+        When the article first went public (None if it has not): the time it keeps when
+        published again without 定时发布.
+        """
+        if self.published_at is None or not self.is_scheduled:
+            return self.published_at  # without 定时发布, a time is only set by publishing
+        went_public = self.status in (self.Status.PUBLISHED, self.Status.WITHDRAWN)
+        return self.published_at if went_public and self.published_at <= timezone.now() else None
 
     @property
     def is_pinned_now(self):
@@ -269,7 +337,7 @@ class ArticleSearchEntry(models.Model):
     vector = BigramVectorField(source="text")
     # Copies of the article's, so that search can walk the newest entries of one table.
     is_public = models.BooleanField("已发布", default=False)
-    published_at = models.DateTimeField("发布时间")
+    published_at = models.DateTimeField("发布时间", null=True)  # none for an article never published
     category = models.ForeignKey(Category, verbose_name="栏目", on_delete=models.CASCADE, related_name="+")
 
     objects = ArticleSearchEntryQuerySet.as_manager()

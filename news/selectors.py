@@ -450,6 +450,9 @@ def _article_page(articles, pk):
     article = articles.prefetch_related("attachments").filter(pk=pk).first()
     if article is None:
         return False
+    if article.published_at is None:
+        # A preview of an article never published: as it would be if published now.
+        article.published_at = timezone.now()
     previous, following = neighbours(article)
     return ArticlePage(
         ShownArticle.of(article),

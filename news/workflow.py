@@ -64,6 +64,17 @@ def keep_reviewer_fields(article, *, previous):
         setattr(article, field, before)
 
 
+def settle_publication_time(article, *, previous):
+    """
+    Apply Article's rules for the publication time to an article coming from the form (or a
+    restored version): the time in the form counts only with 定时发布. Without it the article
+    keeps the time it first went public, if it did; if not, it has none, and Article.save()
+    dates it the moment it is published. `previous` is the stored article (None for a new one).
+    """
+    if not article.is_scheduled:
+        article.published_at = previous.first_publication_time if previous is not None else None
+
+
 ACTION_LABELS = {
     Status.REVIEW: "提交审核",
     Status.PUBLISHED: "发布",
