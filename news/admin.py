@@ -2,8 +2,9 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
+from django.templatetags.static import static
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html, format_html_join
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
@@ -11,6 +12,7 @@ from . import workflow
 from .forms import ArticleAdminForm, unscheduled_note
 from .models import Article, Category
 from .prepublish import prepublish_warnings
+from .templatetags.news import rich_text
 
 
 @admin.register(Category)
@@ -266,6 +268,43 @@ class ArticleAdmin(VersionAdmin):
                 "如需使用发布的时刻，请取消“定时发布”后再保存。",
                 messages.WARNING,
             )
+
+    # --- Reading what one may not edit --------------------------------------------------
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None or self.has_change_permission(request, obj):
+            return super().get_fieldsets(request, obj)
+        # Django's 查看 page: every field read-only. The body as residents will see it,
+        # and the reason at the top.
+        reason = workflow.edit_refusal_reason(request.user, stored_article(request, obj) or obj)
+        # In the look of the admin's messages (the description is inserted as HTML).
+        reason_html = format_html('<ul class="messagelist"><li class="warning">{}</li></ul>', reason)
+        return (
+            (None, {"fields": ("title", "subtitle", "category", "rendered_body"), "description": reason_html}),
+            ("来源与发布", {"fields": ("source", "author", "status_column", "publication_state")}),
+            ("首页展示", {"fields": ("summary", "cover", "is_headline", "is_pinned", "pinned_until")}),
+            self.fieldsets[-1],
+        )
+
+    @admin.display(description="正文")
+    def rendered_body(self, obj):
+        # A document of its own with the public stylesheet: the body looks as on the article's
+        # page, and the admin's styles do not reach it. Sanitised again on output (rich_text),
+        # as the public page does; the sandbox runs no script either way.
+        document = format_html(
+            '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
+            '<link rel="stylesheet" href="{}"></head><body><article class="article">'
+            '<div class="article-body">{}</div></article></body></html>',
+            static("css/site.css"),
+            rich_text(obj.body),
+        )
+        return format_html(
+            '<iframe class="article-body-view" title="正文（公众看到的样子）" sandbox="allow-same-origin" srcdoc="{}" '
+            'style="width: 760px; max-width: 100%; height: 560px; border: 1px solid #ccc; resize: vertical;"></iframe>'
+            '<p><a href="{}" target="_blank" rel="noopener">在网站上打开这篇文章</a></p>',
+            escape(document),  # an attribute's value: escaped although (because) it is safe HTML
+            obj.get_absolute_url(),
+        )
 
     # --- Actions ----------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ import reversion
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 
 from .models import Article
 
@@ -38,6 +39,17 @@ def can_edit(user, article):
     if not user.has_perm("news.change_article"):
         return False
     return can_publish(user) or article.status in EDITOR_EDITABLE_STATUSES
+
+
+def edit_refusal_reason(user, article):
+    """Why `user` may read `article` but not edit it, as the 查看 page says it (None if they may edit it)."""
+    if can_edit(user, article):
+        return None
+    if not user.has_perm("news.change_article"):
+        return "你的账号只能查看文章，不能修改。"
+    if article.status == Status.PUBLISHED and article.published_at > timezone.now():
+        return "定时发布的文章只能由审核发布人员修改。"
+    return "已发布的文章只能由审核发布人员修改。"
 
 
 def check_change(user, article, *, previous=None):

@@ -1,7 +1,8 @@
 """
-The admin's list of articles: states as editors read them.
+The admin's list of articles and its read-only page: states as editors read them.
 """
 
+import html
 import re
 from datetime import timedelta
 
@@ -63,3 +64,56 @@ def test_the_state_filter_keeps_scheduled_articles_apart(reviewer_client):
     assert listed_titles(reviewer_client.get(CHANGELIST, {"status": "draft"})) == ["草稿"]
     filter_panel = reviewer_client.get(CHANGELIST).content.decode()
     assert "?status=scheduled" in filter_panel and ">定时发布</a>" in filter_panel
+
+
+# --- Reading what one may not edit ------------------------------------------------------------
+
+
+def rendered_document(page):
+    """The document the read-only page shows the body in (the iframe's srcdoc), unescaped."""
+    match = re.search(r'<iframe class="article-body-view"[^>]*srcdoc="([^"]*)"', page)
+    assert match, "no rendered body on the page"
+    return html.unescape(match.group(1))
+
+
+def test_an_editor_reads_a_published_article_as_residents_will_see_it(editor_client):
+    article = ArticleFactory(title="已发布的文章", body="<h2>一、总体要求</h2><p>要<strong>笃信笃行</strong>。</p>")
+    response = editor_client.get(reverse("admin:news_article_change", args=[article.pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "查看 文章" in page
+    assert "已发布的文章只能由审核发布人员修改。" in page
+    document = rendered_document(page)
+    assert '<div class="article-body"><h2>一、总体要求</h2><p>要<strong>笃信笃行</strong>。</p></div>' in document
+    assert "css/site.css" in document  # the public stylesheet
+    # Not the raw HTML as text, and no editor.
+    outside = re.sub(r"<iframe .*?</iframe>", "", page, flags=re.S)
+    assert "&lt;strong&gt;" not in outside and 'name="body"' not in page
+    assert 'sandbox="allow-same-origin"' in page
+    assert f'href="{article.get_absolute_url()}"' in page
+
+
+def test_the_read_only_body_is_sanitised_on_output_like_the_public_page(editor_client):
+    article = ArticleFactory()
+    # A row that reached the table without Article.save() (bulk insert, manual UPDATE).
+    Article.objects.filter(pk=article.pk).update(body='<p onclick="steal()">正文</p><script>steal()</script>')
+    document = rendered_document(
+        editor_client.get(reverse("admin:news_article_change", args=[article.pk])).content.decode()
+    )
+    assert "<p>正文</p>" in document
+    assert "script" not in document and "onclick" not in document
+
+
+def test_the_read_only_page_says_why_for_a_scheduled_article(editor_client):
+    article = ArticleFactory(is_scheduled=True, published_at=timezone.now() + timedelta(days=2))
+    page = editor_client.get(reverse("admin:news_article_change", args=[article.pk])).content.decode()
+    assert "定时发布的文章只能由审核发布人员修改。" in page
+    local = timezone.localtime(article.published_at)
+    assert f"定时发布 {local:%m-%d %H:%M}" in page or f"定时发布 {local:%Y-%m-%d %H:%M}" in page
+
+
+def test_a_reviewer_gets_the_editing_form_not_the_read_only_page(reviewer_client):
+    article = ArticleFactory()
+    page = reviewer_client.get(reverse("admin:news_article_change", args=[article.pk])).content.decode()
+    assert 'name="body"' in page and "article-body-view" not in page
+    assert "只能由审核发布人员修改" not in page
