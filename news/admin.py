@@ -61,6 +61,13 @@ def stored_article(request, article):
 # --- The list of articles: filters ---------------------------------------------------------
 
 
+class CategoryTreeFilter(admin.RelatedFieldListFilter):
+    """The 栏目 filter, as the tree: 基层党建, 基层党建 › 社区党建, ..."""
+
+    def field_choices(self, field, request, model_admin):
+        return [(category.pk, category.tree_label) for category in Category.objects.in_tree_order()]
+
+
 class StatusFilter(admin.SimpleListFilter):
     """The states, with 定时发布 apart: a published article whose time has not come is not 已发布 yet."""
 
@@ -97,13 +104,13 @@ def local_minute(moment):
 class ArticleAdmin(VersionAdmin):
     form = ArticleAdminForm
     list_display = (
-        "title", "category", "status_column", "publication_time_column", "is_pinned", "is_headline",
+        "title", "category_column", "status_column", "publication_time_column", "is_pinned", "is_headline",
         "view_count",
     )  # fmt: skip
-    list_filter = ("category", StatusFilter, "published_at", "is_pinned", "is_headline")
+    list_filter = (("category", CategoryTreeFilter), StatusFilter, "published_at", "is_pinned", "is_headline")
     search_fields = ("title", "subtitle", "source", "author")
     date_hierarchy = "published_at"
-    list_select_related = ("category",)
+    list_select_related = ("category__parent",)
     list_per_page = 50
     save_on_top = True
     actions = ("submit_for_review", "publish", "withdraw", "pin", "unpin")
@@ -269,6 +276,12 @@ class ArticleAdmin(VersionAdmin):
                 messages.WARNING,
             )
 
+    # --- 栏目 as a tree -------------------------------------------------------------------
+
+    @admin.display(description="栏目", ordering="category")
+    def category_column(self, obj):
+        return obj.category.tree_label
+
     # --- Reading what one may not edit --------------------------------------------------
 
     def get_fieldsets(self, request, obj=None):
@@ -280,7 +293,7 @@ class ArticleAdmin(VersionAdmin):
         # In the look of the admin's messages (the description is inserted as HTML).
         reason_html = format_html('<ul class="messagelist"><li class="warning">{}</li></ul>', reason)
         return (
-            (None, {"fields": ("title", "subtitle", "category", "rendered_body"), "description": reason_html}),
+            (None, {"fields": ("title", "subtitle", "category_column", "rendered_body"), "description": reason_html}),
             ("来源与发布", {"fields": ("source", "author", "status_column", "publication_state")}),
             ("首页展示", {"fields": ("summary", "cover", "is_headline", "is_pinned", "pinned_until")}),
             self.fieldsets[-1],

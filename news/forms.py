@@ -1,12 +1,19 @@
-"""The admin's article form: the publication time's two ways."""
+"""The admin's article form: the 栏目 as a tree and the publication time's two ways."""
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from .models import Article
+from .models import Article, Category
 
 AUTOMATIC_TIME_NOTE = "发布时自动使用发布的时刻"
+
+
+class CategoryChoiceField(forms.ModelChoiceField):
+    """The 栏目 as the tree shows them: 基层党建 › 社区党建."""
+
+    def label_from_instance(self, category):
+        return category.tree_label
 
 
 def unscheduled_note(article):
@@ -30,12 +37,15 @@ class ArticleAdminForm(forms.ModelForm):
             "title", "subtitle", "category", "body", "source", "author", "status", "is_scheduled", "published_at",
             "summary", "cover", "is_headline", "is_pinned", "pinned_until",
         )  # fmt: skip
+        field_classes = {"category": CategoryChoiceField}
 
     class Media:
         js = ("js/publication-time.js",)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "category" in self.fields:
+            self.fields["category"].queryset = Category.objects.in_tree_order()
         if "is_scheduled" in self.fields:
             self.fields["is_scheduled"].widget.attrs["data-unscheduled-note"] = unscheduled_note(self.instance)
 

@@ -6,7 +6,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import Truncator
 
@@ -21,6 +22,18 @@ LISTING_FIELDS = (
     "id", "title", "subtitle", "published_at", "is_pinned", "pinned_until", "category_id",
     "category__id", "category__name", "category__slug",
 )  # fmt: skip
+
+
+class CategoryQuerySet(models.QuerySet):
+    def in_tree_order(self):
+        """Each first-level 栏目 followed by its sub-栏目, in their order, with the parents loaded (tree_label)."""
+        return self.select_related("parent").order_by(
+            Coalesce("parent__order", "order"),
+            Coalesce("parent_id", "id"),
+            F("parent_id").asc(nulls_first=True),
+            "order",
+            "id",
+        )
 
 
 class Category(models.Model):
@@ -46,6 +59,8 @@ class Category(models.Model):
     show_in_nav = models.BooleanField("显示在导航栏", default=True)
     description = models.TextField("栏目简介", blank=True)
 
+    objects = CategoryQuerySet.as_manager()
+
     class Meta:
         ordering = ["order", "id"]
         verbose_name = "栏目"
@@ -56,6 +71,11 @@ class Category(models.Model):
 
     def get_absolute_url(self):
         return reverse_one("news:category", self.slug)
+
+    @property
+    def tree_label(self):
+        """Its place in the tree, as the admin names it: 基层党建 › 社区党建 (reads the parent)."""
+        return f"{self.parent.name} › {self.name}" if self.parent_id else self.name
 
     def clean(self):
         if self.parent_id is None:

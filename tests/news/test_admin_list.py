@@ -1,5 +1,6 @@
 """
-The admin's list of articles and its read-only page: states as editors read them.
+The admin's list of articles and its read-only page: states as editors read them, 栏目 as
+a tree.
 """
 
 import html
@@ -12,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from news.models import Article
-from tests.factories import ArticleFactory
+from tests.factories import ArticleFactory, CategoryFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -117,3 +118,33 @@ def test_a_reviewer_gets_the_editing_form_not_the_read_only_page(reviewer_client
     page = reviewer_client.get(reverse("admin:news_article_change", args=[article.pk])).content.decode()
     assert 'name="body"' in page and "article-body-view" not in page
     assert "只能由审核发布人员修改" not in page
+
+
+# --- 栏目 as a tree ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def tree():
+    basic = CategoryFactory(name="基层党建", order=2)
+    news = CategoryFactory(name="党建动态", order=1)
+    community = CategoryFactory(name="社区党建", parent=basic, order=1)
+    village = CategoryFactory(name="农村党建", parent=basic, order=0)
+    return news, basic, village, community
+
+
+def test_the_category_choice_of_the_form_is_the_tree(reviewer_client, tree):
+    page = reviewer_client.get(ADD).content.decode()
+    select = page[page.index('<select name="category"') : page.index("</select>", page.index('name="category"'))]
+    labels = re.findall(r"<option value=\"\d+\"[^>]*>([^<]*)</option>", select)
+    assert labels == ["党建动态", "基层党建", "基层党建 › 农村党建", "基层党建 › 社区党建"]
+
+
+def test_the_category_filter_is_the_tree(reviewer_client, tree):
+    news, basic, village, community = tree
+    ArticleFactory(category=community, title="社区的文章")
+    ArticleFactory(category=news, title="动态")
+    response = reviewer_client.get(CHANGELIST)
+    page = response.content.decode()
+    assert page.index(">基层党建 › 农村党建</a>") < page.index(">基层党建 › 社区党建</a>")
+    assert "基层党建 › 社区党建" in row_of(response, "社区的文章")
+    assert listed_titles(reviewer_client.get(CHANGELIST, {"category__id__exact": community.pk})) == ["社区的文章"]
