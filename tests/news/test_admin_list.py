@@ -1,6 +1,6 @@
 """
-The admin's list of articles and its read-only page: states as editors read them, 栏目 as
-a tree.
+The admin's list of articles and its read-only page: states as editors read them, search
+through the search index, 栏目 as a tree, pages read from the nearer end.
 """
 
 import html
@@ -9,9 +9,12 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from news import admin as news_admin
 from news.models import Article
 from tests.factories import ArticleFactory, CategoryFactory
 
@@ -67,6 +70,16 @@ def test_the_state_filter_keeps_scheduled_articles_apart(reviewer_client):
     assert "?status=scheduled" in filter_panel and ">定时发布</a>" in filter_panel
 
 
+@time_machine.travel(NOW, tick=False)
+def test_drafts_are_listed_by_when_they_were_written_among_published_articles(reviewer_client):
+    ArticleFactory(title="一年前发布", published_at=NOW - timedelta(days=365))
+    with time_machine.travel(NOW - timedelta(days=30), tick=False):
+        ArticleFactory(title="一个月前写的草稿", status=Status.DRAFT, published_at=None)
+    ArticleFactory(title="昨天发布", published_at=NOW - timedelta(days=1))
+    assert listed_titles(reviewer_client.get(CHANGELIST)) == ["昨天发布", "一个月前写的草稿", "一年前发布"]
+    assert "—" in row_of(reviewer_client.get(CHANGELIST), "一个月前写的草稿")
+
+
 # --- Reading what one may not edit ------------------------------------------------------------
 
 
@@ -120,6 +133,70 @@ def test_a_reviewer_gets_the_editing_form_not_the_read_only_page(reviewer_client
     assert "只能由审核发布人员修改" not in page
 
 
+# --- Search through the search index ----------------------------------------------------------
+
+
+def test_search_finds_a_phrase_of_the_body_in_drafts_too(reviewer_client):
+    ArticleFactory(title="学习体会", status=Status.DRAFT, published_at=None, body="<p>全体党员要笃信笃行。</p>")
+    ArticleFactory(title="无关的文章", body="<p>别的内容</p>")
+    assert listed_titles(reviewer_client.get(CHANGELIST, {"q": "笃信笃行"})) == ["学习体会"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "query"),
+    [("title", "基层治理新格局", "治理新格"), ("subtitle", "推动基层社会治理见实效", "见实效"),
+     ("source", "乌达区委组织部", "组织部"), ("author", "王小明", "小明"), ("body", "<p>红色引擎</p>", "引擎")],
+)  # fmt: skip
+def test_search_covers_title_subtitle_body_source_and_author(reviewer_client, field, value, query):
+    wanted = ArticleFactory(**({"title": "要找的文章"} | {field: value}))
+    ArticleFactory(title="别的文章", body="<p>无关</p>")
+    assert listed_titles(reviewer_client.get(CHANGELIST, {"q": query})) == [wanted.title]
+
+
+def test_search_respects_the_filters(reviewer_client):
+    here, there = CategoryFactory(name="党建动态"), CategoryFactory(name="通知公告")
+    ArticleFactory(title="栏目里的草稿", category=here, status=Status.DRAFT, published_at=None, body="<p>笃信笃行</p>")
+    ArticleFactory(title="栏目里已发布", category=here, body="<p>笃信笃行</p>")
+    ArticleFactory(title="别的栏目", category=there, body="<p>笃信笃行</p>")
+    query = {"q": "笃信笃行", "category__id__exact": here.pk}
+    assert sorted(listed_titles(reviewer_client.get(CHANGELIST, query))) == ["栏目里已发布", "栏目里的草稿"]
+    assert listed_titles(reviewer_client.get(CHANGELIST, query | {"status": "draft"})) == ["栏目里的草稿"]
+
+
+def test_search_lists_the_newest_matches_and_says_when_there_are_more(reviewer_client, monkeypatch):
+    monkeypatch.setattr(news_admin, "ADMIN_SEARCH_LIMIT", 3)
+    now = timezone.now()
+    for day in range(5):
+        ArticleFactory(title=f"第{day}天", body="<p>党建</p>", published_at=now - timedelta(days=day + 1))
+    response = reviewer_client.get(CHANGELIST, {"q": "党建"})
+    assert listed_titles(response) == ["第0天", "第1天", "第2天"]
+    assert "这里只列出最新的 3 篇" in response.content.decode()
+
+
+def test_a_search_the_database_gives_up_on_says_so_instead_of_failing(reviewer_client, monkeypatch):
+    monkeypatch.setattr(news_admin, "newest_search_matches", lambda queryset, limit: None)
+    ArticleFactory(body="<p>党建</p>")
+    response = reviewer_client.get(CHANGELIST, {"q": "党建"})
+    assert response.status_code == 200 and listed_titles(response) == []
+    assert "这个关键词查找太慢，请换一个更具体的关键词" in response.content.decode()
+
+
+@pytest.mark.postgres
+def test_the_newest_matches_query_stops_at_the_time_limit(monkeypatch):
+    from django.db.models.expressions import RawSQL
+
+    monkeypatch.setattr(news_admin, "SEARCH_TIMEOUT_MS", 20)
+    ArticleFactory()
+    slow = Article.objects.filter(pk__gt=RawSQL("(SELECT 0 FROM pg_sleep(0.5))", []))
+    assert news_admin.newest_search_matches(slow, 10) is None
+    assert news_admin.newest_search_matches(Article.objects.all(), 10) is not None  # the connection still works
+
+
+def test_search_of_nothing_but_spaces_lists_everything(reviewer_client):
+    ArticleFactory(title="甲")
+    assert listed_titles(reviewer_client.get(CHANGELIST, {"q": "　 "})) == ["甲"]
+
+
 # --- 栏目 as a tree ------------------------------------------------------------------------------
 
 
@@ -148,3 +225,53 @@ def test_the_category_filter_is_the_tree(reviewer_client, tree):
     assert page.index(">基层党建 › 农村党建</a>") < page.index(">基层党建 › 社区党建</a>")
     assert "基层党建 › 社区党建" in row_of(response, "社区的文章")
     assert listed_titles(reviewer_client.get(CHANGELIST, {"category__id__exact": community.pk})) == ["社区的文章"]
+
+
+# --- Years, pages, queries ---------------------------------------------------------------------
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_year_filter_lists_the_years_and_filters_by_them(reviewer_client):
+    ArticleFactory(title="2024年的", published_at=timezone.make_aware(timezone.datetime(2024, 12, 31, 23, 30)))
+    ArticleFactory(title="2026年的", published_at=NOW - timedelta(days=1))
+    ArticleFactory(title="草稿", status=Status.DRAFT, published_at=None)
+    page = reviewer_client.get(CHANGELIST).content.decode()
+    for year in ("2026年", "2025年", "2024年"):
+        assert f">{year}</a>" in page
+    assert listed_titles(reviewer_client.get(CHANGELIST, {"year": "2024"})) == ["2024年的"]
+    for bad in ("0000", "２０２４", "99999", "abc"):
+        response = reviewer_client.get(CHANGELIST, {"year": bad})
+        assert response.status_code == 200 and listed_titles(response) == []
+
+
+def test_pages_past_the_middle_are_the_same_read_from_the_end(reviewer_client):
+    now = timezone.now()
+    for i in range(120):
+        ArticleFactory(title=f"文章{i:03d}", published_at=now - timedelta(hours=i + 1))
+    expected = [f"文章{i:03d}" for i in range(120)]
+    pages = [listed_titles(reviewer_client.get(CHANGELIST, {"p": p})) for p in (1, 2, 3)]
+    assert pages == [expected[:50], expected[50:100], expected[100:]]
+    by_title = [listed_titles(reviewer_client.get(CHANGELIST, {"p": p, "o": "1"})) for p in (1, 3)]
+    assert by_title == [sorted(expected)[:50], sorted(expected)[100:]]
+
+
+def test_the_list_runs_the_same_queries_whatever_the_number_of_articles(reviewer_client):
+    categories = [CategoryFactory(parent=None) for _ in range(3)]
+    categories.append(CategoryFactory(parent=categories[0]))
+
+    def queries(url):
+        with CaptureQueriesContext(connection) as captured:
+            assert reviewer_client.get(url).status_code == 200
+        return len(captured)
+
+    for i in range(3):
+        ArticleFactory(category=categories[i % 4], body="<p>党建</p>")
+    few = {url: queries(url) for url in (CHANGELIST, CHANGELIST + "?q=党建", CHANGELIST + "?status=published")}
+    for i in range(60):
+        ArticleFactory(category=categories[i % 4], body="<p>党建</p>")
+    many = {url: queries(url) for url in few}
+    assert many == few
+    # Session, user, permissions (2), the 栏目 of the filter, the years (2), count, the page,
+    # and the savepoint around the view (2). A search adds the newest matches' ids, on
+    # PostgreSQL in a savepoint of its own with its settings (3 more).
+    assert many[CHANGELIST] <= 11 and many[CHANGELIST + "?q=党建"] <= 12 + 3 * (connection.vendor == "postgresql")
