@@ -382,7 +382,7 @@ class ShownArticle:
             url=article.get_absolute_url(),
             category_id=article.category_id,
             status=article.status,
-            status_label=article.get_status_display(),
+            status_label=article.status_label,  # 定时发布 12-01 08:00 in a preview before its time
             is_public=article.is_public,
             published_at=article.published_at,
             published_date=local.strftime("%Y-%m-%d"),

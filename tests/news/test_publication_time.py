@@ -255,6 +255,15 @@ def test_staff_preview_a_draft_that_has_no_time_yet(client, editor):
     assert "还没有发布时间" in response.content.decode()
 
 
+def test_staff_preview_of_a_scheduled_article_does_not_call_it_published(client, editor):
+    article = ArticleFactory(is_scheduled=True, published_at=timezone.now() + timedelta(days=2))
+    client.force_login(editor)
+    page = client.get(article.get_absolute_url()).content.decode()
+    local = timezone.localtime(article.published_at)
+    assert "当前状态为“定时发布" in page and f"将于 {local:%Y-%m-%d %H:%M} 公开" in page
+    assert "“已发布”" not in page
+
+
 def test_the_migration_keeps_published_dates_and_drops_the_form_opening_time():
     migration = importlib.import_module("news.migrations.0008_publication_time")
     category = CategoryFactory()
