@@ -155,8 +155,8 @@ class Article(models.Model):
     category = models.ForeignKey(Category, verbose_name="栏目", on_delete=models.PROTECT, related_name="articles")
     source = models.CharField("来源", max_length=100, blank=True)
     author = models.CharField("作者", max_length=100, blank=True)
-    # When the article went (or goes) public; see publication_time_when_saved(). Empty for an
-    # article never published and not scheduled: its time is the moment it is published.
+    # When the article went (or goes) public, by the rules of the class docstring. Empty for
+    # an article never published and not scheduled: its time is the moment it is published.
     published_at = models.DateTimeField(
         "发布时间", null=True, blank=True, help_text="勾选“定时发布”时使用：设为将来的时间，文章将在那时自动公开。"
     )
