@@ -390,7 +390,7 @@ class ShownArticle:
             url=article.get_absolute_url(),
             category_id=article.category_id,
             status=article.status,
-            status_label=article.get_status_display(),
+            status_label=article.status_label,  # 定时发布 12-01 08:00 in a preview before its time
             is_public=article.is_public,
             published_at=article.published_at,
             published_date=local.strftime("%Y-%m-%d"),
@@ -458,6 +458,9 @@ def _article_page(articles, pk):
     article = articles.prefetch_related("attachments").filter(pk=pk).first()
     if article is None:
         return False
+    if article.published_at is None:
+        # A preview of an article never published: as it would be if published now.
+        article.published_at = timezone.now()
     previous, following = neighbours(article)
     return ArticlePage(
         ShownArticle.of(article),
@@ -508,9 +511,12 @@ class SearchTooSlow(Exception):
     """The database gave up on a search (statement timeout): ask for a more specific query."""
 
 
-def search_entries(query, *, category_ids=None):
-    """Search entries of public articles whose text contains `query` (already normalised)."""
-    entries = ArticleSearchEntry.objects.public()
+def search_entries(query, *, category_ids=None, public=True):
+    """
+    Search entries of public articles whose text contains `query` (already normalised);
+    public=False: of every article, drafts included (the admin's search).
+    """
+    entries = ArticleSearchEntry.objects.public() if public else ArticleSearchEntry.objects.all()
     if category_ids:
         entries = entries.filter(category_id__in=category_ids)
     # strpos() rather than LIKE: the planner guesses a LIKE '%…%' to be very selective and
