@@ -95,7 +95,7 @@ def test_an_editor_reads_a_published_article_as_residents_will_see_it(editor_cli
     response = editor_client.get(reverse("admin:news_article_change", args=[article.pk]))
     assert response.status_code == 200
     page = response.content.decode()
-    assert "查看 文章" in page
+    assert "查看文章" in page
     assert "已发布的文章只能由审核发布人员修改。" in page
     document = rendered_document(page)
     assert '<div class="article-body"><h2>一、总体要求</h2><p>要<strong>笃信笃行</strong>。</p></div>' in document
