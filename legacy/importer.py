@@ -23,7 +23,8 @@ from news.sanitize import sanitize_html
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # What an update may change; the status and the workflow's fields stay as reviewers set them.
-IMPORTED_FIELDS = ("category_id", "title", "subtitle", "source", "author", "published_at", "body")
+# The date is the old site's, kept when the article is published (定时发布 with that time).
+IMPORTED_FIELDS = ("category_id", "title", "subtitle", "source", "author", "published_at", "is_scheduled", "body")
 
 
 @dataclass
@@ -70,6 +71,7 @@ def article_fields(page, category):
         "source": page.source[:100],
         "author": page.author[:100],
         "published_at": datetime.combine(page.date, time(0, 0), tzinfo=SHANGHAI),
+        "is_scheduled": True,
         # Sanitised here already (Article.save() does it again) so that a second import can
         # compare it with what is stored.
         "body": sanitize_html("".join(f"<p>{escape(paragraph)}</p>" for paragraph in page.paragraphs)),

@@ -129,7 +129,7 @@ class ShownArticle:
             category=CategoryLink.of(category),
             parent_category=CategoryLink.of(category.parent) if category.parent_id else None,
             status=article.status,
-            status_label=article.get_status_display(),
+            status_label=article.status_label,  # 定时发布 12-01 08:00 in a preview before its time
             is_public=article.is_public,
             published_at=article.published_at,
             published_date=date_text(article.published_at),

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.db.models import Q
+from django.utils import timezone
 
 from core import caching
 from core.frame import SITE_FRAME
@@ -38,6 +39,9 @@ def _build(articles, pk):
     )
     if article is None:
         return None
+    if article.published_at is None:
+        # A preview of an article never published: as it would be if published now.
+        article.published_at = timezone.now()
     previous, following = neighbours(article)
     return ArticlePage(
         ShownArticle.of(article),

@@ -43,9 +43,12 @@ class SearchTooSlow(Exception):
     """The database gave up on a search (statement timeout): ask for a more specific query."""
 
 
-def search_entries(query, *, category_ids=None, entries=None):
-    """Search entries whose text contains `query` (normalised); public ones unless `entries` says."""
-    entries = ArticleSearchEntry.objects.public() if entries is None else entries
+def search_entries(query, *, category_ids=None, public=True):
+    """
+    Search entries of public articles whose text contains `query` (already normalised);
+    public=False: of every article, drafts included (the admin's search).
+    """
+    entries = ArticleSearchEntry.objects.public() if public else ArticleSearchEntry.objects.all()
     if category_ids:
         entries = entries.filter(category_id__in=category_ids)
     # strpos() rather than LIKE: the planner guesses a LIKE '%…%' to be very selective and

@@ -402,3 +402,21 @@ def test_a_symlink_within_the_attachments_dir_is_followed(tmp_path):
     out, failure = run(variant(tmp_path, "a.txt", page(attachments="汇总表.xlsx")), "--attachments-dir", files)
     assert failure is None, out
     assert Article.objects.get().attachments.get().original_name == "汇总表.xlsx"
+
+
+@pytest.mark.django_db
+def test_an_imported_page_keeps_its_date_when_a_reviewer_publishes_it(tmp_path):
+    import time_machine
+    from django.utils import timezone
+
+    from news import workflow
+    from tests.factories import UserFactory
+
+    out, failure = run(variant(tmp_path, "old.txt", page(date="2021-08-23")))
+    assert failure is None, out
+    article = Article.objects.get()
+    assert article.status == Article.Status.DRAFT and article.is_scheduled  # the date was given
+    with time_machine.travel(timezone.now() + timezone.timedelta(days=3), tick=False):
+        workflow.set_status(article, Article.Status.PUBLISHED, by=UserFactory(group="审核发布"))
+    article.refresh_from_db()
+    assert timezone.localtime(article.published_at).isoformat() == "2021-08-23T00:00:00+08:00"

@@ -12,8 +12,8 @@ from django.template import Context, Template
 from django.urls import reverse
 from reversion.models import Version
 
-from demo import samples
 from core.admin_desk import SAVED_COOKIE
+from demo import samples
 from news.models import Article
 from tests.factories import ArticleFactory, UserFactory
 from tests.factories import article_form_data as form_data

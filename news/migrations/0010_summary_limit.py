@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('news', '0007_view_count_batches'),
+        ('news', '0009_admin_list_indexes'),
     ]
 
     operations = [
