@@ -28,6 +28,15 @@ def minute_text(moment):
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
 
+def status_text(article):
+    """The state as the admin shows it: a published article whose time has not come is 定时发布."""
+    if not article.is_waiting_for_its_time:
+        return article.get_status_display()
+    local = timezone.localtime(article.published_at)
+    when = local.strftime("%m-%d %H:%M" if local.year == timezone.localtime().year else "%Y-%m-%d %H:%M")
+    return f"定时发布 {when}"
+
+
 @dataclass(frozen=True)
 class CategoryLink:
     """A 栏目 as a breadcrumb shows it."""
@@ -129,7 +138,7 @@ class ShownArticle:
             category=CategoryLink.of(category),
             parent_category=CategoryLink.of(category.parent) if category.parent_id else None,
             status=article.status,
-            status_label=article.status_label,  # 定时发布 12-01 08:00 in a preview before its time
+            status_label=status_text(article),  # 定时发布 12-01 08:00 in a preview before its time
             is_public=article.is_public,
             published_at=article.published_at,
             published_date=date_text(article.published_at),

@@ -409,7 +409,7 @@ def test_an_imported_page_keeps_its_date_when_a_reviewer_publishes_it(tmp_path):
     import time_machine
     from django.utils import timezone
 
-    from news import workflow
+    from review import rules as workflow
     from tests.factories import UserFactory
 
     out, failure = run(variant(tmp_path, "old.txt", page(date="2021-08-23")))

@@ -284,7 +284,7 @@ def _slow_entries():
 
 @pytest.mark.django_db
 def test_the_entry_follows_status_date_and_category(reviewer):
-    from news import workflow
+    from review import rules as workflow
 
     article = ArticleFactory(status=Article.Status.REVIEW)
     entry = ArticleSearchEntry.objects.get(article=article)

@@ -3,8 +3,6 @@ import uuid
 import reversion
 from ckeditor.fields import RichTextField
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import F, Q
@@ -13,9 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 
-from .images import clean_image
-from .sanitize import html_to_text, sanitize_html
-from .search import BigramVectorField, normalize
+from review.rules import ReviewRules, Status
+
+from ..images import apply_cover_policy
+from ..sanitize import html_to_text, sanitize_html
+from .categories import Category
+from .rules import is_pinned_now, is_public, pinned_now, public
+from .search_entries import LISTED_FIELDS, SEARCHED_FIELDS, ArticleSearchEntry
 
 SUMMARY_LENGTH = 120
 # The longest summary an editor may write (it is the pages' meta description).
@@ -28,98 +30,6 @@ LISTING_FIELDS = (
     "id", "title", "subtitle", "published_at", "is_pinned", "pinned_until", "category_id",
     "category__id", "category__name", "category__slug",
 )  # fmt: skip
-
-
-class CategoryQuerySet(models.QuerySet):
-    def in_tree_order(self):
-        """Each first-level 栏目 followed by its sub-栏目, in their order, with the parents loaded (tree_label)."""
-        return self.select_related("parent").order_by(
-            Coalesce("parent__order", "order"),
-            Coalesce("parent_id", "id"),
-            F("parent_id").asc(nulls_first=True),
-            "order",
-            "id",
-        )
-
-
-class Category(models.Model):
-    """A 栏目 of the site: a section of the navigation with its own list of articles."""
-
-    name = models.CharField("名称", max_length=50)
-    slug = models.SlugField(
-        "网址名",
-        max_length=60,
-        unique=True,
-        help_text="用于网址，只能使用英文字母、数字和连字符，例如 dangjian-dongtai。",
-    )
-    parent = models.ForeignKey(
-        "self",
-        verbose_name="上级栏目",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="children",
-        help_text="留空表示一级栏目。栏目最多两级。",
-    )
-    order = models.PositiveIntegerField("排序", default=0, help_text="数字小的排在前面。")
-    show_in_nav = models.BooleanField("显示在导航栏", default=True)
-    description = models.TextField("栏目简介", blank=True)
-
-    objects = CategoryQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["order", "id"]
-        verbose_name = "栏目"
-        verbose_name_plural = "栏目"
-
-    def __str__(self):
-        return self.name
-
-    def get_absolute_url(self):
-        return reverse("news:category", args=[self.slug])
-
-    @property
-    def tree_label(self):
-        """Its place in the tree, as the admin names it: 基层党建 › 社区党建 (reads the parent)."""
-        return f"{self.parent.name} › {self.name}" if self.parent_id else self.name
-
-    def clean(self):
-        if self.parent_id is None:
-            return
-        if self.pk and self.parent_id == self.pk:
-            raise ValidationError({"parent": ValidationError("栏目不能以自己为上级栏目。", code="self_parent")})
-        if self.parent.parent_id is not None:
-            raise ValidationError(
-                {"parent": ValidationError("栏目最多两级：请选择一个一级栏目作为上级。", code="too_deep")}
-            )
-        if self.pk and self.children.exists():
-            raise ValidationError(
-                {"parent": ValidationError("这个栏目下还有子栏目，不能再设为子栏目。", code="has_children")}
-            )
-
-
-# Two rules, each written once as a condition the database evaluates and once, beside it,
-# for an article in memory (tests/news/test_models.py holds each pair together).
-
-
-def public():
-    """What the public may see: published, and not scheduled for later."""
-    return Q(status="published", published_at__lte=timezone.now())
-
-
-def is_public(article):
-    # A published article not saved yet may lack its time (save() gives it): not public yet.
-    published = article.status == "published" and article.published_at is not None
-    return published and article.published_at <= timezone.now()
-
-
-def pinned_now():
-    """Pinned now: a pin with a `pinned_until` in the past has lapsed."""
-    return Q(is_pinned=True) & (Q(pinned_until__isnull=True) | Q(pinned_until__gt=timezone.now()))
-
-
-def is_pinned_now(article):
-    return article.is_pinned and (article.pinned_until is None or article.pinned_until > timezone.now())
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -166,11 +76,12 @@ class Article(models.Model):
       of its 栏目 as news, nor change the date people cite. A new date takes 定时发布.
     """
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", "草稿"
-        REVIEW = "review", "待审核"
-        PUBLISHED = "published", "已发布"
-        WITHDRAWN = "withdrawn", "已撤回"
+    Status = Status  # review.rules: 草稿, 待审核, 已发布, 已撤回
+    review_rules = ReviewRules(
+        publish_permission="news.publish_article",
+        reviewer_fields=("is_pinned", "pinned_until", "is_headline"),
+        reviewer_fields_label="置顶和头条",
+    )
 
     title = models.CharField("标题", max_length=200)
     subtitle = models.CharField(
@@ -286,7 +197,7 @@ class Article(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        self._clean_new_cover()  # a cover set without a form follows the policy too
+        apply_cover_policy(self)  # a cover set without a form follows the policy too
         self.body = sanitize_html(self.body)
         if self.summary_follows_body():
             self.summary = summary_of(self.body)
@@ -305,7 +216,7 @@ class Article(models.Model):
 
     def clean(self):
         # In the admin's form: a refused cover is an error on the cover field.
-        self._clean_new_cover()
+        apply_cover_policy(self)
 
     @classmethod
     def from_db(cls, db, field_names, values):
@@ -329,24 +240,6 @@ class Article(models.Model):
             ArticleSearchEntry(article=self, **ArticleSearchEntry.fields_for(self)).save()
         elif changed & LISTED_FIELDS:
             ArticleSearchEntry.objects.filter(article=self).update(**ArticleSearchEntry.listing_fields_for(self))
-
-    def _clean_new_cover(self):
-        """
-        A cover uploaded now is stored as the image policy makes it (news.images: EXIF and
-        GPS dropped, re-encoded, the pixel limit), like an image in the body. Raises
-        ValidationError on the cover, with nothing stored, when the policy refuses it.
-        """
-        # FieldFile._committed is how Django's own FileField.pre_save tells a new upload
-        # from a stored file; tests/news/test_covers.py fails loudly if that changes.
-        if not self.cover or self.cover._committed or getattr(self.cover.file, "image_policy_applied", False):
-            return
-        try:
-            image = clean_image(self.cover.file)
-        except ValidationError as refusal:
-            raise ValidationError({"cover": refusal.error_list}) from None
-        cleaned = ContentFile(image.content, name=f"cover.{image.extension}")
-        cleaned.image_policy_applied = True
-        self.cover = cleaned
 
     def summary_follows_body(self):
         """
@@ -384,15 +277,6 @@ class Article(models.Model):
         return published and self.published_at > timezone.now()
 
     @property
-    def status_label(self):
-        """The state as the admin shows it: a published article whose time has not come is 定时发布."""
-        if not self.is_waiting_for_its_time:
-            return self.get_status_display()
-        local = timezone.localtime(self.published_at)
-        when = local.strftime("%m-%d %H:%M" if local.year == timezone.localtime().year else "%Y-%m-%d %H:%M")
-        return f"定时发布 {when}"
-
-    @property
     def first_publication_time(self):
         """
         When the article first went public (None if it has not): the time it keeps when
@@ -411,80 +295,3 @@ class Article(models.Model):
 def summary_of(body):
     """The automatic summary of a (sanitised) body: the start of its text, on one line."""
     return Truncator(html_to_text(body).replace("\n", " ").strip()).chars(SUMMARY_LENGTH)
-
-
-# Fields whose change the search entry must follow: its text, and the copy of what decides
-# whether and where the article is listed.
-SEARCHED_FIELDS = {"title", "subtitle", "source", "author", "body"}
-LISTED_FIELDS = {"status", "published_at", "category", "category_id"}
-
-
-class ArticleSearchEntryQuerySet(models.QuerySet):
-    def public(self):
-        """
-        Entries of articles the public may see: Article.objects.published(), evaluated on
-        the entry's copy of status and published_at so that search walks one table. The
-        articles shown are fetched through published() again.
-        """
-        return self.filter(is_public=True, published_at__lte=timezone.now())
-
-
-class ArticleSearchEntry(models.Model):
-    """
-    An article's text as 站内搜索 matches it (see news.search). A table of its own so that
-    no page but the search loads it.
-    """
-
-    article = models.OneToOneField(
-        Article, on_delete=models.CASCADE, primary_key=True, related_name="search_entry", verbose_name="文章"
-    )
-    title = models.TextField("标题")
-    text = models.TextField("全文")
-    vector = BigramVectorField(source="text")
-    # Copies of the article's, so that search can walk the newest entries of one table.
-    is_public = models.BooleanField("已发布", default=False)
-    published_at = models.DateTimeField("发布时间", null=True)  # none for an article never published
-    category = models.ForeignKey(Category, verbose_name="栏目", on_delete=models.CASCADE, related_name="+")
-
-    objects = ArticleSearchEntryQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = "搜索索引"
-        verbose_name_plural = "搜索索引"
-        indexes = [
-            models.Index(fields=["-published_at"], condition=Q(is_public=True), name="news_search_public_idx"),
-            models.Index(
-                fields=["category", "-published_at"], condition=Q(is_public=True), name="news_search_category_idx"
-            ),
-        ]
-
-    def __str__(self):
-        return self.title
-
-    @staticmethod
-    def listing_fields_for(article):
-        return {
-            "is_public": article.status == Article.Status.PUBLISHED,
-            "published_at": article.published_at,
-            "category_id": article.category_id,
-        }
-
-    @classmethod
-    def fields_for(cls, article):
-        title = normalize(article.full_title)
-        rest = [normalize(value) for value in (article.source, article.author, article.body_text)]
-        return {"title": title, "text": "\n".join([title, *rest]), **cls.listing_fields_for(article)}
-
-
-class ViewCountBatch(models.Model):
-    """A batch of view counts moved from Redis into the database (see news.viewcounts)."""
-
-    name = models.CharField("批次", max_length=100, unique=True)
-    applied_at = models.DateTimeField("写入时间", auto_now_add=True)
-
-    class Meta:
-        verbose_name = "浏览次数批次"
-        verbose_name_plural = "浏览次数批次"
-
-    def __str__(self):
-        return self.name
