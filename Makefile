@@ -14,7 +14,7 @@ help:
 	@echo "make run           set everything up and serve http://127.0.0.1:8000 with demo content"
 	@echo "make setup         the same without serving"
 	@echo "make test          run the whole test suite (PYTEST_ARGS=... to pass options)"
-	@echo "make lint          ruff check and format check"
+	@echo "make lint          ruff check, format check, and the layers of the apps (import-linter)"
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,7 @@ test: venv node-packages
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: venv
 	$(BIN)/ruff check --fix .

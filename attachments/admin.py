@@ -2,9 +2,10 @@ import reversion
 from django.contrib import admin
 from django.template.defaultfilters import filesizeformat
 
-from news import workflow
-from news.admin import ArticleAdmin, stored_article
-from wuda_portal.admin_desk import LengthLimitsMixin
+from core.admin_desk import LengthLimitsMixin
+from news.admin import add_article_inline
+from review import rules
+from review.admin import editable
 
 from .forms import AttachmentForm
 from .models import Attachment
@@ -12,7 +13,7 @@ from .models import Attachment
 
 def may_edit_attachments_of(request, article):
     """Attachments are part of their article: who may not edit it may not change them."""
-    return article is None or workflow.can_edit(request.user, article)
+    return article is None or rules.can_edit(request.user, article)
 
 
 class AttachmentInline(LengthLimitsMixin, admin.TabularInline):
@@ -23,12 +24,10 @@ class AttachmentInline(LengthLimitsMixin, admin.TabularInline):
     readonly_fields = ("file_type", "file_size", "download_count")
     ordering = ("order", "id")
 
-    # `obj` is the article, as the database held it before the request (the article admin
-    # answers for a restored revision too).
+    # `obj` is the article: decided on it as the database held it before the request (when
+    # a revision is restored, the article admin remembered it before reverting).
     def _article_editable(self, request, obj):
-        if obj is None:
-            return True
-        return may_edit_attachments_of(request, stored_article(request, obj))
+        return editable(request, obj)
 
     def has_add_permission(self, request, obj=None):
         return self._article_editable(request, obj) and super().has_add_permission(request, obj)
@@ -53,9 +52,7 @@ class AttachmentInline(LengthLimitsMixin, admin.TabularInline):
         return filesizeformat(obj.size) if obj.pk else "—"
 
 
-# The article admin belongs to news, which does not know about attachments (the
-# dependency runs attachments -> news), so the inline is added from this side.
-ArticleAdmin.inlines = (*ArticleAdmin.inlines, AttachmentInline)
+add_article_inline(AttachmentInline)
 
 
 @admin.register(Attachment)

@@ -4,10 +4,9 @@ import uuid
 import reversion
 from django.conf import settings
 from django.db import models, transaction
+from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
-
-from wuda_portal.reverse import reverse_one
 
 from .validation import extension_of, type_label
 
@@ -71,7 +70,7 @@ class Attachment(models.Model):
             raise
 
     def get_absolute_url(self):
-        return reverse_one("attachments:download", self.pk)
+        return reverse("attachments:download", args=[self.pk])
 
     @property
     def extension(self):

@@ -17,5 +17,5 @@ pg_restore --no-owner --exit-on-error --dbname="$DATABASE_URL" "$dump"
 mkdir -p "$MEDIA_ROOT"
 tar -C "$MEDIA_ROOT" -xzf "$media"
 # Anything the cache held belongs to the old content.
-"$python" "$here/manage.py" shell -c "from wuda_portal.cache import bump_content_version; bump_content_version()"
+"$python" "$here/manage.py" content_changed
 "$python" "$here/manage.py" attachments_check

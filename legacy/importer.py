@@ -16,10 +16,10 @@ from django.utils.text import slugify
 from pypinyin import lazy_pinyin
 
 from attachments.services import attachment_create
+from core.models import SiteProfile
 from news.models import Article, Category
 from news.prepublish import prepublish_warnings
 from news.sanitize import sanitize_html
-from wuda_portal.models import SiteProfile
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # What an update may change; the status and the workflow's fields stay as reviewers set them.

@@ -3,11 +3,11 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.feedgenerator import Rss201rev2Feed
 
-from wuda_portal.frame import get_site_frame
+from core.frame import get_site_frame
 
 from . import selectors
 from .models import Article
-from .templatetags.news import rich_text
+from .sanitize import safe_html
 
 FEED_SIZE = 20
 
@@ -34,9 +34,8 @@ class LatestArticlesFeed(Feed):
         return item.full_title
 
     def item_description(self, item):
-        # Full text, sanitised again on output exactly as the pages show it: a row that
-        # reached the table past today's sanitiser must not reach RSS readers either.
-        return rich_text(item.body)
+        # Full text, sanitised on output as on the pages.
+        return safe_html(item.body)
 
     def item_pubdate(self, item):
         return item.published_at

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
 # Pillow's format name -> the extension the stored file gets.
@@ -124,3 +125,23 @@ def _animation(image):
     buffer = io.BytesIO()
     frames[0].save(buffer, format="GIF", **options)
     return buffer.getvalue()
+
+
+def apply_cover_policy(article):
+    """
+    A cover uploaded now is stored as the image policy makes it (EXIF and GPS dropped,
+    re-encoded, the pixel limit), like an image in the body. Raises ValidationError on the
+    cover, with nothing stored, when the policy refuses it.
+    """
+    cover = article.cover
+    # FieldFile._committed is how Django's own FileField.pre_save tells a new upload from a
+    # stored file; tests/news/test_covers.py fails loudly if that changes.
+    if not cover or cover._committed or getattr(cover.file, "image_policy_applied", False):
+        return
+    try:
+        image = clean_image(cover.file)
+    except ValidationError as refusal:
+        raise ValidationError({"cover": refusal.error_list}) from None
+    cleaned = ContentFile(image.content, name=f"cover.{image.extension}")
+    cleaned.image_policy_applied = True
+    article.cover = cleaned

@@ -11,6 +11,7 @@ import html
 import re
 
 import nh3
+from django.utils.safestring import mark_safe
 
 ALLOWED_TAGS = {
     "p", "br", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "hr", "div", "span",
@@ -120,6 +121,15 @@ def sanitize_html(value):
         link_rel="noopener noreferrer",
         strip_comments=True,
     ).strip()
+
+
+def safe_html(value):
+    """
+    Rich text ready to show, on every page and in the feeds. Bodies are sanitised when
+    saved; this sanitises again on output, so that a row that reached the table some other
+    way (a bulk insert, a manual UPDATE) is safe too.
+    """
+    return mark_safe(sanitize_html(value))  # sanitised by nh3 just now
 
 
 _TAG = re.compile(r"<[^>]*>")

@@ -3,9 +3,8 @@ Article view counts: each view adds one, exactly, even when many arrive at once 
 the page itself comes from the page cache.
 
 With Redis (REDIS_URL) a view is one HINCRBY on a hash of pending counts, shared by all
-app servers (sent in the same round trip as the page's cache reads where it can be:
-count_view_along); now and then one process moves the pending counts into PostgreSQL in a batch
-(flush_pending). Without Redis, or when it cannot be reached, a view is one atomic
+app servers (sent in the same round trip as the page's cache read: ArticleViews); now
+and then one process moves the pending counts into PostgreSQL in a batch (flush_pending). Without Redis, or when it cannot be reached, a view is one atomic
 UPDATE ... SET view_count = view_count + 1.
 
 A batch is taken out of the hash by renaming it, written in one transaction that also
@@ -19,11 +18,12 @@ import time
 import uuid
 from datetime import timedelta
 
-import redis
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from redis.exceptions import ResponseError
+
+from core.store import FAILURES, redis_client, redis_failed
 
 from .models import Article, ViewCountBatch
 
@@ -33,71 +33,54 @@ PENDING = "wuda:views:pending"
 BATCH_PREFIX = "wuda:views:batch:"
 FLUSH_LOCK = "wuda:views:flush-lock"
 FLUSH_EVERY_SECONDS = 10
-RETRY_AFTER_SECONDS = 5
 
-_client = None
-_down_until = 0.0
 _next_flush = None  # set on the first view: a new process does not flush at once
 _next_prune = 0.0
 
 
-def _redis(*, reached=False):
-    """
-    The Redis client, or None without REDIS_URL or for a few seconds after a failure (unless
-    Redis was `reached` just now by another client).
-    """
-    global _client
-    if not settings.REDIS_URL or (time.monotonic() < _down_until and not reached):
-        return None
-    if _client is None:
-        _client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=0.25, socket_timeout=0.5)
-    return _client
-
-
-def _redis_failed(exc):
-    global _down_until
-    _down_until = time.monotonic() + RETRY_AFTER_SECONDS
-    logger.warning("View counter: Redis unavailable, counting in the database: %s", exc)
-
-
 def record_view(article_id):
-    """Count one view of the article."""
-    client = _redis()
+    """Count one view of the article: in Redis if it can be reached, else in the database."""
+    client = redis_client()
     if client is not None:
         try:
             client.hincrby(PENDING, article_id, 1)
-        except redis.RedisError as exc:
-            _redis_failed(exc)
+        except FAILURES as exc:
+            redis_failed(exc, "view count")
         else:
             _flush_now_and_then(client)
             return
     Article.objects.filter(pk=article_id).update(view_count=F("view_count") + 1)
 
 
-def count_view_along(article_id):
+class ArticleViews:
     """
-    The Redis command that counts one view, for a page that sends it along with its cache
-    reads in one round trip (wuda_portal.cache.prefetch); then view_counted_along() after.
+    The views of an article's page (core.pagecache.public_page(counts=...)): each public
+    view counts once, sent along with the page's cache read; a view of something that was
+    no public page is taken back. Should Redis fail between the two, that one count stays:
+    a draft's count may be one too high (an id without an article is never written).
     """
-    return lambda pipeline: pipeline.hincrby(PENDING, article_id, 1)
+
+    def key(self, view_kwargs, query):
+        return None if query.get("print") else view_kwargs["pk"]
+
+    def along(self, article_id):
+        return lambda pipeline: pipeline.hincrby(PENDING, article_id, 1)
+
+    def record(self, article_id):
+        record_view(article_id)
+
+    def take_back(self, article_id):
+        client = redis_client()
+        if client is not None:
+            try:
+                client.hincrby(PENDING, article_id, -1)
+            except FAILURES as exc:
+                redis_failed(exc, "view count")
+                return
+            _flush_now_and_then(client)
 
 
-def view_counted_along(article_id, *, shown):
-    """
-    A view counted along the cache reads, before it was known whether the article is
-    public: kept if the page `shown` it, taken back otherwise (the visitor got a 404). Should
-    Redis fail between the two, that one count stays: a draft's count may be one too high
-    (an id without an article is never written).
-    """
-    client = _redis(reached=True)  # the cache's client reached Redis a moment ago
-    try:
-        if not shown:
-            client.hincrby(PENDING, article_id, -1)
-            return
-    except redis.RedisError as exc:
-        _redis_failed(exc)
-        return
-    _flush_now_and_then(client)
+article_views = ArticleViews()
 
 
 def _flush_now_and_then(client):
@@ -117,17 +100,17 @@ def _flush_now_and_then(client):
 
 def flush_pending(client=None):
     """Move pending counts from Redis into the database. Returns the number of views moved."""
-    client = client or _redis()
+    client = client or redis_client()
     if client is None:
         return 0
     if not client.set(FLUSH_LOCK, "1", nx=True, ex=60):
         return 0  # another process is flushing
     moved = 0
     try:
-        batch = _batch_name()
+        batch = batch_name()
         try:
             client.rename(PENDING, batch)
-        except redis.ResponseError:
+        except ResponseError:
             pass  # nothing pending
         for name in sorted(key.decode() for key in client.scan_iter(match=f"{BATCH_PREFIX}*")):
             moved += _apply_batch(client, name)
@@ -137,7 +120,7 @@ def flush_pending(client=None):
     return moved
 
 
-def _batch_name():
+def batch_name():
     # Named in the order they are made, and written in that order (flush_pending sorts them):
     # a view taken back (view_counted_along) never reaches the database before the view.
     return f"{BATCH_PREFIX}{time.time_ns():020d}-{uuid.uuid4().hex}"
@@ -166,9 +149,3 @@ def _prune_batch_records():
     if time.monotonic() >= _next_prune:
         _next_prune = time.monotonic() + 3600
         ViewCountBatch.objects.filter(applied_at__lt=timezone.now() - timedelta(days=1)).delete()
-
-
-def on_cached_page_served(sender, payload, **kwargs):
-    """A cached article page was served: count the view its view would have counted."""
-    if isinstance(payload, dict) and "article_view" in payload:
-        record_view(payload["article_view"])

@@ -100,7 +100,13 @@ def fresh_content_types():
 
 @pytest.fixture(autouse=True)
 def fresh_cache():
-    """Every test starts with an empty cache (with REDIS_URL, the test Redis database)."""
+    """
+    Every test starts with an empty cache (with REDIS_URL, the test Redis database), and
+    with Redis taken as reachable whatever an earlier test did to it.
+    """
+    from core.store import forget_failures
+
+    forget_failures()
     cache.clear()
     yield
     cache.clear()

@@ -17,8 +17,8 @@ from django.utils.timezone import is_aware, localtime
 from jinja2 import Environment, pass_context
 from markupsafe import Markup
 
-from news.templatetags.news import rich_text
-from wuda_portal.cache import request_content_version
+from core.caching import current_version
+from news.sanitize import safe_html as rich_text
 
 
 @lru_cache(maxsize=128)
@@ -77,7 +77,7 @@ def fragment(context, template_name, **variant):
     `variant`, once per content version: every page of the site shows the same few.
     Outside a request (the error pages) it is simply rendered.
     """
-    version = request_content_version()
+    version = current_version()
     key = (template_name, version, tuple(sorted(variant.items())))
     html = _fragments.get(key) if version is not None else None
     if html is None:

@@ -53,27 +53,32 @@ THIRD_PARTY_APPS = [
     "axes",
 ]
 LOCAL_APPS = [
-    # Dependencies run one way: legacy -> attachments -> news -> wuda_portal (the site frame).
-    "wuda_portal",
+    # Dependencies run one way, down this list read from the bottom: the project package
+    # (settings, URLs) -> legacy, demo -> attachments -> news -> review -> core. Checked by the
+    # import-linter contract in pyproject.toml; docs/architecture.md explains it.
+    "core",
+    "review",
     "news",
     "attachments",
     "legacy",
+    "demo",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
-# Anonymous visitors' pages are cached in front of all this, in wuda_portal.pagecache.
+# Anonymous visitors' pages are cached in front of all this, in core.pagecache.
 MIDDLEWARE = [
-    "wuda_portal.middleware.RequestSizeLimitMiddleware",
+    "core.middleware.CacheScopeMiddleware",
+    "core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "wuda_portal.middleware.DatabaseUnavailableMiddleware",
+    "core.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "wuda_portal.middleware.ContentSecurityPolicyMiddleware",
+    "core.middleware.ContentSecurityPolicyMiddleware",
     # Axes must come last: it turns a lock-out into the lock-out page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -92,7 +97,7 @@ TEMPLATES = [
         "OPTIONS": {
             "environment": "wuda_portal.jinja2.environment",
             "context_processors": [
-                "wuda_portal.context_processors.site",
+                "core.context_processors.site",
                 "news.context_processors.categories",
             ],
         },
@@ -102,8 +107,8 @@ TEMPLATES = [
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         # The site's overrides of the admin's own templates (admin/base_site.html,
         # admin/change_form.html, admin/login.html): named here, because django.contrib.admin
-        # comes before wuda_portal in INSTALLED_APPS and its templates would be found first.
-        "DIRS": [BASE_DIR / "wuda_portal" / "templates"],
+        # comes before core in INSTALLED_APPS and its templates would be found first.
+        "DIRS": [BASE_DIR / "core" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -144,21 +149,36 @@ REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            # Django's RedisCache, made to degrade to "no cache" when Redis is down.
-            "BACKEND": "wuda_portal.cache.ResilientRedisCache",
+            # django-redis: one connection pool for the cache and the view counters
+            # (core.store), and "no cache" instead of an error when Redis is down.
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="wuda"),
             "TIMEOUT": 300,
-            # Raised whenever the shape of what is cached changes, so that a new release
-            # never reads an old release's entries (view counts do not go through it).
-            "VERSION": 2,
-            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 0.25,
+                "SOCKET_TIMEOUT": 0.5,
+            },
         }
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Whole pages for anonymous visitors (wuda_portal.pagecache, around the WSGI app), and the
+# The models public pages are built from: a change to any of them invalidates every cached
+# page and page data (core.caching). A model a public page reads must be on this list;
+# tests/portal/test_invalidation.py renders every public page and checks.
+PAGE_CONTENT_MODELS = [
+    "wuda_portal.SiteProfile",
+    "wuda_portal.FriendLink",
+    "news.Category",
+    "news.Article",
+    "news.ArticleSearchEntry",
+    "attachments.Attachment",
+]
+
+# Whole pages for anonymous visitors (core.pagecache, around the WSGI app), and the
 # data public pages are built from (an article with its attachments and neighbours, a page
 # of a 栏目, the home page's blocks) for pages the page cache does not hold. Edits show on
 # the next request either way; what time alone changes (a scheduled article coming due, a
@@ -197,7 +217,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=30)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
-AXES_CLIENT_IP_CALLABLE = "wuda_portal.network.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.network.client_ip"
 
 # --- Internationalisation ---------------------------------------------------------------
 
@@ -274,7 +294,7 @@ X_FRAME_OPTIONS = "DENY"
 # nginx redirects plain HTTP to HTTPS before a request reaches Django (deploy/nginx.conf);
 # set SECURE_SSL_REDIRECT=1 where no such proxy stands in front.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
-CSRF_FAILURE_VIEW = "wuda_portal.views.csrf_failure"
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 SILENCED_SYSTEM_CHECKS = [
     # security.W008 (SECURE_SSL_REDIRECT off): the redirect to HTTPS is nginx's job
     # (deploy/nginx.conf, server on port 80), so Django never sees plain HTTP in production.
@@ -294,7 +314,7 @@ SILENCED_SYSTEM_CHECKS = [
 # Content-Security-Policy (django-csp 4). Public pages run no inline script at all; the
 # only inline styles allowed are style attributes (text alignment and indentation kept by
 # the sanitiser in article bodies). The admin gets a relaxed policy in
-# wuda_portal.middleware because CKEditor 4 writes inline handlers and styles.
+# core.middleware because CKEditor 4 writes inline handlers and styles.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],

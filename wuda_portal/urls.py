@@ -5,12 +5,11 @@ from django.urls import include, path, re_path
 from django.views.generic import TemplateView
 from django.views.static import serve
 
+from core import views
+from core.admin_session import session_status
+from core.pagecache import page_number, public_page
 from news.editor_uploads import upload_image
 from news.sitemaps import SITEMAPS
-
-from . import views
-from .admin_session import session_status
-from .pagecache import page_number, public_page
 
 admin.site.site_header = "乌达党建 内容管理"
 admin.site.site_title = "乌达党建 内容管理"
@@ -58,5 +57,5 @@ if settings.SERVE_MEDIA:
         re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
     ]
 
-handler400 = "wuda_portal.views.bad_request"
-handler500 = "wuda_portal.views.server_error"
+handler400 = "core.views.bad_request"
+handler500 = "core.views.server_error"

@@ -8,7 +8,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wuda_portal.settings")
 
 django_application = get_wsgi_application()
 
-from wuda_portal.pagecache import PageCache  # noqa: E402  (needs the settings loaded)
+from core.pagecache import PageCache  # noqa: E402  (needs the settings loaded)
 from wuda_portal.warmup import warm_up  # noqa: E402
 
 application = PageCache(django_application)

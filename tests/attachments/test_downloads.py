@@ -6,9 +6,9 @@ from django.core.files.base import ContentFile
 from django.db import connection
 from django.test import Client
 
-from attachments import samples
 from attachments.services import attachment_create
 from attachments.views import content_disposition
+from demo import samples
 from news.models import Article
 from tests.factories import ArticleFactory
 

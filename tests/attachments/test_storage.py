@@ -3,9 +3,9 @@ from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
 from django.db import transaction
 
-from attachments import samples
 from attachments.models import Attachment
 from attachments.services import attachment_create
+from demo import samples
 from tests.factories import ArticleFactory
 
 

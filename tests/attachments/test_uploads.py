@@ -6,10 +6,10 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from attachments import samples
 from attachments.models import Attachment
 from attachments.services import attachment_create
 from attachments.validation import ALLOWED_TYPES, inspect_upload, shortened_name
+from demo import samples
 from tests.factories import ArticleFactory
 from tests.factories import article_form_data as form_data
 

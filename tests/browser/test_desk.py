@@ -9,7 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 from reversion.models import Version
 
-from attachments import samples
+from demo import samples
 from news.models import Article
 from tests.browser.conftest import DESKTOP, screenshot
 from tests.browser.test_editors import PASSWORD, log_in
@@ -272,6 +272,7 @@ def test_a_long_pasted_title_is_not_cut_and_the_errors_link_to_their_fields(open
     page.keyboard.insert_text(long_title)  # as a paste arrives: maxlength would cut it
     assert page.input_value("#id_title") == long_title
     expect(page.locator("#id_title_counter")).to_have_text("210 / 200 字，超出 10 字")
+    page.check("#id_is_scheduled")  # the time's inputs show with 定时发布 only
     page.fill("#id_published_at_0", "2026-13-45")
     page.click("input[name=_save]")
     page.wait_for_load_state()
@@ -306,6 +307,7 @@ def test_the_calendar_reads_in_chinese(open_page, live_server, editor, draft):
     page, watch = open_page(DESKTOP)
     log_in(page, live_server.url, "editor")
     page.goto(f"{live_server.url}/admin/news/article/{draft.pk}/change/")
+    page.check("#id_is_scheduled")  # the time's inputs show with 定时发布 only
     page.fill("#id_published_at_0", "2026/11/05")
     page.locator("#calendarlink0").click()
     calendar = page.locator("#calendarbox0")

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 from reversion.models import Version
 
-from attachments import samples
+from demo import samples
 from news.models import Article
 from tests.browser.conftest import DESKTOP, screenshot
 from tests.factories import CategoryFactory, UserFactory

@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from attachments import samples
+from core.models import SiteProfile
+from demo import samples
 from legacy.parser import NotAnArticlePage, decode, parse
 from news.models import Article, Category
 from tests.conftest import LEGACY_DIR
-from wuda_portal.models import SiteProfile
 
 SAMPLE = LEGACY_DIR / "000_96a8498024b22a3f.txt"
 NBSP = "\u00a0"
@@ -409,7 +409,7 @@ def test_an_imported_page_keeps_its_date_when_a_reviewer_publishes_it(tmp_path):
     import time_machine
     from django.utils import timezone
 
-    from news import workflow
+    from review import rules as workflow
     from tests.factories import UserFactory
 
     out, failure = run(variant(tmp_path, "old.txt", page(date="2021-08-23")))

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image, ImageFile, ImageSequence
 
-from attachments import samples
+from demo import samples
 from tests.images import animated_gif, huge_png, rendered_frames
 
 UPLOAD = reverse("editor-image-upload")

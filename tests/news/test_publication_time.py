@@ -13,8 +13,8 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from news import workflow
 from news.models import Article, ArticleSearchEntry
+from review import rules
 from tests.factories import ArticleFactory, CategoryFactory
 from tests.factories import article_form_data as form_data
 
@@ -159,10 +159,10 @@ def test_publishing_with_a_scheduled_time_in_the_past_warns(reviewer_client):
 def test_withdrawn_and_published_again_it_keeps_its_first_publication_time(reviewer):
     article = ArticleFactory(status=Status.REVIEW, published_at=None)
     with time_machine.travel(WRITTEN, tick=False):
-        workflow.set_status(article, Status.PUBLISHED, by=reviewer)
+        rules.set_status(article, Status.PUBLISHED, by=reviewer)
     with time_machine.travel(REVIEWED, tick=False):
-        workflow.set_status(article, Status.WITHDRAWN, by=reviewer)
-        workflow.set_status(article, Status.PUBLISHED, by=reviewer)
+        rules.set_status(article, Status.WITHDRAWN, by=reviewer)
+        rules.set_status(article, Status.PUBLISHED, by=reviewer)
     article.refresh_from_db()
     assert article.published_at == WRITTEN
 

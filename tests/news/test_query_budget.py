@@ -9,8 +9,8 @@ from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from attachments import samples
 from attachments.services import attachment_create
+from demo import samples
 from tests.factories import ArticleFactory, CategoryFactory
 
 BUDGET = {"home": 8, "list": 6, "list-last-page": 6, "article": 8, "search-2": 6, "search-4": 6, "search-1": 6}

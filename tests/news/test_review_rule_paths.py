@@ -18,9 +18,9 @@ from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
 
-from attachments import samples
 from attachments.models import Attachment
 from attachments.services import attachment_create
+from demo import samples
 from news.models import Article
 from tests.factories import ArticleFactory, article_form_data
 

@@ -8,8 +8,9 @@ kind of machine a round trip over loopback costs more than rendering half the pa
 import pytest
 from redis.connection import AbstractConnection
 
+from core.store import redis_client
 from news.models import Article
-from news.viewcounts import PENDING, _redis, flush_pending
+from news.viewcounts import PENDING, flush_pending
 from tests.factories import ArticleFactory
 
 from .test_query_budget import build_site, urls
@@ -49,7 +50,7 @@ def test_a_visitors_404_for_a_draft_or_a_missing_article_counts_no_view(client):
     draft = ArticleFactory(status=Article.Status.DRAFT)
     assert client.get(draft.get_absolute_url()).status_code == 404
     assert client.get("/articles/987654321/").status_code == 404
-    pending = _redis().hgetall(PENDING)
+    pending = redis_client().hgetall(PENDING)
     assert all(int(count) == 0 for count in pending.values()), pending
     flush_pending()
     draft.status = Article.Status.PUBLISHED

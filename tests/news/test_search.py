@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from news.models import Article, ArticleSearchEntry
 from news.search import bigrams, normalize_query, tsquery_literal, tsvector_literal
-from news.selectors import search_matches
+from news.selectors import search_entries
 from tests.factories import ArticleFactory, CategoryFactory
 
 SEARCH = "/search/"
@@ -18,7 +18,7 @@ def found_titles(client, query, *, follow=False, **params):
     response = client.get(SEARCH, {"q": query, **params}, follow=follow)
     assert response.status_code == 200
     page = response.context["page"]
-    return [result.title for result in page.object_list] if page else None
+    return [result.title for result in page.object_list] if page is not None else None
 
 
 @pytest.fixture
@@ -210,7 +210,7 @@ def test_on_postgres_the_index_answers_exactly_like_a_scan(corpus):
     terms = ["党", "建", "党建", "党建引", "基层治理", "icp", "'", "区委组织部", "领", "。", "建引号", "会议", " "]
     for term in terms:
         term = normalize_query(term) or term
-        indexed = set(search_matches(term).values_list("pk", flat=True))
+        indexed = set(search_entries(term).values_list("article_id", flat=True))
         scanned = set(
             Article.objects.published()
             .filter(pk__in=[e.article_id for e in ArticleSearchEntry.objects.all() if term in e.text])
@@ -221,7 +221,7 @@ def test_on_postgres_the_index_answers_exactly_like_a_scan(corpus):
 
 @pytest.mark.django_db
 def test_only_the_newest_matches_are_ranked_with_a_note(client, monkeypatch):
-    monkeypatch.setattr("news.selectors.SEARCH_MAX_RESULTS", 5)
+    monkeypatch.setattr("news.selectors.search.SEARCH_MAX_RESULTS", 5)
     now = timezone.now()
     for i in range(7):
         ArticleFactory(
@@ -237,11 +237,11 @@ def test_only_the_newest_matches_are_ranked_with_a_note(client, monkeypatch):
 
 @pytest.mark.django_db
 def test_a_repeated_search_reuses_its_ranking_until_the_content_changes(client, corpus, monkeypatch):
-    from news import selectors
+    from news.selectors import search as search_selectors
 
     scans = []
-    scan = selectors._candidates
-    monkeypatch.setattr(selectors, "_candidates", lambda *args: scans.append(args) or scan(*args))
+    scan = search_selectors._candidates
+    monkeypatch.setattr(search_selectors, "_candidates", lambda *args: scans.append(args) or scan(*args))
     first = found_titles(client, "党建")
     assert found_titles(client, "党建") == first and len(scans) == 1
     assert found_titles(client, "党建", category=corpus["yinling"].category.slug) == first and len(scans) == 2
@@ -253,11 +253,12 @@ def test_a_repeated_search_reuses_its_ranking_until_the_content_changes(client, 
 @pytest.mark.django_db
 def test_a_search_the_database_gives_up_on_gets_a_message(client, monkeypatch):
     from news import selectors
+    from news.selectors import search as search_selectors
 
     def too_slow(*args, **kwargs):
         raise selectors.SearchTooSlow
 
-    monkeypatch.setattr(selectors, "_candidates", too_slow)
+    monkeypatch.setattr(search_selectors, "_candidates", too_slow)
     response = client.get(SEARCH, {"q": "党建"})
     assert response.status_code == 200
     assert "搜索用时过长" in response.content.decode()
@@ -267,8 +268,8 @@ def test_a_search_the_database_gives_up_on_gets_a_message(client, monkeypatch):
 @pytest.mark.django_db
 def test_the_database_timeout_becomes_a_message(client, monkeypatch):
     ArticleFactory(title="党建", body="<p>党建</p>")
-    monkeypatch.setattr("news.selectors.SEARCH_TIMEOUT_MS", 1)
-    monkeypatch.setattr("news.selectors.search_entries", lambda q, category_ids=None: _slow_entries())
+    monkeypatch.setattr("news.selectors.search.SEARCH_TIMEOUT_MS", 1)
+    monkeypatch.setattr("news.selectors.search.search_entries", lambda q, category_ids=None: _slow_entries())
     response = client.get(SEARCH, {"q": "党建"})
     assert response.status_code == 200
     assert "搜索用时过长" in response.content.decode()
@@ -283,7 +284,7 @@ def _slow_entries():
 
 @pytest.mark.django_db
 def test_the_entry_follows_status_date_and_category(reviewer):
-    from news import workflow
+    from review import rules as workflow
 
     article = ArticleFactory(status=Article.Status.REVIEW)
     entry = ArticleSearchEntry.objects.get(article=article)

@@ -4,6 +4,7 @@ import time
 import pytest
 from django.db import connection
 
+from core.store import redis_client
 from news.models import Article
 from news.viewcounts import flush_pending
 from tests.factories import ArticleFactory
@@ -63,10 +64,10 @@ def test_parallel_views_add_up_exactly():
 @pytest.fixture
 def fresh_counter(monkeypatch):
     """The view counter's module state reset, as in a new process."""
+    from core.store import forget_failures
     from news import viewcounts
 
-    monkeypatch.setattr(viewcounts, "_client", None)
-    monkeypatch.setattr(viewcounts, "_down_until", 0.0)
+    forget_failures()
     monkeypatch.setattr(viewcounts, "_next_flush", float("inf"))  # flush only when the test says
     return viewcounts
 
@@ -75,7 +76,7 @@ def fresh_counter(monkeypatch):
 @pytest.mark.django_db
 def test_views_wait_in_redis_and_are_moved_in_batches(fresh_counter):
     article = ArticleFactory()
-    client = fresh_counter._redis()
+    client = redis_client()
     client.delete(fresh_counter.PENDING)
     for _ in range(7):
         fresh_counter.record_view(article.pk)
@@ -94,7 +95,7 @@ def test_a_batch_left_by_a_crash_is_written_once(fresh_counter):
     from news.models import ViewCountBatch
 
     article = ArticleFactory()
-    client = fresh_counter._redis()
+    client = redis_client()
     left = fresh_counter.BATCH_PREFIX + "crashed-before-writing"
     written = fresh_counter.BATCH_PREFIX + "crashed-after-writing"
     client.hset(left, article.pk, 3)
@@ -109,16 +110,16 @@ def test_a_batch_left_by_a_crash_is_written_once(fresh_counter):
 @pytest.mark.redis
 @pytest.mark.django_db
 def test_batches_are_written_in_the_order_they_were_made(fresh_counter):
-    # A visitor's view of a draft is counted and taken back (news.views.article_detail); if
+    # A visitor's view of a draft is counted and taken back (news.viewcounts.ArticleViews); if
     # the batch with the count could not be written at first, the batch with the taking
     # back must still come after it, or the draft would go below zero and the database
     # refuse the whole later batch.
     draft = ArticleFactory(status=Article.Status.DRAFT)
     other = ArticleFactory()
-    client = fresh_counter._redis()
-    earlier = fresh_counter._batch_name()
+    client = redis_client()
+    earlier = fresh_counter.batch_name()
     time.sleep(0.001)
-    later = fresh_counter._batch_name()
+    later = fresh_counter.batch_name()
     client.hset(earlier, draft.pk, 1)
     client.hset(later, mapping={draft.pk: -1, other.pk: 5})
     assert fresh_counter.flush_pending() == 5
@@ -129,7 +130,9 @@ def test_batches_are_written_in_the_order_they_were_made(fresh_counter):
 
 @pytest.mark.django_db
 def test_without_reachable_redis_views_go_straight_to_the_database(fresh_counter, settings):
-    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    unreachable = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    settings.REDIS_URL = unreachable
+    settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": unreachable}}
     article = ArticleFactory()
     fresh_counter.record_view(article.pk)
     fresh_counter.record_view(article.pk)

@@ -1,5 +1,5 @@
 """
-The editor's desk on the server side (wuda_portal.admin_desk and the admin's templates):
+The editor's desk on the server side (core.admin_desk and the admin's templates):
 what the page tells desk.js, honest length limits, the error list, files to choose again.
 """
 
@@ -12,11 +12,11 @@ from django.template import Context, Template
 from django.urls import reverse
 from reversion.models import Version
 
-from attachments import samples
+from core.admin_desk import SAVED_COOKIE
+from demo import samples
 from news.models import Article
 from tests.factories import ArticleFactory, UserFactory
 from tests.factories import article_form_data as form_data
-from wuda_portal.admin_desk import SAVED_COOKIE
 
 ADD = reverse("admin:news_article_add")
 CHANGELIST = reverse("admin:news_article_changelist")

@@ -12,9 +12,9 @@ from django.core.files.base import ContentFile
 from django.db import connection
 from reversion.models import Version
 
-from attachments import samples
 from attachments.models import Attachment
 from attachments.services import attachment_create
+from demo import samples
 from news.models import Article
 from tests.factories import ArticleFactory
 from tests.servers import PROJECT, database_url, production_env

@@ -11,20 +11,21 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.paginator import InvalidPage
 from django.db import transaction
+from django.http.multipartparser import MAX_TOTAL_HEADER_SIZE
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from hypothesis import HealthCheck, example, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from attachments import samples
 from attachments.models import Attachment
 from attachments.services import attachment_create
+from core.models import FriendLink, SiteProfile
+from demo import samples
 from news.models import Article, Category
 from news.sanitize import html_to_text
 from news.selectors import parse_page_number
 from tests.factories import ArticleFactory, CategoryFactory, article_form_data
-from wuda_portal.models import FriendLink, SiteProfile
 
 ALLOWED = {200, 301, 302, 400, 404}
 ROUTES = [
@@ -442,6 +443,11 @@ def test_an_uploaded_file_name_of_any_length_is_fitted_to_the_columns(admin_clie
     name = stem + ".pdf"
     with transaction.atomic():
         response, _, _ = _article_add_with_attachment(admin_client, "title", "", media_root, file_name=name)
+        if response.status_code == 400 and len(name.encode()) > MAX_TOTAL_HEADER_SIZE // 2:
+            # Django refuses a part whose headers pass 1 KB (the name is in them) with a 400,
+            # before anything reads it: a clear refusal, nothing stored.
+            assert not Attachment.objects.exists()
+            return
         assert response.status_code == 302, _form_errors(response)
         attachment = Attachment.objects.get()
         assert len(attachment.title) <= 200 and attachment.title.endswith(".pdf")

@@ -4,8 +4,8 @@ import pytest
 from django.db import OperationalError
 from django.test import Client, RequestFactory
 
-from wuda_portal import views
-from wuda_portal.models import SiteProfile
+from core import views
+from core.models import SiteProfile
 
 
 def assert_site_look(html):
@@ -72,7 +72,7 @@ def test_500_page_renders_without_touching_the_database(django_assert_num_querie
 @pytest.mark.django_db
 def test_unhandled_error_gives_the_styled_500_and_no_traceback():
     client = Client(raise_request_exception=False)
-    with mock.patch("news.views.selectors.headlines", side_effect=ValueError("secret detail")):
+    with mock.patch("news.selectors.listings.headlines", side_effect=ValueError("secret detail")):
         response = client.get("/")
     assert response.status_code == 500
     html = response.content.decode()
@@ -83,7 +83,7 @@ def test_unhandled_error_gives_the_styled_500_and_no_traceback():
 @pytest.mark.django_db
 def test_database_errors_give_a_styled_503_with_retry_after():
     client = Client(raise_request_exception=False)
-    with mock.patch("news.views.selectors.headlines", side_effect=OperationalError("connection refused")):
+    with mock.patch("news.selectors.listings.headlines", side_effect=OperationalError("connection refused")):
         response = client.get("/")
     assert response.status_code == 503
     assert response["Retry-After"] == "30"

@@ -7,8 +7,8 @@ from django.template.defaultfilters import date as django_date
 from django.urls import reverse
 from django.utils import timezone
 
+from core.models import FriendLink, SiteProfile
 from wuda_portal.jinja2 import date as jinja2_date
-from wuda_portal.models import FriendLink, SiteProfile
 
 FOOTER_DEFAULTS = [
     "版权所有：中共乌达区委组织部",

@@ -35,7 +35,7 @@ def test_five_failures_lock_the_user_at_that_address_for_thirty_minutes():
 
 @pytest.mark.django_db
 def test_the_address_comes_from_nginx_behind_the_proxy(settings):
-    from wuda_portal.network import client_ip
+    from core.network import client_ip
 
     class Request:
         META = {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_REAL_IP": "203.0.113.7"}

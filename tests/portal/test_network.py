@@ -6,7 +6,7 @@ from django.core.handlers.wsgi import WSGIRequest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from wuda_portal.network import forwarded_scheme
+from core.network import forwarded_scheme
 
 HEADER_VALUES = st.one_of(
     st.none(),

@@ -4,12 +4,11 @@ import threading
 import time
 
 import pytest
-from django.core.cache import cache
 from django.db import connection, transaction
 from django.test import Client
 
+from core import caching
 from tests.factories import ArticleFactory
-from wuda_portal.cache import bump_content_version, object_cached
 
 
 class Builds:
@@ -23,37 +22,52 @@ class Builds:
         return f"第{self.count}次"
 
 
+def thing(build):
+    return caching.Cached("thing", build, caching.object_seconds)
+
+
 def test_kept_while_fresh_and_rebuilt_when_the_content_changes(settings):
     settings.OBJECT_CACHE_SECONDS = 30
     build = Builds()
-    assert object_cached("thing", build) == "第1次"
-    assert object_cached("thing", build) == "第1次"
-    bump_content_version()
-    assert object_cached("thing", build) == "第2次"
+    assert caching.get_one(thing(build)) == "第1次"
+    assert caching.get_one(thing(build)) == "第1次"
+    caching.content_changed()
+    assert caching.get_one(thing(build)) == "第2次"
 
 
 def test_past_its_time_one_caller_rebuilds_while_the_others_get_the_old_copy(settings):
     settings.OBJECT_CACHE_SECONDS = 1
     build = Builds()
-    object_cached("thing", build)
+    caching.get_one(thing(build))
     time.sleep(1.2)
-    key = "thing"
-    assert cache.add(key + ":rebuild", 1, timeout=10)  # another request is rebuilding it
-    assert object_cached("thing", build) == "第1次"
-    cache.delete(key + ":rebuild")
-    assert object_cached("thing", build) == "第2次"  # this caller rebuilds it
-    assert object_cached("thing", build) == "第2次" and cache.add(key + ":rebuild", 1)  # and let go of the lock
+    rebuilding, release = threading.Event(), threading.Event()
+
+    def slow_build():  # another request, rebuilding it
+        rebuilding.set()
+        release.wait(5)
+        return build()
+
+    other = threading.Thread(target=lambda: caching.get_one(thing(slow_build)))
+    other.start()
+    assert rebuilding.wait(5)
+    assert caching.get_one(thing(build)) == "第1次"  # the old copy, while the other rebuilds
+    release.set()
+    other.join()
+    assert caching.get_one(thing(build)) == "第2次"  # what the other built
+    time.sleep(1.2)
+    assert caching.get_one(thing(build)) == "第3次"  # and it let go of the rebuild lock
 
 
 def test_nothing_there_is_kept_too_and_zero_keeps_nothing(settings):
     settings.OBJECT_CACHE_SECONDS = 30
     calls = []
-    assert object_cached("missing", lambda: calls.append(1) or False) is False
-    assert object_cached("missing", lambda: calls.append(1) or False) is False
+    missing = caching.Cached("missing", lambda: calls.append(1), caching.object_seconds)
+    assert caching.get_one(missing) is None
+    assert caching.get_one(missing) is None
     assert len(calls) == 1
     settings.OBJECT_CACHE_SECONDS = 0
     build = Builds()
-    object_cached("thing", build), object_cached("thing", build)
+    caching.get_one(thing(build)), caching.get_one(thing(build))
     assert build.count == 2
 
 

@@ -102,7 +102,7 @@ def test_unknown_or_conflicting_toolbar_choices_are_ignored(client, value):
 
 
 def test_the_page_cache_tells_toolbar_looks_apart():
-    from wuda_portal.preferences import ReadingPreferences
+    from core.preferences import ReadingPreferences
 
     plain = ReadingPreferences.from_cookies({})
     yellow = ReadingPreferences.from_cookies({"a11y": "s-yb"})

@@ -81,7 +81,7 @@ def test_everything_else_comes_from_the_environment(tmp_path):
     values = json.loads(result.stdout)
     assert values["engine"] == "django.db.backends.postgresql"
     assert values["name"] == "portal"
-    assert values["cache"] == "wuda_portal.cache.ResilientRedisCache"
+    assert values["cache"] == "django_redis.cache.RedisCache"
     assert values["admin"] == "/houtai/"
     assert values["media_root"] == str(tmp_path)
 

@@ -11,12 +11,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 
-from attachments import samples
 from attachments.services import attachment_create
+from core.models import FriendLink, SiteProfile
+from demo import samples
 from news.models import Category
 from tests.factories import ArticleFactory
 from tests.news.xss_corpus import XSS_PAYLOADS
-from wuda_portal.models import FriendLink, SiteProfile
 
 CHUNK = 8
 CHUNKS = [XSS_PAYLOADS[i : i + CHUNK] for i in range(0, len(XSS_PAYLOADS), CHUNK)]

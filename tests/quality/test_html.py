@@ -11,14 +11,14 @@ from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.test import RequestFactory
 
-from attachments import samples
 from attachments.services import attachment_create
+from core import views as portal_views
+from demo import samples
 from legacy.importer import import_page
 from legacy.parser import LegacyPage
 from news.models import Article, Category
 from tests.factories import ArticleFactory
 from tests.quality import vnu
-from wuda_portal import views as portal_views
 
 pytestmark = [pytest.mark.vnu, pytest.mark.django_db]
 

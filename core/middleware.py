@@ -1,0 +1,83 @@
+import logging
+
+from csp.middleware import CSPMiddleware
+from django.conf import settings
+from django.http import HttpResponse, HttpResponseBadRequest
+
+from . import caching
+from .views import DATABASE_DOWN_ERRORS, database_unavailable
+
+logger = logging.getLogger(__name__)
+
+
+class RequestSizeLimitMiddleware:
+    """
+    Refuses a request body larger than the largest upload the portal accepts (an
+    attachment plus the rest of its form) with 413, before anything reads it. nginx
+    refuses such bodies first in production (client_max_body_size); this holds without it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.limit = settings.ATTACHMENT_MAX_SIZE + 2 * 1024 * 1024
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return HttpResponseBadRequest("请求长度无效。", content_type="text/plain; charset=utf-8")
+        if length > self.limit:
+            response = HttpResponse("请求内容过大。", status=413, content_type="text/plain; charset=utf-8")
+            response["Connection"] = "close"
+            return response
+        return self.get_response(request)
+
+
+class DatabaseUnavailableMiddleware:
+    """
+    Turns "the database cannot be reached" raised by a view into the styled 503 with
+    Retry-After, logged as one line instead of a stack trace per request during an outage.
+    (Failures outside views reach handler500, which answers the same way.)
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, DATABASE_DOWN_ERRORS):
+            logger.error("Database unavailable for %s: %s", request.path, str(exception).strip())
+            return database_unavailable(request)
+        return None
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """
+    django-csp's middleware with one exception: the admin, where CKEditor 4 needs inline
+    handlers and styles, gets ADMIN_CONTENT_SECURITY_POLICY. Public pages keep the strict
+    policy of CONTENT_SECURITY_POLICY. (get_policy_parts is django-csp's documented hook.)
+    """
+
+    admin_prefix = f"/{settings.ADMIN_URL}"
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only=report_only)
+        if not report_only and request.path_info.startswith(self.admin_prefix):
+            parts.replace = {**settings.ADMIN_CONTENT_SECURITY_POLICY, **(parts.replace or {})}
+        return parts
+
+
+class CacheScopeMiddleware:
+    """What a request reads from the cache is remembered for that request only (core.caching)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = caching.begin_request()
+        try:
+            return self.get_response(request)
+        finally:
+            caching.end_request(token)

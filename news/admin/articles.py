@@ -1,0 +1,261 @@
+"""The article admin: the review rule (review.admin), the editor's desk, publication time."""
+
+from django.contrib import admin, messages
+from django.db.models.functions import Coalesce
+from django.templatetags.static import static
+from django.utils import timezone
+from django.utils.html import escape, format_html, format_html_join
+from reversion.models import Version
+
+from core.admin_desk import DeskAdminMixin
+from review import rules
+from review.admin import ReviewedAdmin, stored_object
+
+from .. import workflow
+from ..forms import ArticleAdminForm, unscheduled_note
+from ..models import ADMIN_LIST_ORDER, Article
+from ..prepublish import prepublish_warnings
+from ..presenters import minute_text as local_minute
+from ..presenters import status_text
+from ..sanitize import safe_html as rich_text
+from ..selectors.search import parse_search_query, search_entries
+from .article_list import (
+    ADMIN_SEARCH_LIMIT,
+    CategoryTreeFilter,
+    NearerEndPaginator,
+    StatusFilter,
+    YearFilter,
+    newest_search_matches,
+)
+
+# Inlines other apps add to the article form (add_article_inline): news does not know them
+# (the attachments app depends on news, not the other way round).
+_article_inlines = []
+
+
+def add_article_inline(inline):
+    """Show `inline` (an InlineModelAdmin of a model related to Article) on the article form."""
+    if inline not in _article_inlines:
+        _article_inlines.append(inline)
+
+
+@admin.register(Article)
+class ArticleAdmin(DeskAdminMixin, ReviewedAdmin):
+    form = ArticleAdminForm
+    list_display = (
+        "title", "category_column", "status_column", "publication_time_column", "is_pinned", "is_headline",
+        "view_count",
+    )  # fmt: skip
+    list_filter = (
+        ("category", CategoryTreeFilter), StatusFilter, "published_at", YearFilter, "is_pinned", "is_headline",
+    )  # fmt: skip
+    search_fields = ("title", "subtitle", "source", "author", "body")  # searched through the index: get_search_results
+    search_help_text = "在标题、副标题、正文、来源和作者中查找，包括草稿和待审核的文章。"
+    ordering = ADMIN_LIST_ORDER
+    list_select_related = ("category__parent",)
+    list_per_page = 50
+    paginator = NearerEndPaginator
+    # The count of all articles next to a filtered list's: a second count for nothing.
+    show_full_result_count = False
+    save_on_top = True
+    fieldsets = (
+        (None, {"fields": ("title", "subtitle", "category", "body")}),
+        (
+            "来源与发布",
+            {
+                "fields": (
+                    "source",
+                    "author",
+                    "status",
+                    "publication_state",
+                    "is_scheduled",
+                    "published_at",
+                    "prepublish_report",
+                )
+            },
+        ),
+        ("首页展示", {"fields": ("summary", "cover", "is_headline", "is_pinned", "pinned_until")}),
+        (
+            "记录",
+            {
+                "classes": ("collapse",),
+                "fields": ("view_count", "created_by", "created_at", "updated_by", "updated_at"),
+            },
+        ),
+    )
+    readonly_fields = (
+        "prepublish_report", "publication_state", "view_count", "created_by", "created_at", "updated_by", "updated_at",
+    )  # fmt: skip
+    # The editor's desk (core.admin_desk): autosave, the session warning, counters.
+    counted_fields = ("title", "subtitle", "summary")
+    wide_fields = ("title", "subtitle")
+
+    def recover_view(self, request, version_id, extra_context=None):
+        # A recovered article keeps the time it went public (workflow.settle_publication_time).
+        version = Version.objects.get_for_model(Article).filter(pk=version_id).first()
+        if version is not None:
+            request.recovered_article = Article(
+                **{name: version.field_dict.get(name) for name in ("status", "published_at")},
+                is_scheduled=version.field_dict.get("is_scheduled", False),
+            )
+        return super().recover_view(request, version_id, extra_context)
+
+    def get_inlines(self, request, obj):
+        return [*super().get_inlines(request, obj), *_article_inlines]
+
+    def check_review_rule(self, request, obj, change):
+        previous = super().check_review_rule(request, obj, change)
+        workflow.settle_publication_time(
+            obj, previous=previous if previous is not None else getattr(request, "recovered_article", None)
+        )
+        return previous
+
+    def save_model(self, request, obj, form, change):
+        previous = stored_object(request, obj) if change else None
+        super().save_model(request, obj, form, change)
+        if previous is None or previous.status != Article.Status.PUBLISHED:
+            self.note_time_in_the_past(request, obj)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        for warning in prepublish_warnings(form.instance):
+            messages.warning(request, f"发布前检查：{warning}")
+
+    @admin.display(description="发布前检查")
+    def prepublish_report(self, obj):
+        if obj is None or obj.pk is None:
+            return "保存后显示检查结果。"
+        warnings = prepublish_warnings(obj)
+        if not warnings:
+            return "未发现问题。"
+        return format_html("<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((w,) for w in warnings)))
+
+    # --- Publication time and state (see Article and workflow.settle_publication_time) -----
+
+    @admin.display(description="状态", ordering="status")
+    def status_column(self, obj):
+        return status_text(obj)
+
+    @admin.display(description="发布时间", ordering=Coalesce("published_at", "created_at"))
+    def publication_time_column(self, obj):
+        return local_minute(obj.published_at) if obj.published_at else "—"
+
+    @admin.display(description="发布情况")
+    def publication_state(self, obj):
+        if obj is None or obj.pk is None:
+            return "尚未发布。"
+        if obj.is_waiting_for_its_time:
+            return f"定时发布：将于 {local_minute(obj.published_at)} 自动公开。"
+        if obj.is_public:
+            return f"已于 {local_minute(obj.published_at)} 发布。"
+        state = "已撤回" if obj.status == Article.Status.WITHDRAWN else "尚未发布"
+        if obj.is_scheduled:
+            return f"{state}；定时发布：发布后按 {local_minute(obj.published_at)} 公开。"
+        if obj.first_publication_time is None:
+            return f"{state}。"  # the time's row says what time it gets
+        return f"{state}：{unscheduled_note(obj)}。"
+
+    def note_time_in_the_past(self, request, article):
+        """Just published with a time set on purpose that lies in the past: say so, it may be a forgotten schedule."""
+        if (
+            article.is_scheduled
+            and article.is_public
+            and article.published_at < timezone.now() - timezone.timedelta(minutes=1)
+        ):
+            self.message_user(
+                request,
+                f"“{article}”按设定的发布时间 {local_minute(article.published_at)} 公开，这个时间早于现在；"
+                "如需使用发布的时刻，请取消“定时发布”后再保存。",
+                messages.WARNING,
+            )
+
+    # --- 栏目 as a tree -------------------------------------------------------------------
+
+    @admin.display(description="栏目", ordering="category")
+    def category_column(self, obj):
+        return obj.category.tree_label
+
+    # --- Reading what one may not edit --------------------------------------------------
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None or self.has_change_permission(request, obj):
+            return super().get_fieldsets(request, obj)
+        # Django's 查看 page: every field read-only. The body as residents will see it,
+        # and the reason at the top.
+        reason = rules.edit_refusal_reason(request.user, stored_object(request, obj) or obj)
+        # In the look of the admin's messages (the description is inserted as HTML).
+        reason_html = format_html('<ul class="messagelist"><li class="warning">{}</li></ul>', reason)
+        return (
+            (None, {"fields": ("title", "subtitle", "category_column", "rendered_body"), "description": reason_html}),
+            ("来源与发布", {"fields": ("source", "author", "status_column", "publication_state")}),
+            ("首页展示", {"fields": ("summary", "cover", "is_headline", "is_pinned", "pinned_until")}),
+            self.fieldsets[-1],
+        )
+
+    @admin.display(description="正文")
+    def rendered_body(self, obj):
+        # A document of its own with the public stylesheet: the body looks as on the article's
+        # page, and the admin's styles do not reach it. Sanitised again on output (rich_text),
+        # as the public page does; the sandbox runs no script either way.
+        document = format_html(
+            '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
+            '<link rel="stylesheet" href="{}"></head><body><article class="article">'
+            '<div class="article-body">{}</div></article></body></html>',
+            static("css/site.css"),
+            rich_text(obj.body),
+        )
+        return format_html(
+            '<iframe class="article-body-view" title="正文（公众看到的样子）" sandbox="allow-same-origin" srcdoc="{}" '
+            'style="width: 760px; max-width: 100%; height: 560px; border: 1px solid #ccc; resize: vertical;"></iframe>'
+            '<p><a href="{}" target="_blank" rel="noopener">在网站上打开这篇文章</a></p>',
+            escape(document),  # an attribute's value: escaped although (because) it is safe HTML
+            obj.get_absolute_url(),
+        )
+
+    # --- Search through the search index ------------------------------------------------
+
+    def get_search_results(self, request, queryset, search_term):
+        query = parse_search_query(search_term).normalized
+        if not query:
+            return queryset, False
+        matching = queryset.filter(pk__in=search_entries(query, public=False).values("article_id"))
+        newest = newest_search_matches(matching, ADMIN_SEARCH_LIMIT + 1)
+        if newest is None:
+            self.message_user(
+                request, "这个关键词查找太慢，请换一个更具体的关键词，或先用右侧的筛选缩小范围。", messages.ERROR
+            )
+            return queryset.none(), False
+        if len(newest) > ADMIN_SEARCH_LIMIT:
+            self.message_user(
+                request,
+                f"找到的文章超过 {ADMIN_SEARCH_LIMIT} 篇，这里只列出最新的 {ADMIN_SEARCH_LIMIT} 篇；"
+                "请用更具体的关键词或右侧的筛选缩小范围。",
+                messages.INFO,
+            )
+        return queryset.filter(pk__in=newest[:ADMIN_SEARCH_LIMIT]), False
+
+    # --- Actions ----------------------------------------------------------------------
+
+    actions = ("submit_for_review", "publish", "withdraw", "pin", "unpin")
+
+    @admin.action(description="发布所选文章", permissions=["publish"])
+    def publish(self, request, queryset):
+        def publish_one(article):
+            was_published = article.status == Article.Status.PUBLISHED
+            rules.set_status(article, Article.Status.PUBLISHED, by=request.user)
+            if not was_published:
+                self.note_time_in_the_past(request, article)
+
+        self.apply_to_each(request, queryset, publish_one, "发布")
+
+    @admin.action(description="撤回所选文章", permissions=["publish"])
+    def withdraw(self, request, queryset):
+        self.set_status_of(request, queryset, Article.Status.WITHDRAWN, "撤回")
+
+    @admin.action(description="置顶所选文章", permissions=["publish"])
+    def pin(self, request, queryset):
+        self.apply_to_each(request, queryset, lambda a: workflow.set_pinned(a, True, by=request.user), "置顶")
+
+    @admin.action(description="取消置顶", permissions=["publish"])
+    def unpin(self, request, queryset):
+        self.apply_to_each(request, queryset, lambda a: workflow.set_pinned(a, False, by=request.user), "取消置顶")

@@ -1,0 +1,19 @@
+from django.contrib import admin
+
+from ..models import Category
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "parent", "order", "show_in_nav")
+    list_editable = ("order", "show_in_nav")
+    list_filter = ("show_in_nav", "parent")
+    search_fields = ("name", "slug")
+    list_select_related = ("parent",)
+    fields = ("name", "slug", "parent", "order", "show_in_nav", "description")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "parent":
+            # Two levels: only first-level 栏目 can be parents.
+            kwargs["queryset"] = Category.objects.filter(parent__isnull=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

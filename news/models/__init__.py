@@ -1,0 +1,32 @@
+"""栏目 and articles; the search index's table; the view counter's batches."""
+
+from .articles import (
+    ADMIN_LIST_ORDER,
+    LISTING_FIELDS,
+    SUMMARY_LENGTH,
+    SUMMARY_MAX_LENGTH,
+    Article,
+    cover_upload_to,
+    summary_of,
+)
+from .categories import Category
+from .rules import is_pinned_now, is_public, pinned_now, public
+from .search_entries import ArticleSearchEntry
+from .view_counts import ViewCountBatch
+
+__all__ = [
+    "ADMIN_LIST_ORDER",
+    "LISTING_FIELDS",
+    "SUMMARY_LENGTH",
+    "SUMMARY_MAX_LENGTH",
+    "Article",
+    "ArticleSearchEntry",
+    "Category",
+    "cover_upload_to",
+    "ViewCountBatch",
+    "is_pinned_now",
+    "is_public",
+    "pinned_now",
+    "public",
+    "summary_of",
+]

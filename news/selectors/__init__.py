@@ -1,0 +1,29 @@
+"""
+What the public pages show, fetched in as few queries as the page budgets allow and in
+ways that stay fast as the archive grows; each page's data is read from the cache in one
+round trip (core.caching). One module per kind of page data.
+"""
+
+from .articles import ArticlePage, article_page
+from .categories import CategoryEntry, CategoryTree, category_tree
+from .listings import PER_PAGE, category_listing, category_page, home_page, parse_page_number
+from .search import SearchQuery, SearchResults, SearchTooSlow, parse_search_query, search_entries, search_page
+
+__all__ = [
+    "PER_PAGE",
+    "ArticlePage",
+    "CategoryEntry",
+    "CategoryTree",
+    "SearchQuery",
+    "SearchResults",
+    "SearchTooSlow",
+    "article_page",
+    "category_listing",
+    "category_page",
+    "category_tree",
+    "home_page",
+    "parse_page_number",
+    "parse_search_query",
+    "search_entries",
+    "search_page",
+]
