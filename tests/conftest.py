@@ -42,6 +42,11 @@ def _missing(marker_name):
         return "needs wrk (apt-get install wrk)"
     if marker_name == "server" and not shutil.which("gunicorn", path=str(Path(settings.BASE_DIR) / ".venv" / "bin")):
         return "needs gunicorn in .venv"
+    if marker_name == "stack":
+        path = os.environ.get("PATH", "") + os.pathsep + "/usr/sbin"
+        missing = [tool for tool in ("nginx", "openssl", "envsubst", "curl") if not shutil.which(tool, path=path)]
+        if missing:
+            return f"needs {', '.join(missing)} for deploy/stack.sh (apt-get install nginx-light openssl gettext-base curl)"
     return None
 
 
@@ -124,3 +129,18 @@ def collected_static(tmp_path_factory):
     target = tmp_path_factory.mktemp("staticfiles")
     collect_static(target)
     return target
+
+
+@pytest.fixture(scope="session")
+def stack(django_db_setup, tmp_path_factory):
+    """
+    The production stack, `deploy/stack.sh up`, on the test database and the test Redis:
+    started once per session, by the first test that needs it, and stopped at the end.
+    """
+    from tests.stack.running import Stack, stack_environment
+
+    running = Stack(tmp_path_factory.mktemp("stack"), stack_environment())
+    try:
+        yield running.up()
+    finally:
+        running.down()
