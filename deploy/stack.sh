@@ -39,6 +39,7 @@ python=$venv/bin/python
 run=$stack_dir/run
 logs=$stack_dir/logs
 ngx=$stack_dir/nginx
+error_pages=$stack_dir/error-pages
 apps=(app1 app2)
 
 if ((${#app_ports[@]} != 2)); then
@@ -221,6 +222,7 @@ prepare() {
   "$python" manage.py migrate --noinput -v0
   # Hashed names; the files of earlier releases stay (deploy/release.sh relies on it).
   "$python" manage.py collectstatic --noinput -v0
+  "$python" manage.py render_error_pages "$error_pages" >/dev/null
   if [[ $("$python" manage.py shell -v0 -c "from news.models import Article; print(Article.objects.exists())") == False ]]; then
     "$python" manage.py load_demo
     demo_accounts=$("$python" manage.py create_demo_accounts)
@@ -243,9 +245,12 @@ render_nginx() {
     WUDA_TLS_CERTIFICATE_KEY=$certificate_key \
     WUDA_STATIC_ROOT=$STATIC_ROOT \
     WUDA_MEDIA_ROOT=$MEDIA_ROOT \
+    WUDA_ERROR_PAGES=$error_pages \
+    WUDA_ADMIN_PATH=/${ADMIN_URL:-admin/} \
     envsubst '${WUDA_SERVER_NAME} ${WUDA_HTTP_LISTEN} ${WUDA_HTTPS_LISTEN} ${WUDA_HTTPS_PORT}
       ${WUDA_APP_SERVER_1} ${WUDA_APP_SERVER_2} ${WUDA_TLS_CERTIFICATE} ${WUDA_TLS_CERTIFICATE_KEY}
-      ${WUDA_STATIC_ROOT} ${WUDA_MEDIA_ROOT}' <deploy/nginx.conf >"$ngx/wuda-portal.conf"
+      ${WUDA_STATIC_ROOT} ${WUDA_MEDIA_ROOT} ${WUDA_ERROR_PAGES} ${WUDA_ADMIN_PATH}' \
+    <deploy/nginx.conf >"$ngx/wuda-portal.conf"
   if grep -n '\${WUDA_' "$ngx/wuda-portal.conf"; then
     fail "deploy/nginx.conf has a placeholder deploy/stack.sh does not fill in"
   fi
