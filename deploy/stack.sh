@@ -221,7 +221,11 @@ PY
 prepare() {
   "$python" manage.py migrate --noinput -v0
   # Hashed names; the files of earlier releases stay (deploy/release.sh relies on it).
-  "$python" manage.py collectstatic --noinput -v0
+  # Skipped when nothing changed since the last run: compressing every file takes a while.
+  local manifest=$STATIC_ROOT/staticfiles.json
+  if [[ ! -s $manifest || requirements.txt -nt $manifest || -n $(find static -newer "$manifest" -print -quit) ]]; then
+    "$python" manage.py collectstatic --noinput -v0
+  fi
   "$python" manage.py render_error_pages "$error_pages" >/dev/null
   if [[ $("$python" manage.py shell -v0 -c "from news.models import Article; print(Article.objects.exists())") == False ]]; then
     "$python" manage.py load_demo
