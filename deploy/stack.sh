@@ -59,8 +59,13 @@ nginx_bin() {
 
 # --- Processes, by pid file --------------------------------------------------------------
 
+pid_file() { # app1.2: the new master a release starts writes app1.pid.2 until it takes over
+  if [[ $1 == *.2 ]]; then echo "$run/${1%.2}.pid.2"; else echo "$run/$1.pid"; fi
+}
+
 pid_of() { # the pid in a pid file, if that process is alive and is ours
-  local file=$run/$1.pid pid
+  local file pid
+  file=$(pid_file "$1")
   [[ -s $file ]] || return 1
   pid=$(<"$file")
   [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null || return 1
@@ -88,7 +93,7 @@ PY
 stop() { # stop one process gracefully (TERM for gunicorn, QUIT for nginx), KILL after 40 s
   local name=$1 signal=$2 pid
   pid=$(pid_of "$name") || {
-    rm -f "$run/$name.pid"
+    rm -f "$(pid_file "$name")"
     return 0
   }
   kill "-$signal" "$pid" 2>/dev/null || true
@@ -99,7 +104,7 @@ stop() { # stop one process gracefully (TERM for gunicorn, QUIT for nginx), KILL
   if kill -0 "$pid" 2>/dev/null; then
     kill -KILL "$pid" 2>/dev/null || true
   fi
-  rm -f "$run/$name.pid"
+  rm -f "$(pid_file "$name")"
   say "stopped $name (pid $pid)"
 }
 
@@ -380,6 +385,9 @@ status() {
   done
   return $((stopped ? 3 : 0))
 }
+
+# deploy/release.sh sources this file for its settings and functions.
+[[ ${BASH_SOURCE[0]} == "$0" ]] || return 0
 
 case ${1:-} in
 up) up ;;
