@@ -132,15 +132,22 @@ def collected_static(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def stack(django_db_setup, tmp_path_factory):
+def stack(django_db_setup, django_db_blocker, tmp_path_factory):
     """
     The production stack, `deploy/stack.sh up`, on the test database and the test Redis:
     started once per session, by the first test that needs it, and stopped at the end.
     """
+    from django.core.management import call_command
+
     from tests.stack.running import Stack, stack_environment
 
     running = Stack(tmp_path_factory.mktemp("stack"), stack_environment())
     try:
-        yield running.up()
+        running.up()
+        # `up` filled the empty test database with the demo content. Tests start from an
+        # empty one, as after any test that empties the tables, and load what they need.
+        with django_db_blocker.unblock():
+            call_command("flush", "--noinput", verbosity=0)
+        yield running
     finally:
         running.down()

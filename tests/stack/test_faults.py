@@ -24,10 +24,15 @@ def own_postgres():
 
 
 @pytest.fixture(scope="module")
-def lone_stack(own_postgres, tmp_path_factory):
+def lone_stack(own_postgres, stack, tmp_path_factory):
     url = own_postgres.url.rsplit("/", 1)[0] + "/wuda_stack"  # a database stack.sh creates
     # Nothing cached: every page asks the database.
-    env = stack_environment(DATABASE_URL=url, PAGE_CACHE_SECONDS=0, OBJECT_CACHE_SECONDS=0)
+    env = stack_environment(
+        DATABASE_URL=url,
+        PAGE_CACHE_SECONDS=0,
+        OBJECT_CACHE_SECONDS=0,
+        STATIC_ROOT=stack.static_root,  # the session stack's: same code, collected once
+    )
     running = Stack(tmp_path_factory.mktemp("lone-stack"), env)
     try:
         yield running.up()
