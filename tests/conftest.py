@@ -139,10 +139,13 @@ def stack(django_db_setup, django_db_blocker, tmp_path_factory):
     """
     from django.core.management import call_command
 
+    from tests.factories import ensure_workflow_groups
     from tests.stack.running import Stack, stack_environment
 
     running = Stack(tmp_path_factory.mktemp("stack"), stack_environment())
     try:
+        with django_db_blocker.unblock():
+            ensure_workflow_groups()  # what migrate made, before a test emptied the tables
         running.up()
         # `up` filled the empty test database with the demo content. Tests start from an
         # empty one, as after any test that empties the tables, and load what they need.

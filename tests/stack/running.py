@@ -5,6 +5,7 @@ HTTP client that talks to it over HTTPS with its self-signed certificate.
 """
 
 import http.client
+import itertools
 import os
 import re
 import ssl
@@ -150,11 +151,19 @@ def stack_environment(**extra):
     return env
 
 
-class Staff:
-    """A member of staff in the admin, through the stack or straight to one app server."""
+_addresses = itertools.count(1)
 
-    def __init__(self, stack, *, app=None, source="127.0.0.1"):
-        self.stack, self.app, self.source = stack, app, source
+
+class Staff:
+    """
+    A member of staff in the admin, through the stack or straight to one app server. Each
+    comes from a loopback address of its own: nginx limits login attempts per address, and
+    the stack is shared by the whole session.
+    """
+
+    def __init__(self, stack, *, app=None, source=None):
+        self.stack, self.app = stack, app
+        self.source = source or f"127.0.1.{next(_addresses) % 250 + 1}"
         self.cookies = {}
 
     def request(self, method, path, *, headers=None, body=None, timeout=60):
