@@ -20,6 +20,8 @@
 #                                                default: a self-signed one made with openssl
 #   DATABASE_URL=postgres://postgres@127.0.0.1:5432/wuda_stack (created when missing)
 #   REDIS_URL=redis://127.0.0.1:6379/2
+#   STACK_DEMO_CONTENT=1                         the demo content and accounts go into an
+#                                                empty database (0 in production)
 # Every other setting of the portal (.env.example) passes through to it, e.g.
 # GUNICORN_WORKERS or MEDIA_STORAGE. SECRET_KEY, unless given, is made once and kept in
 # $STACK_DIR/secret-key.
@@ -232,6 +234,7 @@ prepare() {
     "$python" manage.py collectstatic --noinput -v0
   fi
   "$python" manage.py render_error_pages "$error_pages" >/dev/null
+  [[ ${STACK_DEMO_CONTENT:-1} == 1 ]] || return 0
   if [[ $("$python" manage.py shell -v0 -c "from news.models import Article; print(Article.objects.exists())") == False ]]; then
     "$python" manage.py load_demo
     demo_accounts=$("$python" manage.py create_demo_accounts)
