@@ -13,7 +13,7 @@ def pids(stack):
     return {name: stack.pid(name) for name in ("nginx", "app1", "app2")}
 
 
-def test_up_again_is_harmless(stack):
+def test_up_again_is_harmless(stack, demo):
     before = pids(stack)
     assert all(before.values())
     again = stack.script("up")
