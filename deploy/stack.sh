@@ -355,7 +355,7 @@ up() {
   [[ -z ${STACK_TLS_CERTIFICATE:-} ]] && say "The certificate is self-signed ($certificate): tell the browser to accept it."
   if [[ -n $demo_accounts ]]; then
     say "$demo_accounts"
-  else
+  elif [[ ${STACK_DEMO_CONTENT:-1} == 1 ]]; then
     say "Demo accounts (admin, editor, reviewer): their passwords were shown by the first 'up'."
   fi
 }
