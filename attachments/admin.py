@@ -4,6 +4,7 @@ from django.template.defaultfilters import filesizeformat
 
 from news import workflow
 from news.admin import ArticleAdmin, stored_article
+from wuda_portal.admin_desk import LengthLimitsMixin
 
 from .forms import AttachmentForm
 from .models import Attachment
@@ -14,7 +15,7 @@ def may_edit_attachments_of(request, article):
     return article is None or workflow.can_edit(request.user, article)
 
 
-class AttachmentInline(admin.TabularInline):
+class AttachmentInline(LengthLimitsMixin, admin.TabularInline):
     model = Attachment
     form = AttachmentForm
     extra = 1

@@ -17,6 +17,10 @@ class AttachmentForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.upload_info = None
+        # The uploader's file name is kept in original_name, shortened to fit if need be
+        # (attachments.services.apply_upload_info); the stored name is generated. So the
+        # name's length is no reason to refuse a file.
+        self.fields["file"].max_length = None
         if self.instance.pk:
             # A stored file is not replaced in place (that would leave the old one behind):
             # delete the row and add a new one.

@@ -58,6 +58,18 @@ class Attachment(models.Model):
     def __str__(self):
         return self.display_name
 
+    def save(self, *args, **kwargs):
+        # A new file is stored (under a generated name, see attachment_upload_to) before the
+        # row is written: if the database refuses the row, the file goes too, so that no
+        # file without a record is left behind.
+        name_before = self.file.name
+        try:
+            super().save(*args, **kwargs)
+        except Exception:
+            if self.file.name and self.file.name != name_before:
+                self.file.storage.delete(self.file.name)
+            raise
+
     def get_absolute_url(self):
         return reverse_one("attachments:download", self.pk)
 

@@ -1,23 +1,37 @@
+from django.core.exceptions import ValidationError
+
 from .models import Attachment
-from .validation import inspect_upload
+from .validation import inspect_upload, shortened_name
+
+
+def _max_length(field_name):
+    return Attachment._meta.get_field(field_name).max_length
 
 
 def apply_upload_info(attachment, info):
-    """Record what the checks learnt about the uploaded file on the attachment."""
-    attachment.original_name = info.original_name
+    """
+    Record what the checks learnt about the uploaded file on the attachment. A name longer
+    than its column is shortened (keeping the extension): a name is never a reason to
+    refuse a file, nor to fail saving it.
+    """
+    attachment.original_name = shortened_name(info.original_name, _max_length("original_name"))
     attachment.size = info.size
     attachment.content_type = info.content_type
     attachment.sha256 = info.sha256
     if not attachment.title:
-        attachment.title = info.original_name
+        attachment.title = shortened_name(info.original_name, _max_length("title"))
     return attachment
 
 
 def attachment_create(*, article, file, title="", uploaded_by=None, order=0):
     """
     Attach `file` to `article` after the checks of attachments.validation. Raises
-    ValidationError, with nothing stored, when the file is refused.
+    ValidationError, with nothing stored, when the file or the title is refused.
     """
+    if len(title) > _max_length("title"):
+        raise ValidationError(
+            f"显示名称不能超过 {_max_length('title')} 个字（现在是 {len(title)} 个）。", code="title_too_long"
+        )
     info = inspect_upload(file)
     attachment = Attachment(article=article, file=file, title=title, order=order, uploaded_by=uploaded_by)
     apply_upload_info(attachment, info)

@@ -65,6 +65,20 @@ def extension_of(name):
     return os.path.splitext(name or "")[1].lower().lstrip(".")
 
 
+def shortened_name(name, max_length):
+    """
+    `name` cut to `max_length` characters, keeping its extension, with "…" where the
+    middle was left out: "很长的通知……….pdf" stays a PDF to the person who downloads it.
+    """
+    if len(name) <= max_length:
+        return name
+    stem, dot, extension = name.rpartition(".")
+    suffix = f"…{dot}{extension}" if dot and stem else "…"
+    if len(suffix) >= max_length:
+        return name[:max_length]
+    return name[: max_length - len(suffix)] + suffix
+
+
 def type_label(extension):
     entry = ALLOWED_TYPES.get(extension)
     return entry[2] if entry else extension.upper()

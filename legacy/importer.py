@@ -23,7 +23,8 @@ from wuda_portal.models import SiteProfile
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # What an update may change; the status and the workflow's fields stay as reviewers set them.
-IMPORTED_FIELDS = ("category_id", "title", "subtitle", "source", "author", "published_at", "body")
+# The date is the old site's, kept when the article is published (定时发布 with that time).
+IMPORTED_FIELDS = ("category_id", "title", "subtitle", "source", "author", "published_at", "is_scheduled", "body")
 
 
 @dataclass
@@ -70,26 +71,44 @@ def article_fields(page, category):
         "source": page.source[:100],
         "author": page.author[:100],
         "published_at": datetime.combine(page.date, time(0, 0), tzinfo=SHANGHAI),
+        "is_scheduled": True,
         # Sanitised here already (Article.save() does it again) so that a second import can
         # compare it with what is stored.
         "body": sanitize_html("".join(f"<p>{escape(paragraph)}</p>" for paragraph in page.paragraphs)),
     }
 
 
+class PageRefused(Exception):
+    """A page that is not imported at all; the command reports it as a failure."""
+
+
 def _attachment_path(attachments_dir, name):
-    """The file for an attachment name, if `attachments_dir` holds it (names never leave the folder)."""
-    if not attachments_dir or Path(name).name != name:
+    """
+    The file for an attachment name if `attachments_dir` holds it (directly, not in a
+    sub-folder), else None. Every path is resolved first: a name or a symlink that leads
+    out of the folder ("../x", "/etc/x", a link to a file elsewhere) refuses the page, so
+    that no file from elsewhere on the server is attached and published.
+    """
+    if not attachments_dir:
         return None
-    path = Path(attachments_dir) / name
-    return path if path.is_file() else None
+    folder = Path(attachments_dir).resolve()
+    path = (folder / name).resolve()
+    if not path.is_relative_to(folder):
+        raise PageRefused(f"附件“{name}”指向附件目录之外（{path}），已拒绝导入这一页。")
+    return path if Path(name).name == name and path.is_file() else None
 
 
-def _attach(article, page, attachments_dir):
-    """Attach the files the page names that exist in `attachments_dir`; return the names missing."""
+def _attachment_paths(page, attachments_dir):
+    """Each attachment name of the page with its file (None if missing), checked before anything is written."""
+    return {name: _attachment_path(attachments_dir, name) for name in page.attachment_names}
+
+
+def _attach(article, page, paths):
+    """Attach the files the page names that exist; return the names missing and the refusals."""
     missing, problems = [], []
     existing = set(article.attachments.values_list("original_name", flat=True))
     for order, name in enumerate(page.attachment_names):
-        path = _attachment_path(attachments_dir, name)
+        path = paths[name]
         if path is None:
             missing.append(name)
             continue
@@ -107,8 +126,11 @@ def import_page(page, *, status=Article.Status.DRAFT, attachments_dir=None, dry_
     """
     Create or update the article of one page, in a transaction of its own. The body goes
     through Article.save() (the sanitiser) and the pre-publish checks are reported.
+    Raises PageRefused, with nothing written, for a page whose attachments lead out of
+    `attachments_dir`.
     """
     key = external_key(page)
+    paths = _attachment_paths(page, attachments_dir)
     with transaction.atomic():
         category = find_or_create_category(page.category, dry_run=dry_run)
         fields = article_fields(page, category)
@@ -123,11 +145,11 @@ def import_page(page, *, status=Article.Status.DRAFT, attachments_dir=None, dry_
                 setattr(article, name, fields[name])
         warnings = prepublish_warnings(article, has_attachments=bool(page.attachment_names))
         if dry_run:
-            missing = [n for n in page.attachment_names if _attachment_path(attachments_dir, n) is None]
+            missing = [name for name, path in paths.items() if path is None]
             return Outcome(outcome, page.title, article.pk, warnings=warnings, missing_attachments=missing)
         if outcome != "unchanged":
             article.save()
-        missing, problems = _attach(article, page, attachments_dir)
+        missing, problems = _attach(article, page, paths)
     return Outcome(outcome, page.title, article.pk, warnings=warnings + problems, missing_attachments=missing)
 
 

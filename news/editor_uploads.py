@@ -2,18 +2,16 @@
 Image uploads from the rich-text editor (CKEditor 4's image dialog, paste and drag).
 
 Replaces django-ckeditor's upload view, which keeps the uploader's file name and accepts
-any file: here only staff who may write articles upload, only images Pillow can open are
-kept, each is re-encoded (dropping EXIF data such as GPS positions, and anything appended
-to the image) and stored under a generated name.
+any file: here only staff who may write articles upload, and what is stored is what the
+image policy (news.images) makes of the upload, under a generated name.
 """
 
-import io
 import json
 import re
 import uuid
+from functools import wraps
 
-from django.conf import settings
-from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import HttpResponse, HttpResponseForbidden, JsonResponse
@@ -21,44 +19,17 @@ from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
-from PIL import Image, ImageOps, UnidentifiedImageError
 
-FORMATS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
+from .images import clean_image
+
 _FUNC_NUM = re.compile(r"^\d{1,6}$")
 
 
-class RefusedImage(Exception):
-    """An upload that is not stored; the message is shown to the editor."""
-
-
 def store_editor_image(uploaded):
-    """Validate and store an uploaded image; return its storage name."""
-    if uploaded.size > settings.EDITOR_IMAGE_MAX_SIZE:
-        limit = settings.EDITOR_IMAGE_MAX_SIZE // (1024 * 1024)
-        raise RefusedImage(f"图片太大：不能超过 {limit} MB。")
-    try:
-        with Image.open(uploaded) as probe:
-            probe.verify()
-        uploaded.seek(0)
-        image = Image.open(uploaded)
-        image_format = image.format
-        if image_format not in FORMATS:
-            raise RefusedImage("只能上传 JPG、PNG、GIF 或 WebP 格式的图片。")
-        if image_format == "GIF":
-            # Kept as uploaded so animations survive; verify() has checked it is a GIF.
-            uploaded.seek(0)
-            data = uploaded.read()
-        else:
-            image = ImageOps.exif_transpose(image)
-            if image_format == "JPEG" and image.mode not in ("RGB", "L"):
-                image = image.convert("RGB")
-            buffer = io.BytesIO()
-            image.save(buffer, format=image_format, quality=90)
-            data = buffer.getvalue()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise RefusedImage("这不是有效的图片文件，请上传 JPG、PNG、GIF 或 WebP 格式的图片。") from None
-    name = f"editor/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{FORMATS[image_format]}"
-    return default_storage.save(name, ContentFile(data))
+    """Store an uploaded image as the image policy (news.images) makes it; return its storage name."""
+    image = clean_image(uploaded)
+    name = f"editor/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{image.extension}"
+    return default_storage.save(name, ContentFile(image.content))
 
 
 def _same_origin(request):
@@ -92,9 +63,28 @@ def _respond(request, *, url=None, error=None):
     return HttpResponse(f"<script>window.parent.CKEDITOR.tools.callFunction({func_num}, {arguments});</script>")
 
 
+SESSION_ENDED = "登录已过期，请重新登录后再上传"
+
+
+def editor_login_required(view):
+    """
+    Staff only, like staff_member_required, but an ended session is told in an answer
+    CKEditor shows: a redirect to the login page only made it say 「不正确的服务器响应」.
+    (200, because CKEditor shows its own "HTTP error" for any other status.)
+    """
+
+    @wraps(view)
+    def checked(request, *args, **kwargs):
+        if not (request.user.is_active and request.user.is_staff):
+            return _respond(request, error=SESSION_ENDED)
+        return view(request, *args, **kwargs)
+
+    return checked
+
+
 @csrf_exempt
 @xframe_options_sameorigin  # the image dialog shows the answer in a frame of the admin page
-@staff_member_required
+@editor_login_required
 @require_POST
 def upload_image(request):
     if not (request.user.has_perm("news.add_article") or request.user.has_perm("news.change_article")):
@@ -106,6 +96,6 @@ def upload_image(request):
         return _respond(request, error="没有收到图片文件。")
     try:
         name = store_editor_image(uploaded)
-    except RefusedImage as refusal:
-        return _respond(request, error=str(refusal))
+    except ValidationError as refusal:
+        return _respond(request, error=" ".join(refusal.messages))
     return _respond(request, url=default_storage.url(name))

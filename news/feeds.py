@@ -7,6 +7,7 @@ from wuda_portal.frame import get_site_frame
 
 from . import selectors
 from .models import Article
+from .templatetags.news import rich_text
 
 FEED_SIZE = 20
 
@@ -15,6 +16,7 @@ class LatestArticlesFeed(Feed):
     """RSS 2.0 of the newest articles, full text."""
 
     feed_type = Rss201rev2Feed
+    language = "zh-CN"  # as the pages' lang attribute says (Django's language code is zh-hans)
 
     def title(self, obj=None):
         return get_site_frame().profile.site_name
@@ -32,8 +34,9 @@ class LatestArticlesFeed(Feed):
         return item.full_title
 
     def item_description(self, item):
-        # Full text: the body is sanitised on save (news.sanitize).
-        return item.body
+        # Full text, sanitised again on output exactly as the pages show it: a row that
+        # reached the table past today's sanitiser must not reach RSS readers either.
+        return rich_text(item.body)
 
     def item_pubdate(self, item):
         return item.published_at

@@ -35,8 +35,28 @@ ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}  # narrowed further by _filter
 DROPPED_WITH_CONTENT = {"script", "style", "title", "svg", "math", "template", "noscript", "iframe", "object"}
 
 
-_SAFE_LINK = re.compile(r"^(https?://|mailto:|/|#)", re.IGNORECASE)
-_LOCAL_SOURCE = re.compile(r"^/(?!/)")
+_WEB_OR_MAIL = re.compile(r"^(https?://|mailto:)", re.IGNORECASE)
+# What a browser removes from a URL before it reads it (WHATWG URL Standard, basic URL
+# parser): C0 control characters and spaces at either end, ASCII tabs and newlines anywhere.
+_C0_CONTROL_OR_SPACE = "".join(map(chr, range(0x21)))
+_TAB_OR_NEWLINE = str.maketrans("", "", "\t\n\r")
+
+
+def browser_url(value):
+    r"""
+    `value` (an attribute's text, entities already decoded) as a browser reads it before
+    resolving it: "/\t/evil.example" is "//evil.example" to a browser, so it is here too.
+    """
+    return value.strip(_C0_CONTROL_OR_SPACE).translate(_TAB_OR_NEWLINE)
+
+
+def is_local_path(url):
+    r"""
+    Whether `url` (as browser_url returns it) is a path on this site: one "/" not followed
+    by another "/" or by "\", which browsers read as a slash in http(s) addresses, so that
+    "/\evil.example/x" and "//evil.example/x" both go to evil.example.
+    """
+    return url[:1] == "/" and url[1:2] not in ("/", "\\")
 
 
 # The styles CKEditor writes for alignment, indentation and image size, with values that
@@ -69,11 +89,17 @@ def _filter_attribute(tag, attribute, value):
     Links go to web or mail addresses or this site; images come from this site only, as
     no page may load anything from another host; styles keep only layout values.
     Anything else loses the attribute.
+
+    Addresses are judged as a browser reads them (browser_url) and kept in that form. A
+    link that looks like a path but leaves the site ("//evil.example", "/\\evil.example")
+    is dropped as a disguised one: a link to another site is written with its https://.
     """
     if attribute == "href":
-        return value if _SAFE_LINK.match(value.strip()) else None
+        url = browser_url(value)
+        return url if url[:1] == "#" or is_local_path(url) or _WEB_OR_MAIL.match(url) else None
     if attribute == "src":
-        return value if _LOCAL_SOURCE.match(value.strip()) else None
+        url = browser_url(value)
+        return url if is_local_path(url) else None
     if attribute == "style":
         return _filter_style(value)
     return value

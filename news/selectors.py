@@ -4,6 +4,7 @@ ways that stay fast as the archive grows (no scan or sort of a whole 栏目).
 """
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -258,11 +259,18 @@ class Page:
         return out
 
 
+_PAGE_NUMBER = re.compile(r"[0-9]{1,9}")
+
+
 def parse_page_number(value):
-    """The page number asked for; InvalidPage for anything but a positive integer."""
+    """
+    The page number asked for; InvalidPage for anything but a positive integer written in
+    ASCII digits. (str.isdigit() also accepts "²", "٣" and "３", which int() either refuses
+    or reads as another spelling of a page that already has an address.)
+    """
     if value in (None, ""):
         return 1
-    if not str(value).isdigit() or len(str(value)) > 9:
+    if not _PAGE_NUMBER.fullmatch(str(value)):
         raise InvalidPage("页码无效")
     number = int(value)
     if number < 1:
@@ -382,7 +390,7 @@ class ShownArticle:
             url=article.get_absolute_url(),
             category_id=article.category_id,
             status=article.status,
-            status_label=article.get_status_display(),
+            status_label=article.status_label,  # 定时发布 12-01 08:00 in a preview before its time
             is_public=article.is_public,
             published_at=article.published_at,
             published_date=local.strftime("%Y-%m-%d"),
@@ -450,6 +458,9 @@ def _article_page(articles, pk):
     article = articles.prefetch_related("attachments").filter(pk=pk).first()
     if article is None:
         return False
+    if article.published_at is None:
+        # A preview of an article never published: as it would be if published now.
+        article.published_at = timezone.now()
     previous, following = neighbours(article)
     return ArticlePage(
         ShownArticle.of(article),
@@ -500,9 +511,12 @@ class SearchTooSlow(Exception):
     """The database gave up on a search (statement timeout): ask for a more specific query."""
 
 
-def search_entries(query, *, category_ids=None):
-    """Search entries of public articles whose text contains `query` (already normalised)."""
-    entries = ArticleSearchEntry.objects.public()
+def search_entries(query, *, category_ids=None, public=True):
+    """
+    Search entries of public articles whose text contains `query` (already normalised);
+    public=False: of every article, drafts included (the admin's search).
+    """
+    entries = ArticleSearchEntry.objects.public() if public else ArticleSearchEntry.objects.all()
     if category_ids:
         entries = entries.filter(category_id__in=category_ids)
     # strpos() rather than LIKE: the planner guesses a LIKE '%…%' to be very selective and

@@ -1,4 +1,5 @@
 from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
 
 from .models import Article, Category
 
@@ -23,4 +24,19 @@ class CategorySitemap(Sitemap):
         return Category.objects.all()
 
 
-SITEMAPS = {"articles": ArticleSitemap, "categories": CategorySitemap}
+class PageSitemap(Sitemap):
+    """The pages that are neither an article nor a 栏目: the home page and the 网站地图."""
+
+    changefreq = "daily"
+
+    def items(self):
+        return ["news:home", "news:site-map"]
+
+    def location(self, item):
+        return reverse(item)
+
+    def priority(self, item):
+        return 1.0 if item == "news:home" else 0.3
+
+
+SITEMAPS = {"pages": PageSitemap, "articles": ArticleSitemap, "categories": CategorySitemap}

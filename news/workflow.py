@@ -13,6 +13,7 @@ import reversion
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 
 from .models import Article
 
@@ -40,6 +41,17 @@ def can_edit(user, article):
     return can_publish(user) or article.status in EDITOR_EDITABLE_STATUSES
 
 
+def edit_refusal_reason(user, article):
+    """Why `user` may read `article` but not edit it, as the 查看 page says it (None if they may edit it)."""
+    if can_edit(user, article):
+        return None
+    if not user.has_perm("news.change_article"):
+        return "你的账号只能查看文章，不能修改。"
+    if article.status == Status.PUBLISHED and article.published_at > timezone.now():
+        return "定时发布的文章只能由审核发布人员修改。"
+    return "已发布的文章只能由审核发布人员修改。"
+
+
 def check_change(user, article, *, previous=None):
     """
     Refuse a change `user` may not make. `previous` is the stored article (None for a
@@ -62,6 +74,17 @@ def keep_reviewer_fields(article, *, previous):
     for field in REVIEWER_FIELDS:
         before = getattr(previous, field) if previous is not None else Article._meta.get_field(field).get_default()
         setattr(article, field, before)
+
+
+def settle_publication_time(article, *, previous):
+    """
+    Apply Article's rules for the publication time to an article coming from the form (or a
+    restored version): the time in the form counts only with 定时发布. Without it the article
+    keeps the time it first went public, if it did; if not, it has none, and Article.save()
+    dates it the moment it is published. `previous` is the stored article (None for a new one).
+    """
+    if not article.is_scheduled:
+        article.published_at = previous.first_publication_time if previous is not None else None
 
 
 ACTION_LABELS = {

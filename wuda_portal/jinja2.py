@@ -7,6 +7,7 @@ Like urls.py, this is where the apps meet: the filters of news are registered he
 """
 
 from functools import lru_cache
+from urllib.parse import urlencode
 
 from django.template.defaultfilters import date as django_date
 from django.template.defaultfilters import filesizeformat
@@ -49,6 +50,16 @@ def date(value, format_string="Y-m-d"):
     return fast(value) if fast else django_date(value, format_string)
 
 
+def iso_datetime(value):
+    """A moment for <time datetime> and article:published_time: to the second (HTML allows
+    no more than milliseconds, and readers need no more than seconds), with the offset."""
+    if not value:
+        return ""
+    if is_aware(value):
+        value = localtime(value)
+    return value.replace(microsecond=0).isoformat()
+
+
 @lru_cache(maxsize=256)
 def cached_static(path):
     """{% static %}: the manifest of hashed names does not change while the process runs."""
@@ -79,9 +90,18 @@ def fragment(context, template_name, **variant):
     return html
 
 
+@pass_context
+def preferences_url(context, **choices):
+    """The link that sets a reading preference and comes back to the page it is on."""
+    request = context.get("request")
+    if request is not None:
+        choices["next"] = request.get_full_path()
+    return f"{url('portal:preferences')}?{urlencode(choices)}"
+
+
 def environment(**options):
     options.pop("autoescape", None)
     env = Environment(autoescape=True, **options)
-    env.globals.update(static=cached_static, url=url, fragment=fragment)
-    env.filters.update(date=date, filesizeformat=filesizeformat, rich_text=rich_text)
+    env.globals.update(static=cached_static, url=url, fragment=fragment, preferences_url=preferences_url)
+    env.filters.update(date=date, iso_datetime=iso_datetime, filesizeformat=filesizeformat, rich_text=rich_text)
     return env

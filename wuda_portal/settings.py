@@ -100,7 +100,10 @@ TEMPLATES = [
     {
         # The admin and the editor widget, in Django's templates.
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # The site's overrides of the admin's own templates (admin/base_site.html,
+        # admin/change_form.html, admin/login.html): named here, because django.contrib.admin
+        # comes before wuda_portal in INSTALLED_APPS and its templates would be found first.
+        "DIRS": [BASE_DIR / "wuda_portal" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -202,6 +205,10 @@ LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
+# The project's own wording of what Django and the admin say in Chinese, where it reads
+# wrong (locale/zh_Hans: django.po and djangojs.po, with their compiled .mo committed:
+# `manage.py compile_locale` after editing a .po).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 
 # --- Static files and media -------------------------------------------------------------
 
@@ -238,6 +245,9 @@ SERVE_MEDIA = env.bool("SERVE_MEDIA", default=DEBUG)
 # Attachments (the attachments app) and editor images.
 ATTACHMENT_MAX_SIZE = env.int("ATTACHMENT_MAX_SIZE", default=50 * 1024 * 1024)
 EDITOR_IMAGE_MAX_SIZE = env.int("EDITOR_IMAGE_MAX_SIZE", default=10 * 1024 * 1024)
+# Largest image (editor images and covers) in pixels, all frames of a GIF together; read
+# from the file's header before anything is decoded (news.images).
+IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=40_000_000)
 # Where nginx serves media internally for X-Accel-Redirect downloads; empty streams the
 # file through Python (see deploy/nginx.conf).
 ATTACHMENT_X_ACCEL_PREFIX = env("ATTACHMENT_X_ACCEL_PREFIX", default="")

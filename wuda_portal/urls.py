@@ -9,6 +9,7 @@ from news.editor_uploads import upload_image
 from news.sitemaps import SITEMAPS
 
 from . import views
+from .admin_session import session_status
 from .pagecache import page_number, public_page
 
 admin.site.site_header = "乌达党建 内容管理"
@@ -47,6 +48,7 @@ urlpatterns = [
         name="sitemap-section",
     ),
     path(f"{settings.ADMIN_URL}editor/upload-image/", upload_image, name="editor-image-upload"),
+    path(f"{settings.ADMIN_URL}session/", session_status, name="admin-session"),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 

@@ -1,6 +1,7 @@
 import logging
 import mimetypes
 import sys
+from urllib.parse import urlsplit
 
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
@@ -80,17 +81,39 @@ def favicon(request):
     return HttpResponsePermanentRedirect(static("img/favicon.svg"))
 
 
+def _same_site_path(request, target):
+    """`target` if it is a path on this site (never a full address, never `//host`)."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return None
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=False):
+        return None
+    return target
+
+
+def _referring_path(request):
+    """The path and query of the Referer, when it is a page of this site."""
+    try:
+        referer = urlsplit(request.META.get("HTTP_REFERER", ""))
+    except ValueError:  # e.g. a broken IPv6 address
+        return None
+    if referer.scheme not in ("http", "https") or referer.netloc != request.get_host():
+        return None
+    return referer.path + (f"?{referer.query}" if referer.query else "")
+
+
 @require_GET
 def set_reading_preferences(request):
     """
     Plain links (no JavaScript) set the font size and 关怀模式: `?font=large`,
-    `?care=1`; the visitor returns to the page they came from.
+    `?care=1`; the visitor returns to the page they came from: the page's own links say
+    which in `next`, and the Referer stands in when a link lacks it. Only paths on this
+    site are followed; anything else leads to the home page.
     """
-    target = request.GET.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        target = reverse("news:home")
+    target = (
+        _same_site_path(request, request.GET.get("next", ""))
+        or _same_site_path(request, _referring_path(request))
+        or reverse("news:home")
+    )
     response = HttpResponseRedirect(target)
     font = request.GET.get("font")
     if font in FONT_SIZES:

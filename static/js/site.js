@@ -1,6 +1,7 @@
 /*
  * Enhancements only: every page works without this file.
- * - The headline slideshow advances by itself and its dots scroll it in place.
+ * - The headline slideshow advances by itself (not in 关怀模式, not for a reader who asked
+ *   for reduced motion) and its dots scroll it in place.
  * - "打印本页" links open the browser's print dialog, which uses the print stylesheet
  *   (without JavaScript they lead to the print view, printed from the browser's menu).
  */
@@ -13,7 +14,9 @@
     if (!track || dots.length < 2) return;
     var current = 0;
     var timer = null;
-    var reduceMotion = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    // Nothing moves by itself for a reader who asked for less motion, nor in 关怀模式 (适老化).
+    var reduceMotion = (window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches) ||
+      document.documentElement.classList.contains("care-mode");
 
     function show(index) {
       current = (index + dots.length) % dots.length;

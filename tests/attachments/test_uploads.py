@@ -9,7 +9,7 @@ from django.urls import reverse
 from attachments import samples
 from attachments.models import Attachment
 from attachments.services import attachment_create
-from attachments.validation import ALLOWED_TYPES, inspect_upload
+from attachments.validation import ALLOWED_TYPES, inspect_upload, shortened_name
 from tests.factories import ArticleFactory
 from tests.factories import article_form_data as form_data
 
@@ -151,3 +151,81 @@ def test_the_inline_shows_type_size_and_downloads(reviewer_client):
     Attachment.objects.update(download_count=12)
     html = reviewer_client.get(reverse("admin:news_article_change", args=[article.pk])).content.decode()
     assert "PDF 文档" in html and "字节" in html and ">12<" in html
+
+
+# --- Names longer than the columns ---------------------------------------------------------
+
+LONG_STEM = "关于开展二〇二四年度优秀共产党员评选推荐工作的通知" * 10  # 250 characters
+
+
+@pytest.mark.django_db
+def test_a_file_name_longer_than_the_display_name_column_is_shortened_keeping_its_extension(media_root):
+    name = LONG_STEM[:220] + ".docx"
+    attachment = attachment_create(article=ArticleFactory(), file=ContentFile(samples.docx(), name=name))
+    attachment.refresh_from_db()
+    assert attachment.original_name == name  # fits its 255 characters
+    assert len(attachment.title) == Attachment._meta.get_field("title").max_length
+    assert attachment.title.startswith(LONG_STEM[:150]) and attachment.title.endswith("….docx")
+    assert attachment.download_name == attachment.title
+
+
+@pytest.mark.django_db
+def test_a_file_name_longer_than_the_original_name_column_is_shortened_too(media_root):
+    name = LONG_STEM * 2 + ".pdf"
+    attachment = attachment_create(article=ArticleFactory(), file=ContentFile(samples.pdf(), name=name))
+    attachment.refresh_from_db()
+    assert len(attachment.original_name) == 255 and attachment.original_name.endswith("….pdf")
+    assert len(attachment.title) == 200 and attachment.title.endswith("….pdf")
+    assert attachment.extension == "pdf"
+
+
+@pytest.mark.django_db
+def test_a_display_name_too_long_is_refused_and_nothing_is_stored(media_root):
+    with pytest.raises(ValidationError) as refusal:
+        attachment_create(article=ArticleFactory(), file=ContentFile(samples.pdf(), name="通知.pdf"), title="长" * 201)
+    assert "显示名称" in str(refusal.value) and "200" in str(refusal.value)
+    assert not Attachment.objects.exists()
+    assert not (media_root / "attachments").exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_row_the_database_refuses_leaves_no_file_behind(media_root):
+    from django.db import DataError
+
+    attachment = Attachment(article=ArticleFactory(), file=ContentFile(samples.pdf(), name="通知.pdf"))
+    attachment.title = "长" * 201  # past every check: only the database stops it
+    with pytest.raises(DataError):
+        attachment.save()
+    assert not Attachment.objects.exists()
+    assert not [p for p in (media_root / "attachments").rglob("*") if p.is_file()]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("length", [201, 255, 300])
+def test_the_admin_form_takes_a_long_file_name_with_the_display_name_left_empty(editor_client, media_root, length):
+    name = (LONG_STEM * 2)[: length - 4] + ".pdf"
+    upload = SimpleUploadedFile(name, samples.pdf())
+    response = editor_client.post(
+        reverse("admin:news_article_add"), with_attachment(form_data(title="长附件名"), upload)
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    attachment = Attachment.objects.get()
+    assert len(attachment.title) <= 200 and attachment.title.endswith(".pdf")
+    assert len(attachment.original_name) <= 255 and attachment.original_name.endswith(".pdf")
+    assert len([p for p in (media_root / "attachments").rglob("*") if p.is_file()]) == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "max_length", "expected"),
+    [
+        ("通知.pdf", 10, "通知.pdf"),
+        ("一二三四五六七八九十.pdf", 10, "一二三四五….pdf"),
+        ("没有扩展名的很长的文件名", 6, "没有扩展名…"),
+        ("a.verylongextension", 6, "a.very"),
+        (".bashrc-but-longer", 6, ".bash…"),
+    ],
+)
+def test_shortened_name(name, max_length, expected):
+    assert shortened_name(name, max_length) == expected
+    assert len(shortened_name(name, max_length)) <= max_length

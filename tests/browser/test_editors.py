@@ -126,3 +126,61 @@ def test_five_wrong_passwords_lock_the_login(open_page, live_server):
     assert "登录已被暂时锁定" in page.content()
     log_in(page, live_server.url, "editor")  # the right password does not help now
     assert "登录已被暂时锁定" in page.content()
+
+
+def test_the_publish_time_of_an_article_reviewed_later(open_page, live_server):
+    """
+    An editor writes a draft; a reviewer publishes it three days later. Residents see it
+    dated the day it was published, not the day the editor opened the form.
+    """
+    import time_machine
+    from django.utils import timezone
+
+    base = live_server.url
+    UserFactory(username="editor", group="编辑")
+    UserFactory(username="reviewer", group="审核发布")
+    CategoryFactory(name="党建动态", slug="dangjian-dongtai")
+    page, _ = open_page(DESKTOP)
+
+    # Three days ago (the live server runs in this process: it lives in that time too).
+    with time_machine.travel(timezone.now() - timezone.timedelta(days=3), tick=True):
+        log_in(page, base, "editor")
+        page.goto(base + "/admin/news/article/add/")
+        page.fill("#id_title", "三天后才审核的稿件")
+        page.select_option("#id_category", label="党建动态")
+        editor_body = page.frame_locator("iframe.cke_wysiwyg_frame").locator("body")
+        editor_body.click()
+        page.keyboard.type("基层党建工作要点。")
+        # Without 定时发布 the time inputs are hidden and the form says what time it gets.
+        published_at = page.locator(".form-row.field-published_at")
+        expect(published_at).to_contain_text("发布时自动使用发布的时刻")
+        expect(page.locator("#id_published_at_0")).to_be_hidden()
+        page.check("#id_is_scheduled")
+        expect(page.locator("#id_published_at_0")).to_be_visible()
+        page.uncheck("#id_is_scheduled")
+        expect(page.locator("#id_published_at_0")).to_be_hidden()
+        page.select_option("#id_status", "review")
+        page.click("input[name=_save]")
+        page.wait_for_url("**/admin/news/article/")
+        log_out(page, base)
+    article = Article.objects.get(title="三天后才审核的稿件")
+    assert article.status == Article.Status.REVIEW
+
+    # Today the reviewer opens it and publishes it in the form.
+    log_in(page, base, "reviewer")
+    page.goto(base + f"/admin/news/article/{article.pk}/change/")
+    page.select_option("#id_status", "published")
+    page.click("input[name=_save]")
+    page.wait_for_url("**/admin/news/article/")
+    row = page.locator("tr", has=page.get_by_role("link", name="三天后才审核的稿件"))
+    today = timezone.localdate().isoformat()
+    expect(row).to_contain_text("已发布")
+    expect(row).to_contain_text(today)
+    screenshot(page, "reviewer-published-later")
+
+    visitor, visitor_watch = open_page(DESKTOP)
+    visitor.goto(base + article.get_absolute_url())
+    expect(visitor.locator(".article-meta time")).to_have_text(today)
+    visitor.goto(base + "/news/dangjian-dongtai/")
+    expect(visitor.get_by_role("link", name="三天后才审核的稿件")).to_have_count(1)
+    visitor_watch.assert_clean()

@@ -85,7 +85,7 @@ def test_a_resident_reads_downloads_searches_and_prints(open_page, site, demo, v
     assert {"font-large", "care-mode"} <= set(html_classes(page))
     page.goto(site.url + "/sitemap/")
     assert {"font-large", "care-mode"} <= set(html_classes(page))
-    assert page.evaluate("getComputedStyle(document.documentElement).fontSize") == "25px"
+    assert page.evaluate("getComputedStyle(document.documentElement).fontSize") == "28px"
     screenshot(page, f"care-mode-{name}")
 
     # The print view: title, meta, body and address; no navigation.

@@ -236,6 +236,22 @@ def test_attachments_line_with_an_attachments_dir(tmp_path):
 
 
 @pytest.mark.django_db
+def test_an_attachment_name_longer_than_the_display_name_column_is_shortened(tmp_path):
+    files = tmp_path / "files"
+    files.mkdir()
+    name = "2024-work-plan-of-the-party-branches-" * 6 + ".pdf"  # 226 characters, 226 bytes
+    (files / name).write_bytes(samples.pdf())
+    path = variant(tmp_path, "a.txt", page(attachments=name))
+    out, failure = run(path, "--attachments-dir", files)
+    assert failure is None, out
+    attachment = Article.objects.get().attachments.get()
+    assert attachment.original_name == name
+    assert len(attachment.title) == 200 and attachment.title.endswith("….pdf")
+    run(path, "--attachments-dir", files)
+    assert Article.objects.get().attachments.count() == 1  # not attached twice
+
+
+@pytest.mark.django_db
 def test_without_an_attachments_dir_the_names_are_reported_missing(tmp_path):
     out, _ = run(variant(tmp_path, "a.txt", page(attachments="评选推荐表.docx")))
     assert "缺少附件文件：评选推荐表.docx" in out
@@ -335,3 +351,72 @@ def test_a_progress_bar_on_a_terminal_and_plain_lines_otherwise(tmp_path):
     text = output.decode("utf-8", "replace")
     assert "100%|" in text and "3/3" in text
     assert "未变 3" in text
+
+
+@pytest.fixture
+def secret_outside(tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    secret = outside / "secret.pdf"
+    secret.write_bytes(samples.pdf("SECRET"))
+    return secret
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("dry_run", [False, True], ids=["import", "dry-run"])
+def test_a_symlink_out_of_the_attachments_dir_is_refused_as_a_failure(tmp_path, secret_outside, media_root, dry_run):
+    files = tmp_path / "files"
+    files.mkdir()
+    (files / "通知.pdf").symlink_to(secret_outside)
+    (files / "表格.xlsx").write_bytes(samples.xlsx())
+    refused = variant(tmp_path, "a.txt", page(attachments="表格.xlsx\n通知.pdf"))
+    fine = variant(tmp_path, "b.txt", page(title_lines="另一篇文章", title_repeat="", attachments="表格.xlsx"))
+    out, failure = run(refused, fine, "--attachments-dir", files, *(["--dry-run"] if dry_run else []))
+    stored = [p.read_bytes() for p in media_root.rglob("*") if p.is_file()] if media_root.exists() else []
+    assert not any(b"SECRET" in data for data in stored)  # the file outside was not attached
+    assert failure is not None  # exit status 1
+    assert "a.txt：附件“通知.pdf”指向附件目录之外" in out
+    assert "新建 1，更新 0，未变 0，失败 1" in out
+    if not dry_run:
+        assert list(Article.objects.values_list("title", flat=True)) == ["另一篇文章"]  # the other page imports
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["../secret.pdf", "/etc/hostname", "sub/../../secret.pdf"])
+def test_a_name_that_leads_out_of_the_attachments_dir_is_refused(tmp_path, secret_outside, name):
+    files = tmp_path / "files"
+    (files / "sub").mkdir(parents=True)
+    (tmp_path / "secret.pdf").write_bytes(samples.pdf("SECRET"))
+    out, failure = run(variant(tmp_path, "a.txt", page(attachments=name)), "--attachments-dir", files)
+    assert failure is not None
+    assert "指向附件目录之外" in out and "失败 1" in out
+    assert not Article.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_symlink_within_the_attachments_dir_is_followed(tmp_path):
+    files = tmp_path / "files"
+    (files / "2024").mkdir(parents=True)
+    (files / "2024" / "表格.xlsx").write_bytes(samples.xlsx())
+    (files / "汇总表.xlsx").symlink_to(files / "2024" / "表格.xlsx")
+    out, failure = run(variant(tmp_path, "a.txt", page(attachments="汇总表.xlsx")), "--attachments-dir", files)
+    assert failure is None, out
+    assert Article.objects.get().attachments.get().original_name == "汇总表.xlsx"
+
+
+@pytest.mark.django_db
+def test_an_imported_page_keeps_its_date_when_a_reviewer_publishes_it(tmp_path):
+    import time_machine
+    from django.utils import timezone
+
+    from news import workflow
+    from tests.factories import UserFactory
+
+    out, failure = run(variant(tmp_path, "old.txt", page(date="2021-08-23")))
+    assert failure is None, out
+    article = Article.objects.get()
+    assert article.status == Article.Status.DRAFT and article.is_scheduled  # the date was given
+    with time_machine.travel(timezone.now() + timezone.timedelta(days=3), tick=False):
+        workflow.set_status(article, Article.Status.PUBLISHED, by=UserFactory(group="审核发布"))
+    article.refresh_from_db()
+    assert timezone.localtime(article.published_at).isoformat() == "2021-08-23T00:00:00+08:00"

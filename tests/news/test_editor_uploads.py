@@ -1,12 +1,15 @@
 import io
+import time
+from unittest import mock
 
 import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from PIL import Image
+from PIL import Image, ImageFile, ImageSequence
 
 from attachments import samples
+from tests.images import animated_gif, huge_png, rendered_frames
 
 UPLOAD = reverse("editor-image-upload")
 TOKEN = "a1b2c3d4e5f6g7h8i9j0"
@@ -88,8 +91,27 @@ def test_a_foreign_origin_is_refused(editor_client):
 @pytest.mark.django_db
 def test_the_public_cannot_upload(client, media_root):
     response = post_image(client, SimpleUploadedFile("a.png", samples.image("png")))
-    assert response.status_code == 302  # to the login page
+    assert response.json() == {"uploaded": 0, "error": {"message": "登录已过期，请重新登录后再上传"}}
     assert not (media_root / "editor").exists()
+
+
+@pytest.mark.django_db
+def test_an_ended_session_is_told_in_an_answer_ckeditor_shows(client, editor):
+    # CKEditor reads JSON with a 2xx status (for anything else it says only "HTTP error");
+    # a redirect to the login page made it say 「不正确的服务器响应」.
+    client.force_login(editor)
+    client.logout()
+    response = post_image(client, SimpleUploadedFile("a.png", samples.image("png")))
+    assert response.status_code == 200
+    assert response.json()["error"]["message"] == "登录已过期，请重新登录后再上传"
+
+
+@pytest.mark.django_db
+def test_the_dialog_is_told_of_an_ended_session_too(client):
+    response = post_image(client, SimpleUploadedFile("a.png", samples.image("png")), json=False)
+    assert response.content.decode() == (
+        '<script>window.parent.CKEDITOR.tools.callFunction(3, "", "登录已过期，请重新登录后再上传");</script>'
+    )
 
 
 @pytest.mark.django_db
@@ -99,3 +121,83 @@ def test_the_dialogs_xhr_upload_gets_json(editor_client):
         UPLOAD, {"upload": SimpleUploadedFile("a.png", samples.image("png")), "ckCsrfToken": TOKEN}
     )
     assert response.json()["uploaded"] == 1
+
+
+@pytest.mark.django_db
+def test_an_image_of_too_many_pixels_is_refused_before_it_is_decoded(editor_client, media_root, settings):
+    settings.IMAGE_MAX_PIXELS = 40_000_000
+    bomb = huge_png(13_300, 13_300)  # 177 megapixels in about 21 KB
+    assert len(bomb) < 100_000
+    decoded = []
+    with (
+        mock.patch.object(ImageFile.ImageFile, "load", side_effect=lambda *a: decoded.append(a)),
+        mock.patch.object(Image.Image, "load", side_effect=lambda *a: decoded.append(a)),
+    ):
+        started = time.monotonic()
+        response = post_image(editor_client, SimpleUploadedFile("大图.png", bomb))
+        elapsed = time.monotonic() - started
+    data = response.json()
+    assert data["uploaded"] == 0
+    assert data["error"]["message"] == "图片尺寸太大（13300×13300 像素），不能超过 4000 万像素，请缩小后再上传。"
+    assert not decoded and elapsed < 2
+    assert not (media_root / "editor").exists()
+
+
+@pytest.mark.django_db
+def test_an_image_at_the_pixel_limit_is_stored(editor_client, settings):
+    settings.IMAGE_MAX_PIXELS = 40 * 30
+    response = post_image(editor_client, SimpleUploadedFile("photo.jpg", jpeg_with_exif()))
+    assert response.json()["uploaded"] == 1
+    settings.IMAGE_MAX_PIXELS = 40 * 30 - 1
+    response = post_image(editor_client, SimpleUploadedFile("photo.jpg", jpeg_with_exif()))
+    assert "不能超过" in response.json()["error"]["message"]
+
+
+APPENDED = b"<script>alert(document.cookie)</script>PK\x03\x04 appended after the trailer"
+
+
+def stored(response):
+    with default_storage.open(response.json()["url"].removeprefix("/media/")) as file:
+        return file.read()
+
+
+@pytest.mark.django_db
+def test_a_gif_is_re_encoded_with_its_animation_and_without_what_was_appended(editor_client):
+    upload = animated_gif(durations=(100, 250), loop=0) + APPENDED
+    data = stored(post_image(editor_client, SimpleUploadedFile("动图.gif", upload)))
+    assert b"<script>" not in data and b"appended" not in data
+    with Image.open(io.BytesIO(data)) as image:
+        assert image.format == "GIF" and image.n_frames == 2
+        assert image.info["loop"] == 0
+        durations, colours = [], []
+        for frame in ImageSequence.Iterator(image):
+            durations.append(frame.info["duration"])
+            colours.append(frame.convert("RGB").getpixel((0, 0)))
+    assert durations == [100, 250]
+    assert colours == [(255, 0, 0), (0, 0, 255)]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("disposal", [0, 1, 2])
+@pytest.mark.parametrize("transparency", [None, 0])
+def test_a_gif_looks_the_same_after_re_encoding(editor_client, transparency, disposal):
+    upload = animated_gif(durations=(80, 90, 100), transparency=transparency, disposal=disposal)
+    data = stored(post_image(editor_client, SimpleUploadedFile("a.gif", upload)))
+    assert rendered_frames(data) == rendered_frames(upload)
+
+
+@pytest.mark.django_db
+def test_a_gif_keeps_no_comment_and_plays_once_if_it_did(editor_client):
+    upload = animated_gif(durations=(50, 60, 70), loop=None, comment=b"<svg onload=alert(1)>")
+    data = stored(post_image(editor_client, SimpleUploadedFile("a.gif", upload)))
+    assert b"<svg" not in data
+    with Image.open(io.BytesIO(data)) as image:
+        assert image.n_frames == 3 and "loop" not in image.info
+
+
+@pytest.mark.django_db
+def test_the_frames_of_a_gif_count_towards_the_pixel_limit(editor_client, media_root, settings):
+    settings.IMAGE_MAX_PIXELS = 20 * 10 * 3 - 1
+    response = post_image(editor_client, SimpleUploadedFile("a.gif", animated_gif(durations=(50, 60, 70))))
+    assert response.json()["error"]["message"].startswith("图片尺寸太大（3 帧、每帧 20×10 像素）")
+    assert not (media_root / "editor").exists()

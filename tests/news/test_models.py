@@ -61,6 +61,55 @@ def test_a_written_summary_is_kept():
 
 
 @pytest.mark.django_db
+def test_the_automatic_summary_follows_the_body():
+    article = ArticleFactory(body="<p>第一稿的开头。</p>", summary="")
+    article = Article.objects.get(pk=article.pk)  # as the admin loads it
+    article.body = "<p>改过的开头。</p>"
+    article.save()
+    assert article.summary == "改过的开头。"
+    article.body = "<p>第三稿。</p>"  # the same instance, saved again
+    article.save()
+    assert Article.objects.get(pk=article.pk).summary == "第三稿。"
+
+
+@pytest.mark.django_db
+def test_a_summary_written_by_hand_stays_when_the_body_changes():
+    article = ArticleFactory(body="<p>正文开头。</p>", summary="")
+    article = Article.objects.get(pk=article.pk)
+    article.summary = "编辑写的摘要"
+    article.body = "<p>新的正文。</p>"
+    article.save()
+    article = Article.objects.get(pk=article.pk)
+    article.body = "<p>又改了正文。</p>"
+    article.save()
+    assert Article.objects.get(pk=article.pk).summary == "编辑写的摘要"
+
+
+@pytest.mark.django_db
+def test_emptying_a_written_summary_makes_it_follow_the_body_again():
+    article = ArticleFactory(body="<p>正文开头。</p>", summary="编辑写的摘要")
+    article.summary = ""
+    article.save()
+    assert article.summary == "正文开头。"
+    article.body = "<p>新的正文。</p>"
+    article.save()
+    assert article.summary == "新的正文。"
+
+
+@pytest.mark.django_db
+def test_an_article_loaded_without_its_body_keeps_following_it():
+    article = ArticleFactory(body="<p>正文开头。</p>", summary="")
+    listed = Article.objects.only("id", "title", "summary").get(pk=article.pk)
+    listed.title = "改了标题"
+    listed.save()
+    assert Article.objects.get(pk=article.pk).summary == "正文开头。"
+    article = Article.objects.get(pk=article.pk)
+    article.body = "<p>新的正文。</p>"
+    article.save()
+    assert article.summary == "新的正文。"
+
+
+@pytest.mark.django_db
 def test_the_body_is_sanitised_on_every_save():
     article = ArticleFactory(body='<p onclick="alert(1)">正文</p><script>alert(1)</script>')
     article.refresh_from_db()

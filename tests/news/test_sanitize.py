@@ -92,3 +92,80 @@ def test_word_paste_clutter_is_removed():
     cleaned = sanitize_html(word)
     assert "正文" in cleaned
     assert "mso-" not in cleaned and "class=" not in cleaned and "<o:p>" not in cleaned and "仿宋" not in cleaned
+
+
+# --- Addresses as a browser reads them -----------------------------------------------------
+# Each source as written in the HTML, and what it is to a browser on this site: "other" for
+# evil.example, else the path it keeps. Browsers drop tabs and newlines anywhere, C0
+# controls and spaces at the ends, and read "\" as "/" in http(s) addresses.
+TRICKY_SOURCES = [
+    ("/\\evil.example/t.png", "other"),
+    ("/\t/evil.example/t.png", "other"),
+    ("/\n/evil.example/t.png", "other"),
+    ("/\r\n/evil.example/t.png", "other"),
+    ("\t//evil.example/t.png", "other"),
+    (" //evil.example/t.png", "other"),
+    ("\x0c//evil.example/t.png", "other"),
+    ("//evil.example/t.png", "other"),
+    ("\\\\evil.example/t.png", "other"),
+    ("\\/evil.example/t.png", "other"),
+    ("/\\/evil.example/t.png", "other"),
+    ("/\t\\evil.example/t.png", "other"),
+    ("/&#92;evil.example/t.png", "other"),
+    ("/&#x5C;evil.example/t.png", "other"),
+    ("/&bsol;evil.example/t.png", "other"),
+    ("/&Tab;/evil.example/t.png", "other"),
+    ("/&#9;/evil.example/t.png", "other"),
+    ("/&NewLine;/evil.example/t.png", "other"),
+    ("/&#13;/evil.example/t.png", "other"),
+    ("&#32;//evil.example/t.png", "other"),
+    ("&#1;//evil.example/t.png", "other"),
+    ("&#x1f;/&#x5c;evil.example/t.png", "other"),
+    ("https://evil.example/t.png", "other"),
+    ("HTTPS://evil.example/t.png", "other"),
+    ("http:\\\\evil.example/t.png", "other"),
+    ("https:/\\evil.example/t.png", "other"),
+    ("/media/editor/a.png", "/media/editor/a.png"),
+    (" /media/editor/a.png\t", "/media/editor/a.png"),
+    ("/me\tdia/editor/a.png", "/media/editor/a.png"),
+    ("/%09/evil.example/t.png", "/%09/evil.example/t.png"),
+    ("/%2F/evil.example/t.png", "/%2F/evil.example/t.png"),
+    ("/ /evil.example/t.png", "/ /evil.example/t.png"),
+    ("/media/a\\b.png", "/media/a\\b.png"),
+]
+
+
+def kept_attribute(html, tag, attribute):
+    found = []
+
+    class Collector(HTMLParser):
+        def handle_starttag(self, name, attrs):
+            if name == tag:
+                found.append(dict(attrs).get(attribute))
+
+    Collector().feed(html)
+    assert len(found) == 1, html
+    return found[0]
+
+
+@pytest.mark.parametrize(("source", "resolves_to"), TRICKY_SOURCES)
+def test_an_image_comes_from_this_site_as_a_browser_reads_its_address(source, resolves_to):
+    cleaned = sanitize_html(f'<p><img src="{source}" alt="图"></p>')
+    kept = kept_attribute(cleaned, "img", "src")
+    assert kept == (None if resolves_to == "other" else resolves_to), cleaned
+
+
+@pytest.mark.parametrize(("source", "resolves_to"), TRICKY_SOURCES)
+def test_a_link_that_looks_local_but_leaves_the_site_is_dropped(source, resolves_to):
+    cleaned = sanitize_html(f'<p><a href="{source}">链接</a></p>')
+    kept = kept_attribute(cleaned, "a", "href")
+    if resolves_to != "other":
+        assert kept == resolves_to, cleaned
+    elif kept is not None:  # a link to another site written as one
+        assert re.match(r"^https?://", kept, re.IGNORECASE), cleaned
+    assert "链接" in cleaned  # the text stays either way
+
+
+def test_links_elsewhere_written_as_such_are_kept():
+    for href in ("https://www.12371.cn/", "HTTP://www.people.com.cn/", "mailto:wdqwzzb2007@163.com", "#附件"):
+        assert kept_attribute(sanitize_html(f'<a href="{href}">x</a>'), "a", "href") == href

@@ -1,6 +1,7 @@
 """The residents' pages: what each shows, from the model."""
 
 import math
+import re
 from datetime import timedelta
 from html.parser import HTMLParser
 
@@ -89,8 +90,23 @@ def test_home_slideshow_shows_headlines_with_covers(client, dangjian):
     html = client.get(reverse("news:home")).content.decode()
     slideshow = html[html.index('class="slideshow"') : html.index('class="blocks"')]
     assert "头条有图" in slideshow and f'src="{with_cover.cover.url}"' in slideshow
-    assert 'alt="头条有图"' in slideshow
     assert "头条无图" not in slideshow and "头条草稿" not in slideshow
+
+
+@pytest.mark.django_db
+def test_slides_are_valid_html_whose_image_does_not_repeat_the_caption(client, dangjian):
+    """No <figcaption> inside <a> (vnu); no alt text repeating the caption (image-redundant-alt)."""
+    for n in range(2):
+        article = ArticleFactory(category=dangjian, title=f"头条{n}", is_headline=True)
+        article.cover.save("c.jpg", ContentFile(samples.image("jpg")))
+    html = client.get(reverse("news:home")).content.decode()
+    slideshow = html[html.index('class="slideshow"') : html.index('class="blocks"')]
+    links = re.findall(r"<a\b[^>]*>(.*?)</a>", slideshow, flags=re.S)
+    assert not [link for link in links if "<figcaption" in link]
+    assert re.findall(r"<img\b[^>]*\balt=\"([^\"]*)\"", slideshow) == ["", ""]
+    assert re.findall(r"<figcaption><a href=\"([^\"]+)\">头条\d</a></figcaption>", slideshow) == [
+        f"/articles/{pk}/" for pk in Article.objects.filter(is_headline=True).values_list("pk", flat=True)
+    ]
 
 
 @pytest.mark.django_db
@@ -228,6 +244,23 @@ def test_article_page_shows_everything_of_the_old_page(client, dangjian):
     ):
         assert meta in html
     assert "附件" not in text  # no attachments, no 附件 heading
+
+
+@pytest.mark.django_db
+def test_publication_times_are_given_to_the_second(client):
+    """Valid <time datetime> and article:published_time: no microseconds, the site's offset."""
+    moment = timezone.make_aware(timezone.datetime(2021, 8, 23, 9, 30, 58, 263))
+    article = ArticleFactory(published_at=moment)
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert '<time datetime="2021-08-23T09:30:58+08:00">2021-08-23</time>' in html
+    assert '<meta property="article:published_time" content="2021-08-23T09:30:58+08:00">' in html
+
+
+@pytest.mark.django_db
+def test_no_element_is_named_without_a_role_that_takes_a_name(client):
+    """aria-label on a plain <div> or <span> is an error (vnu): the reading tools are a landmark."""
+    html = client.get(reverse("news:home")).content.decode()
+    assert not re.findall(r"<(?:div|span)\b(?![^>]*\brole=)[^>]*\baria-label=", html)
 
 
 @pytest.mark.django_db

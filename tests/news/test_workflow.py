@@ -167,7 +167,7 @@ def test_every_admin_page_renders_for_both_groups(request, user_fixture):
 def test_the_admin_speaks_chinese(reviewer_client):
     ArticleFactory()
     html = reviewer_client.get(CHANGELIST).content.decode()
-    for text in ("选择 文章 来修改", "栏目", "状态", "发布时间", "置顶", "头条", "浏览次数", "发布所选文章"):
+    for text in ("选择要修改的文章", "栏目", "状态", "发布时间", "置顶", "头条", "浏览次数", "发布所选文章"):
         assert text in html, text
 
 

@@ -27,6 +27,7 @@ EXPECTED_TAGS = {
     "time", "footer", "article", "figure", "img", "figcaption", "aside", "mark", "select", "option", "br", "em",
     "blockquote", "table", "thead", "tbody", "tr", "th", "td", "hr", "b", "i", "u", "s", "sub", "sup", "pre",
     "caption", "colgroup", "col", "tfoot", "h5", "h6",
+    "dialog", "output", "details", "summary", "dl", "dt", "dd",  # the 无障碍 toolbar
 }  # fmt: skip
 
 
@@ -48,7 +49,7 @@ class Inspector(HTMLParser):
                 and re.match(r"\s*(javascript|data|vbscript):", value, re.I)
             ):
                 self.problems.append(f"{tag}[{name}={value}]")
-        if tag == "script" and not re.match(r"^/static/js/site(\.[0-9a-f]+)?\.js$", attrs.get("src", "")):
+        if tag == "script" and not re.match(r"^/static/js/(site|toolbar)(\.[0-9a-f]+)?\.js$", attrs.get("src", "")):
             self.problems.append(f"script {attrs}")
         if tag == "meta" and attrs.get("http-equiv"):
             self.problems.append("meta http-equiv")

@@ -8,7 +8,7 @@ from tqdm import tqdm
 
 from news.models import Article
 
-from ...importer import apply_footer, import_page
+from ...importer import PageRefused, apply_footer, import_page
 from ...parser import NotAnArticlePage, decode, parse
 
 LABELS = {"created": "新建", "updated": "更新", "unchanged": "未变", "failed": "失败"}
@@ -65,6 +65,10 @@ class Command(BaseCommand):
                 continue
             try:
                 outcome = import_page(page, status=status, attachments_dir=attachments_dir, dry_run=dry_run)
+            except PageRefused as refusal:
+                counts["failed"] += 1
+                say(f"[失败] {path}：{refusal}")
+                continue
             except Exception as problem:  # one bad page never stops the others
                 counts["failed"] += 1
                 say(f"[失败] {path}：{type(problem).__name__}: {problem}")

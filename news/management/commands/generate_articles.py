@@ -29,7 +29,7 @@ from ...models import SUMMARY_LENGTH, Article, ArticleSearchEntry, Category
 SPAN = timedelta(days=5 * 365)
 CHUNK = 1000
 ARTICLE_COLUMNS = (
-    "id", "title", "subtitle", "category_id", "source", "author", "published_at", "body", "summary", "cover",
+    "id", "title", "subtitle", "category_id", "source", "author", "published_at", "is_scheduled", "body", "summary", "cover",
     "status", "is_pinned", "pinned_until", "is_headline", "view_count", "created_at", "updated_at",
     "created_by_id", "updated_by_id", "external_key",
 )  # fmt: skip
@@ -69,6 +69,7 @@ def build_rows(task):
                 "source": generated.source,
                 "author": "",
                 "published_at": published_at,
+                "is_scheduled": False,
                 "body": body,
                 "summary": generated.paragraphs[0][: SUMMARY_LENGTH - 1] + "…",
                 "cover": "",
