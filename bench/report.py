@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
+STACK_SECTION = "## Through the production stack"
 PAGES = {
     "home": "首页 /",
     "list-first": "栏目 page 1",
@@ -194,7 +195,11 @@ def main(path):
             out.append(f"| `{r['term']}` | {r['matches']} | {'yes' if r['identical'] else 'NO'} | {r['index_ms']} |")
         out.append("")
     target = PROJECT / "docs" / "benchmarks.md"
-    target.write_text("\n".join(out) + "\n")
+    # bench/stack.py's section (the production stack through nginx) is its own: kept.
+    kept = ""
+    if target.exists() and STACK_SECTION in (previous := target.read_text()):
+        kept = "\n" + previous[previous.index(STACK_SECTION) :]
+    target.write_text("\n".join(out) + "\n" + kept)
     print(f"wrote {target}")
 
 

@@ -1,13 +1,23 @@
 import logging
+import mimetypes
 import sys
 from urllib.parse import urlsplit
 
+from django.core.files.storage import default_storage
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
-from django.http import HttpResponsePermanentRedirect, HttpResponseRedirect, HttpResponseServerError, JsonResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
+    HttpResponseServerError,
+    JsonResponse,
+)
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
@@ -34,6 +44,31 @@ def healthz(request):
         logger.warning("Health check: database unavailable: %s", exc)
         return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+# What nginx sends with the media it serves from disk (deploy/nginx.conf, /media/).
+MEDIA_POLICY = "default-src 'none'; img-src 'self'; sandbox"
+
+
+@require_safe
+def media(request, name):
+    """
+    A cover or editor image from the object store (MEDIA_STORAGE, wuda_portal.storage),
+    with the headers nginx gives media from disk. Attachments never: drafts' files stay
+    private and downloads are counted, in their own view.
+    """
+    if name.startswith("attachments/"):
+        raise Http404("附件请通过下载链接获取")
+    try:
+        handle = default_storage.open(name, "rb")
+    except FileNotFoundError:
+        raise Http404("文件不存在") from None
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    response = FileResponse(handle, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = MEDIA_POLICY
+    patch_cache_control(response, public=True, max_age=30 * 24 * 3600)
+    return response
 
 
 @require_safe

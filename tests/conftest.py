@@ -46,6 +46,11 @@ def _missing(marker_name):
         return vnu.missing()
     if marker_name == "server" and not shutil.which("gunicorn", path=str(Path(settings.BASE_DIR) / ".venv" / "bin")):
         return "needs gunicorn in .venv"
+    if marker_name == "stack":
+        path = os.environ.get("PATH", "") + os.pathsep + "/usr/sbin"
+        missing = [tool for tool in ("nginx", "openssl", "envsubst", "curl") if not shutil.which(tool, path=path)]
+        if missing:
+            return f"needs {', '.join(missing)} for deploy/stack.sh (apt-get install nginx-light openssl gettext-base curl)"
     return None
 
 
@@ -147,3 +152,28 @@ def collected_static(tmp_path_factory):
     target = tmp_path_factory.mktemp("staticfiles")
     collect_static(target)
     return target
+
+
+@pytest.fixture(scope="session")
+def stack(django_db_setup, django_db_blocker, tmp_path_factory):
+    """
+    The production stack, `deploy/stack.sh up`, on the test database and the test Redis:
+    started once per session, by the first test that needs it, and stopped at the end.
+    """
+    from django.core.management import call_command
+
+    from tests.factories import ensure_workflow_groups
+    from tests.stack.running import Stack, stack_environment
+
+    running = Stack(tmp_path_factory.mktemp("stack"), stack_environment())
+    try:
+        with django_db_blocker.unblock():
+            ensure_workflow_groups()  # what migrate made, before a test emptied the tables
+        running.up()
+        # `up` filled the empty test database with the demo content. Tests start from an
+        # empty one, as after any test that empties the tables, and load what they need.
+        with django_db_blocker.unblock():
+            call_command("flush", "--noinput", verbosity=0)
+        yield running
+    finally:
+        running.down()

@@ -240,11 +240,13 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 
 STORAGES = {
     # FileSystemStorage on one server; with several app servers point this at an
-    # S3-compatible object store (README, "Several app servers").
+    # S3-compatible object store: wuda_portal.storage.SiteMediaS3Storage (README,
+    # "Several app servers").
     "default": {"BACKEND": env("MEDIA_STORAGE", default="django.core.files.storage.FileSystemStorage")},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-if STORAGES["default"]["BACKEND"].startswith("storages."):
+MEDIA_IN_OBJECT_STORE = STORAGES["default"]["BACKEND"] != "django.core.files.storage.FileSystemStorage"
+if MEDIA_IN_OBJECT_STORE:
     # django-storages reads its configuration from settings; take it from the environment.
     AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME")
     AWS_S3_ENDPOINT_URL = env("AWS_S3_ENDPOINT_URL", default=None)
@@ -256,7 +258,8 @@ if STORAGES["default"]["BACKEND"].startswith("storages."):
     AWS_S3_FILE_OVERWRITE = False
 
 # Django serves media only for trying the portal out and in tests; in production nginx
-# does (deploy/nginx.conf) and attachments go through their download view.
+# does (deploy/nginx.conf) and attachments go through their download view. Media in an
+# object store are streamed by the app servers (core.views.media) behind nginx.
 SERVE_MEDIA = env.bool("SERVE_MEDIA", default=DEBUG)
 
 # Attachments (the attachments app) and editor images.

@@ -51,7 +51,10 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 
-if settings.SERVE_MEDIA:
+if settings.MEDIA_IN_OBJECT_STORE:
+    # Covers and editor images from the object store, behind nginx (wuda_portal.storage).
+    urlpatterns += [path(f"{settings.MEDIA_URL.lstrip('/')}<path:name>", views.media, name="media")]
+elif settings.SERVE_MEDIA:
     # Development and tests only: in production nginx serves media (deploy/nginx.conf).
     urlpatterns += [
         re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})

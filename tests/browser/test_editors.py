@@ -26,8 +26,8 @@ def log_out(page, base):
     page.locator("#logout-form button").click()
 
 
-def test_an_article_from_draft_to_the_home_page_and_back_to_an_earlier_version(open_page, live_server, tmp_path):
-    base = live_server.url
+def test_an_article_from_draft_to_the_home_page_and_back_to_an_earlier_version(open_page, site, tmp_path):
+    base = site.url
     UserFactory(username="editor", group="编辑")
     UserFactory(username="reviewer", group="审核发布")
     CategoryFactory(name="党建动态", slug="dangjian-dongtai")

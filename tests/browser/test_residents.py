@@ -18,19 +18,28 @@ def demo(media_root):
     return Attachment.objects.select_related("article__category").order_by("pk").first()
 
 
+def assert_every_image_loads(page):
+    """Lazy ones too: each image of the page is fetched and decoded."""
+    widths = page.evaluate(
+        "Promise.all([...document.images].map(img => { img.loading = 'eager'; return img.decode().then(() => img.naturalWidth); }))"
+    )
+    assert widths and all(widths), widths
+
+
 def html_classes(page):
     return page.evaluate("document.documentElement.className").split()
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
-def test_a_resident_reads_downloads_searches_and_prints(open_page, live_server, demo, viewport):
+def test_a_resident_reads_downloads_searches_and_prints(open_page, site, demo, viewport):
     page, watch = open_page(viewport)
     name = f"{viewport['width']}"
 
     # Home, then a 栏目, then an article.
-    page.goto(live_server.url + "/")
+    page.goto(site.url + "/")
     assert page.title().startswith("乌达党建")
     assert page.locator(".slideshow .slide").count() >= 3
+    assert_every_image_loads(page)
     screenshot(page, f"home-{name}")
     attached = demo.article
     page.locator(".main-nav").get_by_role(
@@ -54,7 +63,7 @@ def test_a_resident_reads_downloads_searches_and_prints(open_page, live_server, 
     assert download.value.failure() is None
 
     # Search a two-character term and open a result.
-    page.goto(live_server.url + "/")
+    page.goto(site.url + "/")
     page.fill("#header-q", "党建")
     page.press("#header-q", "Enter")
     page.wait_for_url("**/search/**")
@@ -74,19 +83,19 @@ def test_a_resident_reads_downloads_searches_and_prints(open_page, live_server, 
     page.get_by_role("link", name="关怀模式").click()
     page.wait_for_load_state()
     assert {"font-large", "care-mode"} <= set(html_classes(page))
-    page.goto(live_server.url + "/sitemap/")
+    page.goto(site.url + "/sitemap/")
     assert {"font-large", "care-mode"} <= set(html_classes(page))
     assert page.evaluate("getComputedStyle(document.documentElement).fontSize") == "28px"
     screenshot(page, f"care-mode-{name}")
 
     # The print view: title, meta, body and address; no navigation.
-    page.goto(live_server.url + attached.get_absolute_url())
+    page.goto(site.url + attached.get_absolute_url())
     page.emulate_media(media="print")
     assert page.locator(".site-header").evaluate("e => getComputedStyle(e).display") == "none"
     assert page.locator(".prev-next").evaluate("e => getComputedStyle(e).display") == "none"
     assert page.locator(".print-url").is_visible()
     page.emulate_media(media="screen")
-    page.goto(live_server.url + attached.get_absolute_url() + "?print=1")
+    page.goto(site.url + attached.get_absolute_url() + "?print=1")
     assert "本文网址" in page.content() and page.locator(".main-nav").count() == 0
     screenshot(page, f"print-{name}")
 

@@ -14,7 +14,7 @@ def test_nginx_accepts_the_largest_attachment_and_not_much_more():
 
 def test_nginx_never_serves_attachment_files_directly():
     conf = (DEPLOY / "nginx.conf").read_text()
-    assert re.search(r"location /media/attachments/ \{\s*return 404;", conf)
+    assert re.search(r"location \^~ /media/attachments/ \{\s*return 404;", conf)
     assert re.search(r"location /protected-media/ \{\s*internal;", conf)
 
 
@@ -24,7 +24,8 @@ def test_nginx_overwrites_the_headers_django_trusts():
     assert "proxy_set_header X-Forwarded-Proto $scheme;" in conf
 
 
-def test_the_systemd_unit_runs_the_gunicorn_config():
+def test_the_systemd_unit_runs_the_stack():
     unit = (DEPLOY / "portal.service").read_text()
-    assert "gunicorn -c deploy/gunicorn.conf.py wuda_portal.wsgi" in unit
+    assert "ExecStart=/srv/wuda-portal/deploy/stack.sh up" in unit
+    assert "ExecStop=/srv/wuda-portal/deploy/stack.sh down" in unit
     assert "EnvironmentFile=" in unit
