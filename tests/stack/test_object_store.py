@@ -15,7 +15,7 @@ import boto3
 import pytest
 from django.utils import timezone
 
-from attachments import samples
+from demo import samples
 from news.models import Article, Category
 from tests.factories import CategoryFactory, article_form_data, ensure_workflow_groups
 from tests.servers import PROJECT, free_port

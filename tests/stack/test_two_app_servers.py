@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 import pytest
 
-from attachments import samples
+from demo import samples
 from news.models import Article
 from tests.factories import article_form_data
 from tests.stack.conftest import PASSWORD, staff_member
