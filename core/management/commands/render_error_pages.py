@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand
 from django.db import DatabaseError
 from django.template.loader import render_to_string
 
-from wuda_portal.frame import get_site_frame, offline_site_frame
+from core.frame import get_site_frame, offline_site_frame
 
 
 def error_pages():
