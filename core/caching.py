@@ -33,6 +33,9 @@ from .store import VERSION_KEY, store
 # its successor (instead of every request building it at once).
 STALE_GRACE_SECONDS = 30
 REBUILD_LOCK_SECONDS = 10
+# How long an entry kept "until the content changes" is kept at most: should a move of the
+# content version be lost (core.store retries it), it is wrong no longer than this.
+UNTIL_CHANGED_SECONDS = 600
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +62,14 @@ class Cached:
 
     def seconds(self):
         return self.fresh_for() if callable(self.fresh_for) else self.fresh_for
+
+
+@dataclass(frozen=True)
+class Unkept:
+    """What a build returns for a value not to be kept: e.g. "nothing there" for an address
+    that names nothing at all, which anyone can make up by the million."""
+
+    value: object = None
 
 
 def object_seconds():
@@ -158,8 +169,12 @@ def _value(item, scope):
     if decision == SERVE:
         return entry.value
     value = item.build()
+    if isinstance(value, Unkept):
+        if decision == REBUILD:
+            store.delete(item.name + ":rebuild")
+        return value.value
     entry = Entry(scope.version, math.inf if seconds is None else time.time() + seconds, value, missing=value is None)
-    keep = 24 * 3600 if seconds is None else seconds + STALE_GRACE_SECONDS
+    keep = UNTIL_CHANGED_SECONDS if seconds is None else seconds + STALE_GRACE_SECONDS
     store.write(item.name, entry, keep)
     scope.entries[item.name] = entry
     if decision == REBUILD:

@@ -6,8 +6,9 @@ middleware, so that a kept page costs one round trip and no request object, no m
 and no response object; a page that is not kept goes to Django as usual, and what Django
 answers decides whether it is kept:
 
-- Only views marked `@public_page`, for GET/HEAD requests without a session cookie (staff
-  always see fresh pages; residents never get a session). Anything else (the admin,
+- Only views marked `@public_page`, for GET/HEAD requests of anyone but staff (staff, who
+  carry the signed marker of core.staff_marker, always see fresh pages). A page built for
+  a request with a session cookie is served but not kept. Anything else (the admin,
   downloads, static files, /healthz, an address no view answers) goes to Django untouched
   and is never kept.
 - Only successful public pages: 200/301 answers that set no cookie, used no CSRF token,
@@ -38,6 +39,7 @@ from django.utils.cache import cc_delim_re
 from . import caching
 from .network import forwarded_scheme
 from .preferences import ReadingPreferences
+from .staff_marker import STAFF_COOKIE, is_staff_marker
 
 HIT_HEADER = ("X-Page-Cache", "hit")
 # Set on a request whose view the page cache counted already.
@@ -60,7 +62,7 @@ def public_page(query=None, *, counts=None):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
             request.GET = canonical_query(request.GET, query)
-            key = counts.key(kwargs, request.GET) if counts else None
+            key = counts.key(kwargs, request.GET) if counts and request.method == "GET" else None
             if key is None or request.META.get(COUNTED):
                 return view(request, *args, **kwargs)
             sent = caching.send_along(counts.along(key))  # with the page's cache read
@@ -108,11 +110,21 @@ def flag(value):
     return "1" if value == "1" else None
 
 
+# What page_number() makes of anything that is not a page number: every paginated view
+# refuses page 0 (Django's paginators and news.selectors.listings alike).
+NO_PAGE = "0"
+
+
 def page_number(value):
-    """?page=: ASCII digits without leading zeros; anything else as sent (the page refuses it)."""
+    """
+    ?page= (or a sitemap's ?p=) in its one form: ASCII digits without leading zeros. Anything
+    else (², ٣, ３: int() reads some of them as another spelling of a page) becomes NO_PAGE.
+    """
+    if not value:
+        return None  # ?page= says nothing: the first page
     if value.isascii() and value.isdigit() and len(value) <= 9:
         return str(int(value))
-    return value
+    return NO_PAGE
 
 
 def is_public_answer(status_code, headers):
@@ -159,7 +171,7 @@ class PageCache:
         target = self.target(environ)
         if target is None:
             return self.application(environ, start_response)
-        name, page, count_key = target
+        name, page, count_key, cookies = target
         along = page.counts.along(count_key) if count_key is not None else None
         lookup = caching.look_up_page(name, along=along)
         if lookup.decision == caching.SERVE:
@@ -178,7 +190,8 @@ class PageCache:
             return start_response(status, headers) if exc_info is None else start_response(status, headers, exc_info)
 
         response = self.application(environ, capture)
-        keep = self.keepable(environ, answer, response)
+        # Served to anyone, but kept only when built for nobody in particular.
+        keep = self.session_cookie not in cookies and self.keepable(environ, answer, response)
         if keep:
             page_data = (answer["status"], [*answer["headers"], HIT_HEADER], response.content)
             caching.keep_page(name, lookup, page_data, settings.PAGE_CACHE_SECONDS)
@@ -187,7 +200,7 @@ class PageCache:
         return response
 
     def target(self, environ):
-        """(cache name, PublicPage, count key) for a request the page cache handles, or None."""
+        """(cache name, PublicPage, count key, cookies) for a request the page cache handles, or None."""
         if settings.PAGE_CACHE_SECONDS <= 0 or environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
             return None
         path = get_path_info(environ)
@@ -196,23 +209,23 @@ class PageCache:
             return None
         page, kwargs = found
         cookies = parse_cookie(environ.get("HTTP_COOKIE", ""))
-        if self.session_cookie in cookies:
-            return None
+        if is_staff_marker(cookies.get(STAFF_COOKIE)):
+            return None  # staff always get fresh pages (and previews)
         # Read as Django reads it: headers such as HSTS differ between HTTP and HTTPS.
         scheme = forwarded_scheme(environ)
         # Decoded as Django decodes it for request.GET.
         sent = QueryDict(get_bytes_from_wsgi(environ, "QUERY_STRING", ""), encoding=settings.DEFAULT_CHARSET)
         query = canonical_query(sent, page.query)
-        count_key = page.counts.key(kwargs, query) if page.counts else None
+        # A HEAD request shows nothing to anyone: no view (as downloads count GETs only).
+        count_key = page.counts.key(kwargs, query) if page.counts and environ["REQUEST_METHOD"] == "GET" else None
         # The Host header as sent: a host Django refuses never gets an entry (its 400 is not
         # kept), so none can be served for it.
         preferences = ReadingPreferences.from_cookies(cookies).cache_key_part
         raw = f"{scheme}|{environ.get('HTTP_HOST', '')}|{path}?{query.urlencode()}|{preferences}"
-        return "page:" + hashlib.sha256(raw.encode("utf-8", "surrogateescape")).hexdigest(), page, count_key
+        return "page:" + hashlib.sha256(raw.encode("utf-8", "surrogateescape")).hexdigest(), page, count_key, cookies
 
     def keepable(self, environ, answer, response):
         if not isinstance(response, HttpResponseBase) or response.streaming:
             return False
-        if environ.get("CSRF_COOKIE_NEEDS_UPDATE") or environ.get("CSRF_COOKIE_USED"):
-            return False
+        # An answer with a CSRF token sets the CSRF cookie: is_public_answer refuses it.
         return is_public_answer(int(answer.get("status", "500")[:3]), answer.get("headers", []))

@@ -32,7 +32,9 @@ def fingerprint():
     """Twelve hex digits that change whenever the code, the templates or the static files do."""
     base = Path(settings.BASE_DIR)
     digest = hashlib.sha256()
-    for path in _sources(base):
+    # The pinned packages too: a release that only upgrades one (the sanitiser, Django)
+    # may shape what is cached differently.
+    for path in [*_sources(base), *sorted(base.glob("requirements*.txt"))]:
         digest.update(str(path.relative_to(base)).encode())
         digest.update(path.read_bytes())
     manifest = Path(settings.STATIC_ROOT or "") / "staticfiles.json"

@@ -34,6 +34,7 @@ RETRY_AFTER_SECONDS = 5
 FAILURES = (RedisError, OSError)
 
 _down_until = 0.0
+_version_move_owed = False  # a move of the content version that failed (incr_version)
 
 
 def redis_client():
@@ -77,6 +78,8 @@ class RedisStore:
         client = redis_client()
         if client is None:
             return {}, False
+        if _version_move_owed:
+            self.incr_version()  # before reading anything built under the old version
         keys = [self.key(name) for name in names]
         try:
             if along:
@@ -118,14 +121,30 @@ class RedisStore:
         self._call("delete", None, lambda client: client.delete(self.key(name)))
 
     def incr_version(self):
-        def move(client):
-            # A cache without a version (fresh or flushed) starts from the clock, not from 0.
-            pipeline = client.pipeline(transaction=False)
-            pipeline.set(self.key(VERSION_KEY), _starting_version(), nx=True)
-            pipeline.incr(self.key(VERSION_KEY))
-            pipeline.execute()
+        """
+        Move the content version. Tried even while this process leaves Redis alone after a
+        failure, and if it fails it is owed: the next call that reaches Redis moves it, so an
+        edit made during a blip is not lost for the other app servers.
+        """
+        global _version_move_owed
+        if not settings.REDIS_URL:
+            return
+        from django_redis import get_redis_connection
 
-        self._call("version", None, move)
+        try:
+            self._move_version(get_redis_connection("default"))
+        except FAILURES as exc:
+            _version_move_owed = True
+            redis_failed(exc, "version")
+        else:
+            _version_move_owed = False
+
+    def _move_version(self, client):
+        # A cache without a version (fresh or flushed) starts from the clock, not from 0.
+        pipeline = client.pipeline(transaction=False)
+        pipeline.set(self.key(VERSION_KEY), _starting_version(), nx=True)
+        pipeline.incr(self.key(VERSION_KEY))
+        pipeline.execute()
 
     def start_version(self):
         """

@@ -1,5 +1,6 @@
 import logging
 import mimetypes
+import re
 import sys
 from urllib.parse import urlsplit
 
@@ -16,7 +17,7 @@ from django.http import (
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
-from django.urls import reverse
+from django.urls import get_script_prefix
 from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
@@ -48,6 +49,11 @@ def healthz(request):
 
 # What nginx sends with the media it serves from disk (deploy/nginx.conf, /media/).
 MEDIA_POLICY = "default-src 'none'; img-src 'self'; sandbox"
+# The media folders anyone may read, under the generated names uploads are stored with.
+PUBLIC_MEDIA_FOLDERS = ("covers", "editor")
+PUBLIC_MEDIA_NAME = re.compile(
+    rf"(?:{'|'.join(PUBLIC_MEDIA_FOLDERS)})/\d{{4}}/\d{{2}}/[0-9a-f]{{32}}\.(?:jpg|jpeg|png|gif|webp)"
+)
 
 
 @require_safe
@@ -57,8 +63,11 @@ def media(request, name):
     with the headers nginx gives media from disk. Attachments never: drafts' files stay
     private and downloads are counted, in their own view.
     """
-    if name.startswith("attachments/"):
-        raise Http404("附件请通过下载链接获取")
+    if not PUBLIC_MEDIA_NAME.fullmatch(name):
+        # Only the names the portal gives covers and editor images: never an attachment
+        # (drafts' files stay private and downloads are counted, in their own view), and
+        # no "..", "./" or "\" a storage would resolve to another file.
+        raise Http404("文件不存在")
     try:
         handle = default_storage.open(name, "rb")
     except FileNotFoundError:
@@ -112,7 +121,7 @@ def set_reading_preferences(request):
     target = (
         _same_site_path(request, request.GET.get("next", ""))
         or _same_site_path(request, _referring_path(request))
-        or reverse("news:home")
+        or get_script_prefix()  # the site's root: the home page
     )
     response = HttpResponseRedirect(target)
     font = request.GET.get("font")

@@ -80,12 +80,15 @@ def _check_header(image):
     width, height = image.size
     # Every frame of a GIF is decoded when it is re-encoded (counting them decodes none).
     frames = image.n_frames if image.format == "GIF" else 1
+    if width * height * frames > settings.IMAGE_MAX_PIXELS:
+        _refuse_size(f"{frames} 帧、每帧 {width}×{height} 像素" if frames > 1 else f"{width}×{height} 像素")
+
+
+def _refuse_size(size):
     limit = settings.IMAGE_MAX_PIXELS
-    if width * height * frames > limit:
-        size = f"{frames} 帧、每帧 {width}×{height} 像素" if frames > 1 else f"{width}×{height} 像素"
-        raise ValidationError(
-            f"图片尺寸太大（{size}），不能超过 {limit / 10_000:g} 万像素，请缩小后再上传。", code="too_many_pixels"
-        )
+    raise ValidationError(
+        f"图片尺寸太大（{size}），不能超过 {limit / 10_000:g} 万像素，请缩小后再上传。", code="too_many_pixels"
+    )
 
 
 def _still(image, image_format):
@@ -110,7 +113,13 @@ def _animation(image):
     """
     loop = image.info.get("loop")  # of the first frame: seeking replaces info
     frames, durations = [], []
+    pixels = 0
     for frame in ImageSequence.Iterator(image):
+        # A frame may be larger than the screen the header states (the canvas grows when
+        # it is reached): counted by the size seeking reports, before it is decoded.
+        pixels += frame.width * frame.height
+        if pixels > settings.IMAGE_MAX_PIXELS:
+            _refuse_size(f"{len(frames) + 1} 帧，其中一帧 {frame.width}×{frame.height} 像素")
         durations.append(frame.info.get("duration", 0))
         drawn = frame.copy()
         drawn.info = {key: frame.info[key] for key in ("transparency",) if key in frame.info}

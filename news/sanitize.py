@@ -8,9 +8,12 @@ indentation. Scripts, event handlers, frames, forms, SVG/MathML and other URL sc
 """
 
 import html
+import posixpath
 import re
+from urllib.parse import unquote
 
 import nh3
+from django.conf import settings
 from django.utils.safestring import mark_safe
 
 ALLOWED_TAGS = {
@@ -60,6 +63,20 @@ def is_local_path(url):
     return url[:1] == "/" and url[1:2] not in ("/", "\\")
 
 
+def is_site_file(url):
+    """
+    Whether `url` (as browser_url returns it) is a file of this site: under MEDIA_URL or
+    STATIC_URL once dot segments are resolved as a browser resolves them ("%2e" is a dot
+    too), with no query. An image may not point at an address that does something when
+    fetched (/prefs/ sets every reader's 关怀模式, a download counts one).
+    """
+    if not is_local_path(url) or "?" in url or "#" in url:
+        return False
+    path = posixpath.normpath(unquote(url).replace("\\", "/"))  # "\" is a "/" to browsers
+    folders = tuple("/" + folder.strip("/") + "/" for folder in (settings.MEDIA_URL, settings.STATIC_URL))
+    return path.startswith(folders)
+
+
 # The styles CKEditor writes for alignment, indentation and image size, with values that
 # are keywords or lengths only: nothing here can load a resource or run code.
 _LENGTH = r"(?:0|\d{1,4}(?:\.\d{1,3})?(?:px|em|rem|pt|%))"
@@ -100,7 +117,7 @@ def _filter_attribute(tag, attribute, value):
         return url if url[:1] == "#" or is_local_path(url) or _WEB_OR_MAIL.match(url) else None
     if attribute == "src":
         url = browser_url(value)
-        return url if is_local_path(url) else None
+        return url if is_site_file(url) else None
     if attribute == "style":
         return _filter_style(value)
     return value

@@ -79,7 +79,7 @@ def article_detail(request, pk):
 
 
 @require_safe
-@public_page({"q": as_is, "category": as_is, "page": page_number})
+@public_page({"q": selectors.search_text, "category": as_is, "page": page_number})
 def search(request):
     query = selectors.parse_search_query(request.GET.get("q"))
     slug = request.GET.get("category", "")

@@ -10,7 +10,7 @@ views remember the stored object before that (`stored_object`).
 """
 
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
 from reversion.admin import VersionAdmin
@@ -39,6 +39,15 @@ def stored_object(request, obj):
     return remember_stored(request, type(obj), obj.pk) if obj.pk is not None else None
 
 
+def belongs_to(version, model, object_id):
+    """Whether `version` is of the `model` object `object_id`, or of something that belongs to it."""
+    other = version.content_type.model_class()
+    if other is model:
+        return version.object_id == str(object_id)
+    links = [f.attname for f in other._meta.concrete_fields if f.is_relation and f.related_model is model]
+    return any(str(version.field_dict.get(link)) == str(object_id) for link in links)
+
+
 def editable(request, obj):
     """Whether the user may change `obj` (and what belongs to it), as stored before the request."""
     stored = stored_object(request, obj) if obj is not None else None
@@ -51,17 +60,41 @@ class ReviewedAdmin(VersionAdmin):
     reviewer_only_fields = ()  # read-only for editors; defaults to the model's reviewer fields
     actions = ("submit_for_review", "publish", "withdraw")
 
+    def changelist_view(self, request, extra_context=None):
+        # django-reversion wraps the whole list page, its actions included, in one revision:
+        # an action on several objects would make one revision of all of them, and restoring
+        # one would revert the others. Each change the actions make is a revision of its own
+        # (rules.save_with_history).
+        context = {"has_change_permission": self.has_change_permission(request), **(extra_context or {})}
+        return admin.ModelAdmin.changelist_view(self, request, context)
+
     def revision_view(self, request, object_id, version_id, extra_context=None):
-        remember_stored(request, self.model, unquote(object_id))
-        return super().revision_view(request, object_id, version_id, extra_context)
+        object_id = unquote(object_id)
+        version = get_object_or_404(Version.objects.get_for_object_reference(self.model, object_id), pk=version_id)
+        self.check_revision(version)
+        remember_stored(request, self.model, object_id)
+        return super().revision_view(request, quote(object_id), version_id, extra_context)
 
     def recover_view(self, request, version_id, extra_context=None):
         # "Recover" reverts any version, of a deleted object or not: the same rules hold.
         version = get_object_or_404(Version.objects.get_for_model(self.model), pk=version_id)
+        self.check_revision(version)
         stored = remember_stored(request, self.model, version.object_id)
         if stored is not None and not rules.can_edit(request.user, stored):
             raise PermissionDenied(f"已发布的{rules.noun(self.model)}只能由审核发布人员修改或恢复。")
         return super().recover_view(request, version_id, extra_context)
+
+    def check_revision(self, version):
+        """
+        Restoring `version` reverts its whole revision: refuse one that holds anything but
+        this object and what belongs to it (its attachments), whatever the rules would say
+        of the others (a revision from before each action was a revision of its own).
+        """
+        for other in version.revision.version_set.all():
+            if not belongs_to(other, self.model, version.object_id):
+                raise PermissionDenied(
+                    f"这个历史版本还包含其他内容，不能在这里恢复。请从相应{rules.noun(self.model)}的历史中恢复。"
+                )
 
     # --- Permissions ------------------------------------------------------------------
 

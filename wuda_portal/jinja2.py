@@ -95,7 +95,10 @@ def preferences_url(context, **choices):
     """The link that sets a reading preference and comes back to the page it is on."""
     request = context.get("request")
     if request is not None:
-        choices["next"] = request.get_full_path()
+        # The parameters the page reads (a public page is handed only those): a kept page
+        # holds nothing of what its first visitor's address said besides.
+        query = request.GET.urlencode()
+        choices["next"] = f"{request.path}?{query}" if query else request.path
     return f"{url('portal:preferences')}?{urlencode(choices)}"
 
 

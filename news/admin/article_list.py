@@ -6,7 +6,7 @@ index (the newest matches), and pages read from the nearer end.
 from datetime import datetime
 
 from django.contrib import admin
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 from psycopg2.errors import QueryCanceled
@@ -136,4 +136,4 @@ class NearerEndPaginator(Paginator):
         if from_end >= bottom or not getattr(self.object_list, "ordered", False):
             return super().page(number)
         rows = list(self.object_list.reverse()[from_end : from_end + (top - bottom)])
-        return self._get_page(rows[::-1], number, self)
+        return Page(rows[::-1], number, self)

@@ -7,7 +7,15 @@ round trip (core.caching). One module per kind of page data.
 from .articles import ArticlePage, article_page
 from .categories import CategoryEntry, CategoryTree, category_tree
 from .listings import PER_PAGE, category_listing, category_page, home_page, parse_page_number
-from .search import SearchQuery, SearchResults, SearchTooSlow, parse_search_query, search_entries, search_page
+from .search import (
+    SearchQuery,
+    SearchResults,
+    SearchTooSlow,
+    parse_search_query,
+    search_entries,
+    search_page,
+    search_text,
+)
 
 __all__ = [
     "PER_PAGE",
@@ -26,4 +34,5 @@ __all__ = [
     "parse_search_query",
     "search_entries",
     "search_page",
+    "search_text",
 ]

@@ -51,6 +51,15 @@ def _build(articles, pk):
     )
 
 
+def _build_public(pk):
+    data = _build(Article.objects.published(), pk)
+    if data is None and not Article.objects.filter(pk=pk).exists():
+        # "Nothing there" is kept for an article that exists (a draft, say), not for any
+        # number someone puts in the address.
+        return caching.Unkept()
+    return data
+
+
 def article_page(pk, *, preview=False):
     """
     (tree, ArticlePage or None) for the article `pk`. The public get published articles,
@@ -60,6 +69,6 @@ def article_page(pk, *, preview=False):
     if preview:
         _, tree = caching.get(SITE_FRAME, CATEGORY_TREE)
         return tree, _build(Article.objects.all(), pk)
-    page = caching.Cached(f"article:{pk}", lambda: _build(Article.objects.published(), pk), caching.object_seconds)
+    page = caching.Cached(f"article:{pk}", lambda: _build_public(pk), caching.object_seconds)
     _, tree, data = caching.get(SITE_FRAME, CATEGORY_TREE, page)
     return tree, data

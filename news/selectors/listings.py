@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce, RowNumber
 
 from core import caching
 from core.frame import SITE_FRAME
+from core.pagecache import page_number
 
 from ..models import LISTING_FIELDS, Article, pinned_now
 from ..presenters import Headline, ListedArticle
@@ -29,13 +30,13 @@ class CountedPaginator(Paginator):
 
 
 def parse_page_number(value):
-    """The page number asked for; InvalidPage for anything but a positive ASCII integer."""
+    """The page number asked for (core.pagecache.page_number's rule); InvalidPage for anything else."""
     if value in (None, ""):
         return 1
-    value = str(value)
-    if not (value.isascii() and value.isdigit()) or len(value) > 9 or int(value) < 1:
+    number = int(page_number(str(value)))
+    if number < 1:
         raise InvalidPage("页码无效")
-    return int(value)
+    return number
 
 
 def page_of(objects, number, count, per_page=PER_PAGE):

@@ -32,8 +32,18 @@ class SearchQuery:
     truncated: bool
 
 
+def search_text(raw):
+    """
+    ?q= in its one form (the page cache keys on it): what parse_search_query reads of it.
+    A longer query is cut, with one mark after it that says so (all queries that share their
+    first MAX_QUERY_LENGTH characters are one page).
+    """
+    text = (raw or "").replace("\x00", "").strip()
+    return text if len(text) <= MAX_QUERY_LENGTH else text[:MAX_QUERY_LENGTH] + "…"
+
+
 def parse_search_query(raw):
-    raw = (raw or "").replace("\x00", "").strip()
+    raw = search_text(raw)
     truncated = len(raw) > MAX_QUERY_LENGTH
     text = raw[:MAX_QUERY_LENGTH]
     return SearchQuery(text=text, normalized=normalize_query(text), truncated=truncated)

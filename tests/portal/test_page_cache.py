@@ -65,14 +65,32 @@ def test_an_edit_shows_at_once(web):
 
 
 def test_staff_always_see_fresh_pages(web, client, editor):
+    from core.staff_marker import STAFF_COOKIE
+
     draft = ArticleFactory(status=Article.Status.DRAFT)
     web.get("/")
     client.force_login(editor)
+    client.get("/admin/")  # a logged-in staff member's browser is given the signed marker
     web.cookies["sessionid"] = client.cookies["sessionid"].value
+    web.cookies[STAFF_COOKIE] = client.cookies[STAFF_COOKIE].value
     assert "X-Page-Cache" not in web.get("/")
     assert "预览" in web.get(draft.get_absolute_url()).content.decode()
-    del web.cookies["sessionid"]
+    del web.cookies["sessionid"], web.cookies[STAFF_COOKIE]
     assert web.get(draft.get_absolute_url()).status_code == 404
+
+
+def test_a_staff_marker_is_signed_and_leaves_with_the_session(web, client, editor):
+    from core.staff_marker import STAFF_COOKIE
+
+    ArticleFactory()
+    web.get("/")
+    web.cookies.update({"sessionid": "made-up", STAFF_COOKIE: "1:made-up"})
+    assert web.get("/")["X-Page-Cache"] == "hit"  # neither cookie proves anything
+    client.force_login(editor)
+    marker = client.get("/admin/").cookies[STAFF_COOKIE].value
+    client.logout()
+    client.cookies[STAFF_COOKIE] = marker  # the browser still has it after the session ended
+    assert client.get("/admin/login/").cookies[STAFF_COOKIE].value == ""  # taken back
 
 
 def test_reading_preferences_are_part_of_the_key(web):
@@ -197,7 +215,7 @@ def _page_entries():
     from django.conf import settings
 
     client = redis.Redis.from_url(settings.REDIS_URL)
-    return [key for key in client.scan_iter(match="*page:*") if not key.endswith(b":rebuild")]
+    return [key for key in client.scan_iter(match="*:page:*") if not key.endswith(b":rebuild")]
 
 
 @pytest.mark.redis
