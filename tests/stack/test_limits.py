@@ -1,6 +1,7 @@
 """Limits at nginx: upload size, request rates per client address, and the client's real address."""
 
 import http.client
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -55,6 +56,7 @@ def test_login_attempts_are_limited_per_client_address(stack):
         "Referer": stack.url + "/admin/login/",
     }
     # A different user each time: django-axes would lock one user out after five failures.
+    started = time.monotonic()
     statuses = [
         stack.request(
             "POST",
@@ -65,8 +67,13 @@ def test_login_attempts_are_limited_per_client_address(stack):
         ).status
         for n in range(12)
     ]
+    elapsed = time.monotonic() - started
     assert statuses[:6] == [200] * 6  # the form again, with its error
-    assert statuses[6:] == [429] * 6
+    # Then refused, but for the attempts the rate (10 a minute) gave back meanwhile: on a
+    # busy machine the twelve attempts take seconds.
+    given_back = int(elapsed // 6) + 1
+    assert statuses[6:].count(429) >= 6 - given_back, (statuses, elapsed)
+    assert 429 in statuses
     # Only attempts are limited: the form itself still opens.
     assert stack.get("/admin/login/", source="127.0.0.24").status == 200
 
