@@ -19,7 +19,10 @@ def log_in(page, base, username, password=PASSWORD):
     page.goto(base + "/admin/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
-    page.click("input[type=submit]")
+    # The next page loads in full before the test goes on: leaving it half-loaded would
+    # abort its stylesheets, which the watch counts as failed loads.
+    with page.expect_navigation(wait_until="load"):
+        page.click("input[type=submit]")
 
 
 def log_out(page, base):
