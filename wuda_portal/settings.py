@@ -265,7 +265,10 @@ SERVE_MEDIA = env.bool("SERVE_MEDIA", default=DEBUG)
 
 # Attachments (the attachments app) and editor images.
 ATTACHMENT_MAX_SIZE = env.int("ATTACHMENT_MAX_SIZE", default=50 * 1024 * 1024)
-EDITOR_IMAGE_MAX_SIZE = env.int("EDITOR_IMAGE_MAX_SIZE", default=10 * 1024 * 1024)
+# Editor images and covers: a photo straight from a phone or camera (news.images scales it).
+EDITOR_IMAGE_MAX_SIZE = env.int("EDITOR_IMAGE_MAX_SIZE", default=30 * 1024 * 1024)
+# Widest image stored (news.images): the article column is narrower, on every screen.
+IMAGE_MAX_WIDTH = env.int("IMAGE_MAX_WIDTH", default=1600)
 # Largest image (editor images and covers) in pixels, all frames of a GIF together; read
 # from the file's header before anything is decoded (news.images).
 IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=40_000_000)
