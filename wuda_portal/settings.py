@@ -369,7 +369,7 @@ CKEDITOR_CONFIGS = {
             ["NumberedList", "BulletedList", "Outdent", "Indent"],
             ["JustifyLeft", "JustifyCenter", "JustifyRight", "JustifyBlock"],
             ["Link", "Unlink"],
-            ["Image", "Table", "HorizontalRule", "SpecialChar"],
+            ["PortalImageUpload", "Image", "Table", "HorizontalRule", "SpecialChar"],
             ["PasteText", "PasteFromWord"],
             ["Maximize"],
         ],
@@ -377,12 +377,21 @@ CKEDITOR_CONFIGS = {
         # Security (see SILENCED_SYSTEM_CHECKS): keep the content filter, no full page,
         # none of the plugins the advisories concern.
         "fullPage": False,
-        "removePlugins": "preview,codesnippet,codesnippetgeshi,templates,iframe,flash,forms,exportpdf,sourcearea,sourcedialog",
-        "extraPlugins": "uploadimage",
+        "removePlugins": "preview,codesnippet,codesnippetgeshi,templates,iframe,flash,forms,exportpdf,sourcearea,sourcedialog,image",
+        # Images (issue 20 §3): the enhanced image (<figure> with <figcaption>, centring by
+        # class: news.sanitize keeps exactly these), uploads by paste, drop and the
+        # 「上传图片」 button (portalimage, static/admin/portal/ckeditor/), all through
+        # news.editor_uploads.
+        "extraPlugins": "image2,uploadimage,uploadwidget,portalimage",
+        "external_plugin_resources": [("portalimage", f"/{STATIC_URL}admin/portal/ckeditor/portalimage/", "plugin.js")],
+        "image2_captionedClass": "image",
+        "image2_alignClasses": ["image-style-align-left", "image-style-align-center", "image-style-align-right"],
+        "image2_altRequired": False,
+        "clipboard_handleImages": False,  # pasted images are uploaded (uploadimage), never kept inline
+        "contentsCss": [f"{CKEDITOR_BASEPATH}contents.css", f"/{STATIC_URL}admin/portal/ckeditor/contents.css"],
         "filebrowserUploadUrl": _EDITOR_IMAGE_UPLOAD_URL,
         "filebrowserImageUploadUrl": _EDITOR_IMAGE_UPLOAD_URL,
         "uploadUrl": _EDITOR_IMAGE_UPLOAD_URL + "?responseType=json",
-        "image_prefillDimensions": False,
         "disallowedContent": "*{font*,color,background*,line-height}; *[on*]; script; style",
         "versionCheck": False,
     },

@@ -183,6 +183,8 @@ def test_a_30_mb_photo_is_accepted_in_the_editor(editor_client, settings):
     data = post_image(editor_client, SimpleUploadedFile("手机照片.jpg", upload)).json()
     assert data["uploaded"] == 1, data
     assert data["url"].endswith(".jpg")
+    # uploadimage writes these into the <img>: the stored size, not the photo's 4000 × 3000.
+    assert (data["width"], data["height"]) == (1600, 1200)
 
 
 @pytest.mark.django_db
