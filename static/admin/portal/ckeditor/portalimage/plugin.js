@@ -9,10 +9,36 @@
  *   (news.editor_uploads) as pasted and dropped images.
  * - Chinese words for what image2 says in English or in a translator's Chinese: 图注 for the
  *   caption, 图片地址 instead of 「URL」.
+ * - The caption's placeholder (this image2 writes it as text) is selected when the caption
+ *   is entered, so what is typed replaces it, and it is never saved as a caption.
  * - WebP accepted like JPEG, PNG and GIF (the server's image policy takes all four).
  */
 (() => {
     const TYPES = 'image/jpeg,image/png,image/gif,image/webp';
+    const CAPTION_PLACEHOLDER = '在此输入图注';
+
+    function isPlaceholder(text) {
+        return text.replace(/\u200b/g, '').trim() === CAPTION_PLACEHOLDER;
+    }
+
+    function selectPlaceholderOnEntry(editor, widget) {
+        const caption = widget.editables && widget.editables.caption;
+        if (!caption) {
+            return;
+        }
+        const select = () => {
+            // After the click that entered it has placed the caret.
+            window.setTimeout(() => {
+                if (isPlaceholder(caption.getText())) {
+                    const range = editor.createRange();
+                    range.selectNodeContents(caption);
+                    range.select();
+                }
+            }, 0);
+        };
+        caption.on('focus', select);
+        caption.on('mouseup', select);
+    }
 
     function insertFiles(editor, files) {
         if (!files.length) {
@@ -65,10 +91,26 @@
         init(editor) {
             Object.assign(editor.lang.image2, {
                 captioned: '添加图注',
-                captionPlaceholder: '在此输入图注',
+                captionPlaceholder: CAPTION_PLACEHOLDER,
                 pathNameCaption: '图注',
                 alt: '图片说明（替换文本）',
             });
+            editor.widgets.on('instanceCreated', (event) => {
+                const widget = event.data;
+                if (widget.name === 'image') {
+                    widget.on('ready', () => selectPlaceholderOnEntry(editor, widget));
+                }
+            });
+            editor.on('toDataFormat', (event) => {
+                event.data.dataValue.forEach((node) => {
+                    if (node.name === 'figcaption' && isPlaceholder(node.getHtml())) {
+                        node.setHtml('');
+                    }
+                    if (node.attributes && node.attributes.style !== undefined && !node.attributes.style.trim()) {
+                        delete node.attributes.style;  // an empty style="" left by the widget
+                    }
+                }, CKEDITOR.NODE_ELEMENT);
+            }, null, null, 14);
             editor.addCommand('portalImageUpload', {
                 exec: chooseFiles,
                 allowedContent: 'img[!src,alt,width,height]',
