@@ -377,7 +377,7 @@ CKEDITOR_CONFIGS = {
         # Security (see SILENCED_SYSTEM_CHECKS): keep the content filter, no full page,
         # none of the plugins the advisories concern.
         "fullPage": False,
-        "removePlugins": "preview,codesnippet,codesnippetgeshi,templates,iframe,flash,forms,exportpdf,sourcearea,sourcedialog,image",
+        "removePlugins": "preview,codesnippet,codesnippetgeshi,templates,iframe,flash,forms,exportpdf,sourcearea,sourcedialog,image,print",
         # Images (issue 20 §3): the enhanced image (<figure> with <figcaption>, centring by
         # class: news.sanitize keeps exactly these), uploads by paste, drop and the
         # 「上传图片」 button (portalimage, static/admin/portal/ckeditor/), all through

@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 from news.models import Article
 from news.sanitize import sanitize_html
 from tests.browser.conftest import DESKTOP, PHONE, screenshot
-from tests.browser.test_desk import assert_no_errors, editor_body, editor_data, wait_for_editor
+from tests.browser.test_desk import editor_body, editor_data, wait_for_editor
 from tests.browser.test_editors import log_in
 from tests.factories import CategoryFactory, UserFactory
 
@@ -114,7 +114,7 @@ def test_a_pasted_photo_is_captioned_centred_and_shown_in_the_column(open_page, 
     # What image2 wrote is stored as it was: the sanitiser removed nothing of it (CKEditor
     # closes <img /> in XHTML fashion, the sanitiser in HTML's).
     assert article.body == sanitize_html(written) == written.replace(" />", ">").strip()
-    assert_no_errors(watch)
+    watch.assert_clean()
 
     article.status, article.published_at = Article.Status.PUBLISHED, timezone.now() - timezone.timedelta(minutes=1)
     article.save()
@@ -168,7 +168,7 @@ def test_the_toolbar_button_uploads_the_chosen_photos_at_once(open_page, live_se
     # The wide PNG scaled on the server; the JPEG, narrower than the limit, as it was.
     assert sizes == [("400", "png", "1600"), ("800", "jpg", "1200")]
     assert sorted(p.suffix for p in (media_root / "editor").rglob("*.*")) == [".jpg", ".png"]
-    assert_no_errors(watch)
+    watch.assert_clean()
 
 
 def test_a_refused_upload_says_why_in_chinese(open_page, live_server, editor, media_root, settings):
@@ -186,3 +186,43 @@ def test_a_refused_upload_says_why_in_chinese(open_page, live_server, editor, me
     )
     assert "<img" not in editor_data(page)
     assert not (media_root / "editor").exists()
+
+
+def drop_file(page, data, name, mime):
+    """Drop a file on the first paragraph of the editing area, as from a folder on the desktop."""
+    page.frame_locator("iframe.cke_wysiwyg_frame").locator("body p").first.evaluate(
+        """(paragraph, [encoded, name, mime]) => {
+            const bytes = Uint8Array.from(atob(encoded), (c) => c.charCodeAt(0));
+            const transfer = new DataTransfer();
+            transfer.items.add(new File([bytes], name, { type: mime }));
+            const box = paragraph.getBoundingClientRect();
+            const at = { clientX: box.right - 2, clientY: box.top + box.height / 2, bubbles: true, cancelable: true };
+            for (const type of ['dragenter', 'dragover', 'drop']) {
+                paragraph.dispatchEvent(new DragEvent(type, { ...at, dataTransfer: transfer }));
+            }
+        }""",
+        [base64.b64encode(data).decode(), name, mime],
+    )
+
+
+def test_a_dropped_photo_is_uploaded_and_centred_with_the_toolbars_button(open_page, live_server, editor, media_root):
+    base = live_server.url
+    page, watch = open_page(DESKTOP)
+    log_in(page, base, "editor")
+    page.goto(base + "/admin/news/article/add/")
+    wait_for_editor(page)
+    editor_body(page).click()
+    page.keyboard.type("正文第一段。")
+    drop_file(page, photo((3200, 2400)), "DSC_0042.JPG", "image/jpeg")
+    wait_for_uploads(page, 1)
+    assert re.search(r'<img alt="" height="1200" src="/media/editor/[^"]+\.jpg" width="1600" />', editor_data(page))
+
+    # 居中 works with the image selected (it was greyed out with the old image dialog).
+    editor_body(page).locator("img[src^='/media/editor/']").click()
+    centre = page.locator(".cke_button__justifycenter")
+    expect(centre).not_to_have_class(re.compile("cke_button_disabled"))
+    centre.click()
+    assert re.search(
+        r'<p class="image-style-align-center"><img alt="" [^>]+ /></p>', editor_data(page).replace("\n", "")
+    )
+    watch.assert_clean()
