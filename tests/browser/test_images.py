@@ -164,6 +164,12 @@ def test_the_toolbar_button_uploads_the_chosen_photos_at_once(open_page, live_se
     )
     wait_for_uploads(page, 2)
     data = editor_data(page)
+    # No English 「URL」 in the link dialog either.
+    page.locator(".cke_button__link").click()
+    link_dialog = page.locator(".cke_dialog")
+    expect(link_dialog.locator("label", has_text="网址").first).to_be_visible()
+    assert "URL" not in link_dialog.inner_text()
+    link_dialog.locator(".cke_dialog_ui_button_cancel").click()
     sizes = re.findall(r'<img alt="" height="(\d+)" src="/media/editor/[^"]+\.(png|jpg)" width="(\d+)" />', data)
     # The wide PNG scaled on the server; the JPEG, narrower than the limit, as it was.
     assert sizes == [("400", "png", "1600"), ("800", "jpg", "1200")]

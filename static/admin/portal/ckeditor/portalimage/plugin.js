@@ -8,7 +8,7 @@
  *   upload, its progress and its errors are uploadimage's, through the same checked view
  *   (news.editor_uploads) as pasted and dropped images.
  * - Chinese words for what image2 says in English or in a translator's Chinese: 图注 for the
- *   caption, 图片地址 instead of 「URL」.
+ *   caption, 图片地址 instead of 「URL」 (and 网址 in the link dialog).
  * - The caption's placeholder (this image2 writes it as text) is selected when the caption
  *   is entered, so what is typed replaces it, and it is never saved as a caption.
  * - WebP accepted like JPEG, PNG and GIF (the server's image policy takes all four).
@@ -89,6 +89,8 @@
         },
 
         init(editor) {
+            // CKEditor's Chinese says 「URL」 in the link dialog too.
+            Object.assign(editor.lang.common, { url: '网址', longDescr: '详细说明网址' });
             Object.assign(editor.lang.image2, {
                 captioned: '添加图注',
                 captionPlaceholder: CAPTION_PLACEHOLDER,
