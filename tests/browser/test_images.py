@@ -231,4 +231,16 @@ def test_a_dropped_photo_is_uploaded_and_centred_with_the_toolbars_button(open_p
     assert re.search(
         r'<p class="image-style-align-center"><img alt="" [^>]+ /></p>', editor_data(page).replace("\n", "")
     )
+
+    # A caption added but never written: its placeholder is not saved as the caption.
+    editor_body(page).locator("img[src^='/media/editor/']").dblclick()
+    dialog = page.locator(".cke_dialog")
+    dialog.get_by_label("添加图注").check()
+    dialog.locator(".cke_dialog_ui_button_ok").click()
+    expect(editor_body(page).locator("figcaption")).to_have_text("在此输入图注")
+    data = editor_data(page).replace("\n", "")
+    assert "在此输入图注" not in data
+    assert re.search(
+        r'<div class="image-style-align-center"><figure class="image"><img [^>]+ /><figcaption></figcaption>', data
+    )
     watch.assert_clean()
