@@ -275,7 +275,10 @@ IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=40_000_000)
 # Where nginx serves media internally for X-Accel-Redirect downloads; empty streams the
 # file through Python (see deploy/nginx.conf).
 ATTACHMENT_X_ACCEL_PREFIX = env("ATTACHMENT_X_ACCEL_PREFIX", default="")
-# Uploads larger than this go to a temporary file instead of memory.
+# Uploads larger than this go to a temporary file instead of memory (a 30 MB photo does).
+# DATA_UPLOAD_MAX_MEMORY_SIZE (Django's 2.5 MB) counts a form's fields, not its files; the
+# whole request may be ATTACHMENT_MAX_SIZE + 2 MB (core.middleware, nginx's 52m), above
+# EDITOR_IMAGE_MAX_SIZE.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- Security ---------------------------------------------------------------------------
