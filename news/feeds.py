@@ -33,9 +33,12 @@ class LatestArticlesFeed(Feed):
     def item_title(self, item):
         return item.full_title
 
+    def item_link(self, item):
+        return item.public_url  # a 外链 article: the other site's page, as the lists link
+
     def item_description(self, item):
-        # Full text, sanitised on output as on the pages.
-        return safe_html(item.body)
+        # Full text, sanitised on output as on the pages; a 外链 article has none.
+        return safe_html(item.body) if not item.is_external else item.summary or f"转载，原文见 {item.external_url}"
 
     def item_pubdate(self, item):
         return item.published_at
