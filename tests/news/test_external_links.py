@@ -159,7 +159,16 @@ def test_feeds_link_to_the_other_site(client):
     for feed in ("/feed/", article.category.get_absolute_url() + "feed/"):
         item = ET.fromstring(client.get(feed).content).find("channel/item")
         assert item.findtext("link") == ELSEWHERE
-        assert item.findtext("description") == "全会精神的学习体会。"
+        assert item.findtext("description") == "<p>全会精神的学习体会。</p>"
+
+
+def test_a_feed_escapes_the_summary_and_names_the_address_without_one(client):
+    article = external(summary="<object>学习体会</object>")
+    description = ET.fromstring(client.get("/feed/").content).find("channel/item").findtext("description")
+    assert description == "<p>&lt;object&gt;学习体会&lt;/object&gt;</p>"
+    Article.objects.filter(pk=article.pk).update(summary="")
+    description = ET.fromstring(client.get("/feed/").content).find("channel/item").findtext("description")
+    assert description == f'<p>转载，原文见 <a href="{ELSEWHERE}">{ELSEWHERE}</a></p>'
 
 
 def test_the_sitemap_leaves_out_articles_without_a_page(client):
