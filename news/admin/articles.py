@@ -185,12 +185,13 @@ class ArticleAdmin(DeskAdminMixin, ReviewedAdmin):
         reason = rules.edit_refusal_reason(request.user, stored_object(request, obj) or obj)
         # In the look of the admin's messages (the description is inserted as HTML).
         reason_html = format_html('<ul class="messagelist"><li class="warning">{}</li></ul>', reason)
-        return (
+        fieldsets = (
             (None, {"fields": ("title", "subtitle", "category_column", "rendered_body"), "description": reason_html}),
             ("来源与发布", {"fields": ("source", "author", "status_column", "publication_state")}),
             ("首页展示", {"fields": ("summary", "cover", "is_headline", "is_pinned", "pinned_until")}),
             self.fieldsets[-1],
         )
+        return self.with_review_fieldsets(request, obj, fieldsets)
 
     @admin.display(description="正文")
     def rendered_body(self, obj):
@@ -236,7 +237,7 @@ class ArticleAdmin(DeskAdminMixin, ReviewedAdmin):
 
     # --- Actions ----------------------------------------------------------------------
 
-    actions = ("submit_for_review", "publish", "withdraw", "pin", "unpin")
+    actions = ("submit_for_review", "return_for_revision", "publish", "withdraw", "pin", "unpin")
 
     @admin.action(description="发布所选文章", permissions=["publish"])
     def publish(self, request, queryset):
