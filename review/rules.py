@@ -180,3 +180,10 @@ def return_for_revision(obj, *, by, comment):
     if obj.status != Status.REVIEW:
         raise PermissionDenied(f"只有待审核的{noun(type(obj))}可以退回。")
     set_status(obj, Status.DRAFT, by=by, comment=comment)
+
+
+def reviewed_models():
+    """Every model held to this rule: those naming their `review_rules` (articles, single pages...)."""
+    from django.apps import apps
+
+    return [model for model in apps.get_models() if isinstance(getattr(model, "review_rules", None), ReviewRules)]
