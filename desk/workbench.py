@@ -74,6 +74,10 @@ class Workbench:
     recent: list | None
     alerts: list
 
+    @property
+    def mine_shown(self):
+        return len(self.returned) + len(self.drafts) + len(self.submitted)
+
 
 def waiting_text(since, now):
     """How long since `since`, as an editor says it: 45 分钟, 5 小时, 3 天 4 小时."""
