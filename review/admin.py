@@ -25,6 +25,7 @@ from . import records, rules
 from .records import Action
 from .rules import Status
 
+REVIEW_FIELDS = ("review_return_notice", "review_comment", "review_log")
 COMMENT_HELP = "退回修改时必须填写，编辑会在工作台和表单上看到；提交、发布、撤回时可选填。都记入审核记录。"
 
 
@@ -204,7 +205,12 @@ class ReviewedAdmin(VersionAdmin):
         审核意见 and 审核记录 last. The record is the object's own, kept apart from its versions:
         a restored version shows the record as it is.
         """
-        fieldsets = tuple(fieldsets)
+        # An admin without fieldsets of its own gets Django's one, which lists every form
+        # field and read-only field, these among them: they are placed here instead.
+        fieldsets = tuple(
+            (name, {**options, "fields": [f for f in options["fields"] if f not in REVIEW_FIELDS]})
+            for name, options in fieldsets
+        )
         record_list = review_records(obj)
         if open_return_in(record_list) is not None:
             fieldsets = (
