@@ -57,6 +57,7 @@ def test_a_reviewer_returns_an_article_with_a_comment_and_the_editor_sees_it(ope
     returned.get_by_role("link", name="社区党建工作要点").click()
     expect(page.locator(".review-return")).to_contain_text(COMMENT)
     expect(page.locator(".review-log")).to_contain_text("退回修改")
+    screenshot(page, "review-form-returned")
 
     # Submitted again, the notice goes; the record keeps it.
     page.select_option("#id_status", label="待审核")
