@@ -259,8 +259,17 @@ class ReviewedAdmin(VersionAdmin):
         form = super().get_form(request, obj, change=change, **kwargs)
         if "status" in form.base_fields:
             allowed = rules.allowed_statuses(request.user, self.model)
-            form.base_fields["status"].choices = [(status.value, status.label) for status in allowed]
+            form.base_fields["status"].choices = [
+                (status.value, self.status_choice_label(request, stored, status)) for status in allowed
+            ]
         return form
+
+    def status_choice_label(self, request, stored, status):
+        """草稿 reads 退回修改（草稿） where choosing it returns what is in review (a comment needed)."""
+        stored_status = stored.status if stored is not None else None
+        if rules.state_action(stored_status, status, by=request.user, model=self.model) == Action.RETURNED:
+            return f"{Action.RETURNED.label}（{status.label}）"
+        return status.label
 
     def check_review_rule(self, request, obj, change):
         """Hold `obj` (about to be saved from the form) to the rule; returns the stored one."""

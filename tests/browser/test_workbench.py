@@ -36,7 +36,7 @@ def test_a_reviewer_returns_an_article_with_a_comment_and_the_editor_sees_it(ope
     expect(queue).to_contain_text("王晓明")
     screenshot(page, "workbench-reviewer")
     queue.get_by_role("link", name="社区党建工作要点").click()
-    page.select_option("#id_status", label="草稿")
+    page.select_option("#id_status", label="退回修改（草稿）")
     page.click("input[name=_save]")
     expect(page.locator(".errorlist")).to_contain_text("退回修改时必须填写审核意见")
     assert Article.objects.get(pk=article.pk).status == Article.Status.REVIEW

@@ -85,6 +85,11 @@ def test_a_return_is_open_until_the_next_submission(editor, reviewer, in_review)
 # --- The change form -----------------------------------------------------------------------
 
 
+def test_the_form_calls_draft_a_return_for_a_reviewer_of_what_is_in_review(editor, reviewer, in_review):
+    assert "退回修改（草稿）" in as_user(reviewer).get(change_url(in_review)).content.decode()
+    assert "退回修改（草稿）" not in as_user(editor).get(change_url(in_review)).content.decode()
+
+
 def test_returning_on_the_form_needs_a_comment(reviewer_client, in_review):
     response = reviewer_client.post(change_url(in_review), article_form_data(in_review, status="draft"))
     assert response.status_code == 200
