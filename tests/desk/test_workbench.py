@@ -166,3 +166,11 @@ def test_more_of_mine_than_shown_says_so(client):
     assert f"共 {MINE_SHOWN + 1} 篇" in section(index(client), "wb-mine")
     Article.objects.filter(created_by=user).exclude(pk=Article.objects.filter(created_by=user).first().pk).delete()
     assert "共 1 篇" not in section(index(client), "wb-mine")
+
+
+def test_staff_without_rights_on_reviewed_content_get_an_empty_workbench(client, desk):
+    client.force_login(UserFactory(username="clerk", is_staff=True))
+    response = index(client)
+    assert response.status_code == 200
+    assert section(response, "wb-queue") == "" and section(response, "wb-scheduled") == ""
+    assert "被退回的稿件" not in response.content.decode()
