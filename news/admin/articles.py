@@ -198,7 +198,7 @@ class ArticleAdmin(DeskAdminMixin, ReviewedAdmin):
         reason = rules.edit_refusal_reason(request.user, stored_object(request, obj) or obj)
         # In the look of the admin's messages (the description is inserted as HTML).
         reason_html = format_html('<ul class="messagelist"><li class="warning">{}</li></ul>', reason)
-        return (
+        fieldsets = (
             (
                 None,
                 {
@@ -213,6 +213,7 @@ class ArticleAdmin(DeskAdminMixin, ReviewedAdmin):
             ("首页展示", {"fields": ("summary", "cover", "is_headline", "is_pinned", "pinned_until")}),
             self.fieldsets[-1],
         )
+        return self.with_review_fieldsets(request, obj, fieldsets)
 
     @admin.display(description="正文")
     def rendered_body(self, obj):
@@ -258,7 +259,7 @@ class ArticleAdmin(DeskAdminMixin, ReviewedAdmin):
 
     # --- Actions ----------------------------------------------------------------------
 
-    actions = ("submit_for_review", "publish", "withdraw", "pin", "unpin")
+    actions = ("submit_for_review", "return_for_revision", "publish", "withdraw", "pin", "unpin")
 
     @admin.action(description="发布所选文章", permissions=["publish"])
     def publish(self, request, queryset):
