@@ -57,7 +57,7 @@ def test_the_last_submission_counts(named_editor, reviewer):
     other = UserFactory(username="other-editor", group="编辑", last_name="李", first_name="红")
     article = ArticleFactory(status=Article.Status.DRAFT)
     rules.set_status(article, Article.Status.REVIEW, by=named_editor)
-    rules.set_status(article, Article.Status.DRAFT, by=reviewer)  # 退回草稿
+    rules.set_status(article, Article.Status.DRAFT, by=reviewer, comment="请补充活动图片。")  # 退回修改
     rules.set_status(article, Article.Status.REVIEW, by=other)
     article.refresh_from_db()
     assert article.responsible_editor == "李红"
