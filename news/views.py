@@ -23,8 +23,9 @@ def _page_number(request):
 @require_safe
 @public_page()
 def home(request):
-    tree, headlines, blocks = selectors.home_page()
-    return render(request, "news/home.html", {"tree": tree, "headlines": headlines, "blocks": blocks})
+    tree, headlines, blocks, parts = selectors.home_page()
+    context = {"tree": tree, "headlines": headlines, "blocks": blocks, "parts": parts}
+    return render(request, "news/home.html", context)
 
 
 @require_safe
