@@ -12,6 +12,7 @@ from django.utils import timezone
 from news.models import Article
 from tests.factories import ArticleFactory, CategoryFactory, TopicFactory, TopicSectionFactory, add_to_section
 from tests.news.test_query_budget import build_site
+from tests.news.test_round_trips import round_trips  # noqa: F401  (the fixture)
 from topics.models import Topic, TopicSection
 
 pytestmark = pytest.mark.django_db
@@ -209,3 +210,23 @@ def test_feeds_and_sitemap(client):
 
 def test_unknown_topic_is_404(client):
     assert client.get("/topics/no-such-topic/").status_code == 404
+
+
+@pytest.mark.redis
+def test_topic_pages_whose_data_is_cached_cost_one_round_trip(client, monkeypatch, round_trips):  # noqa: F811
+    monkeypatch.setattr("news.viewcounts._next_flush", float("inf"))
+    build_site(10)
+    topic, sections = build_topic(30)
+    urls = {
+        "topic": topic.get_absolute_url(),
+        "index": "/topics/",
+        "section": sections[0].get_absolute_url(),
+        "home": "/",
+    }
+    for name, url in urls.items():
+        html = client.get(url).content.decode()  # builds and keeps the page's data
+        if name == "home":
+            assert topic.title in html  # the strip is there, read along with the rest
+        round_trips.clear()
+        assert client.get(url).status_code == 200, name
+        assert len(round_trips) == 1, (name, round_trips)
