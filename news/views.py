@@ -69,6 +69,7 @@ def article_detail(request, pk):
             "attachments": data.attachments,
             "previous": data.previous,
             "next": data.next,
+            "parts": data.parts,
             "is_preview": not article.is_public,
             "site_root": f"{request.scheme}://{request.get_host()}",  # for the page's full address
         },

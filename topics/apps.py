@@ -8,9 +8,11 @@ class TopicsConfig(AppConfig):
     verbose_name = "专题"
 
     def ready(self):
-        # The running topics' strip on the home page, which news offers and does not know.
-        from news.selectors import HomePart, add_home_part
+        # The running topics' strip on the home page, and on an article's page the topics it
+        # is in: parts news offers and does not know (news.selectors.parts).
+        from news.selectors import PagePart, add_article_part, add_home_part
 
-        from .selectors import home_strip
+        from .selectors import home_strip, topics_of_article
 
-        add_home_part(HomePart("topics", "topics/home_strip.html", home_strip))
+        add_home_part(PagePart("topics", "topics/home_strip.html", home_strip))
+        add_article_part(PagePart("topics", "topics/article_topics.html", topics_of_article))

@@ -147,3 +147,9 @@ def home_strip():
     """The running topics shown on the home page (at most three, in their order): built with the home page's data."""
     topics = Topic.objects.running().filter(show_on_home=True).only(*TOPIC_FIELDS)[:HOME_TOPIC_COUNT]
     return [ShownTopic.of(topic) for topic in topics]
+
+
+def topics_of_article(article_id):
+    """The public topics article `article_id` is in (本文所属专题), built with the article's page data."""
+    topics = Topic.objects.published().filter(entries__article_id=article_id).distinct().only(*TOPIC_FIELDS)
+    return [ShownTopic.of(topic) for topic in topics]

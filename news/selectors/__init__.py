@@ -9,14 +9,13 @@ from .categories import CategoryEntry, CategoryTree, category_tree
 from .listings import (
     PER_PAGE,
     CountedPaginator,
-    HomePart,
-    add_home_part,
     category_listing,
     category_page,
     home_page,
     page_of,
     parse_page_number,
 )
+from .parts import PagePart, add_article_part, add_home_part
 from .search import (
     SearchQuery,
     SearchResults,
@@ -30,13 +29,14 @@ from .search import (
 __all__ = [
     "PER_PAGE",
     "CountedPaginator",
-    "HomePart",
+    "PagePart",
     "ArticlePage",
     "CategoryEntry",
     "CategoryTree",
     "SearchQuery",
     "SearchResults",
     "SearchTooSlow",
+    "add_article_part",
     "add_home_part",
     "article_page",
     "category_listing",

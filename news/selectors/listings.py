@@ -3,8 +3,6 @@ Lists of titles: the home page's headlines and blocks, and a 栏目's pages. Eac
 indexed queries whose cost does not grow with the archive (no scan or sort of a whole 栏目).
 """
 
-from dataclasses import dataclass
-
 from django.core.paginator import InvalidPage, Page, Paginator
 from django.db import connection
 from django.db.models import Case, F, IntegerField, Value, When, Window
@@ -17,6 +15,7 @@ from core.pagecache import page_number
 from ..models import LISTING_FIELDS, Article, pinned_now
 from ..presenters import Headline, ListedArticle
 from .categories import CATEGORY_TREE
+from .parts import HOME_PARTS
 
 PER_PAGE = 20
 HOME_BLOCK_SIZE = 8
@@ -112,45 +111,14 @@ def home_blocks(tree, size=HOME_BLOCK_SIZE):
     return result
 
 
-@dataclass(frozen=True)
-class HomePart:
-    """
-    A part another app adds to the home page (add_home_part), shown under the headlines:
-    `build()` fetches its data (plain data, kept with the home page's own), `template`
-    shows it as `part`.
-    """
-
-    name: str
-    template: str
-    build: object
-
-
-# Apps above news add parts of the home page (add_home_part): news does not know them (the
-# topics app depends on news, not the other way round).
-_home_parts = []
-
-
-def add_home_part(part):
-    """Show `part` (a HomePart) on the home page, under the headlines, in the order added."""
-    if all(other.name != part.name for other in _home_parts):
-        _home_parts.append(part)
-
-
-@dataclass(frozen=True)
-class ShownHomePart:
-    template: str
-    data: object
-
-
 def _build_home():
-    parts = [ShownHomePart(part.template, part.build()) for part in _home_parts]
-    return headlines(), home_blocks(caching.get_one(CATEGORY_TREE)), parts
+    return headlines(), home_blocks(caching.get_one(CATEGORY_TREE)), HOME_PARTS.build()
 
 
 def home_page():
     """
     (tree, headlines, blocks, parts) of the home page, read with the site frame in one round
-    trip; `parts` are what other apps add (add_home_part), each as a ShownHomePart.
+    trip; `parts` are what other apps add (parts.add_home_part), each a ShownPart.
     """
     home = caching.Cached("home", _build_home, caching.object_seconds)
     _, tree, (top, blocks, parts) = caching.get(SITE_FRAME, CATEGORY_TREE, home)

@@ -230,3 +230,18 @@ def test_topic_pages_whose_data_is_cached_cost_one_round_trip(client, monkeypatc
         round_trips.clear()
         assert client.get(url).status_code == 200, name
         assert len(round_trips) == 1, (name, round_trips)
+
+
+def test_an_article_links_back_to_the_public_topics_it_is_in(client):
+    article = ArticleFactory()
+    shown = TopicSectionFactory(topic=TopicFactory(title="基层治理年"))
+    also = TopicSectionFactory(topic=TopicFactory(title="主题教育"))
+    draft = TopicSectionFactory(topic=TopicFactory(title="还在起草的专题", status=Topic.Status.DRAFT))
+    for section in (shown, also, draft):
+        add_to_section(section, article)
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "本文所属专题：" in html
+    assert f'<a href="{shown.topic.get_absolute_url()}">基层治理年</a>' in html
+    assert f'<a href="{also.topic.get_absolute_url()}">主题教育</a>' in html
+    assert "还在起草的专题" not in html
+    assert "本文所属专题" not in client.get(ArticleFactory().get_absolute_url()).content.decode()
