@@ -341,3 +341,20 @@ def test_a_reviewer_may_restore_any_version_sections_and_articles_included(revie
     assert topic.title == "恢复的标题"
     assert list(topic.sections.values_list("title", flat=True)) == ["中央精神"]
     assert topic.entries.count() == 1
+
+
+@pytest.mark.parametrize("who", ["editor", "reviewer"])
+def test_the_forms_list_and_history_open(client, editor, reviewer, who):
+    client.force_login(editor if who == "editor" else reviewer)
+    topic = make_topic("published")
+    pages = [
+        reverse("admin:topics_topic_changelist"),
+        reverse("admin:topics_topic_add"),
+        reverse("admin:topics_topic_change", args=[topic.pk]),
+        reverse("admin:topics_topic_history", args=[topic.pk]),
+    ]
+    for url in pages:
+        assert client.get(url).status_code == 200, url
+    change = client.get(pages[2]).content.decode()
+    # A published topic is read-only for an editor, editable for a reviewer.
+    assert ('name="_save"' in change) == (who == "reviewer")
