@@ -4,7 +4,7 @@ is read with the site frame and the 栏目 tree in one round trip (core.caching)
 no public article is in is left out, not shown empty.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db.models import Case, Count, F, IntegerField, Value, When, Window
 from django.db.models.functions import RowNumber
@@ -23,6 +23,11 @@ SECTION_PREVIEW_SIZE = 10  # a section's newest articles on its topic's page
 HOME_TOPIC_COUNT = 3
 PER_PAGE = 20
 TOPIC_FIELDS = ("id", "title", "slug", "description", "banner", "start_date", "end_date")
+
+
+def listed(article):
+    """An article in a topic's list: a pin belongs to its 栏目's list, not to the topic's."""
+    return replace(ListedArticle.of(article), is_pinned_now=False)
 
 
 @dataclass(frozen=True)
@@ -80,7 +85,7 @@ def _build_topic_page(slug):
         if article.section_id not in sections:
             section = TopicSection(pk=article.section_id, title=article.section_title)
             sections[article.section_id] = (ShownSection.of(section, topic.slug, article.total), [])
-        sections[article.section_id][1].append(ListedArticle.of(article))
+        sections[article.section_id][1].append(listed(article))
     return TopicPage(ShownTopic.of(topic), list(sections.values()))
 
 
@@ -106,7 +111,7 @@ def _build_section_page(slug, pk, number):
     number = CountedPaginator(count, PER_PAGE).validate_number(number)  # InvalidPage past the last page
     start = (number - 1) * PER_PAGE
     rows = _entries(section_id=pk).order_by("rank")[start : start + PER_PAGE]
-    page = page_of([ListedArticle.of(article) for article in rows], number, count, PER_PAGE)
+    page = page_of([listed(article) for article in rows], number, count, PER_PAGE)
     return SectionPage(ShownTopic.of(section.topic), ShownSection.of(section, slug, count), page)
 
 

@@ -245,3 +245,11 @@ def test_an_article_links_back_to_the_public_topics_it_is_in(client):
     assert f'<a href="{also.topic.get_absolute_url()}">主题教育</a>' in html
     assert "还在起草的专题" not in html
     assert "本文所属专题" not in client.get(ArticleFactory().get_absolute_url()).content.decode()
+
+
+def test_a_pin_in_its_category_is_not_shown_in_the_topic(client):
+    topic, (section,) = build_topic(0, n_sections=1)
+    add_to_section(section, ArticleFactory(title="在栏目中置顶的文章", is_pinned=True))
+    for url in (topic.get_absolute_url(), section.get_absolute_url()):
+        html = client.get(url).content.decode()
+        assert "在栏目中置顶的文章" in html and 'class="badge"' not in html
