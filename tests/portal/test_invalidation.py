@@ -36,6 +36,7 @@ def public_pages(category, article):
         *topic_pages(article),
         *urls(category, article).values(),
         "/sitemap/",
+        article.get_absolute_url() + "qr.svg",
         "/feed/",
         category.get_absolute_url() + "feed/",
         "/sitemap.xml",
