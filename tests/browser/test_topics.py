@@ -6,6 +6,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 
+from demo import samples
 from tests.browser.conftest import DESKTOP, screenshot
 from topics.models import Topic
 
@@ -82,4 +83,60 @@ def test_a_resident_goes_from_the_home_page_to_a_topic_and_its_section_list(
     page.wait_for_url("**/topics/")
     assert page.locator(".topic-list li").count() == 2
     checked(page, javascript)
+    watch.assert_clean()
+
+
+def test_an_editor_proposes_a_topic_and_a_reviewer_publishes_it(open_page, live_server, tmp_path):
+    from tests.browser.test_editors import log_in, log_out
+    from tests.factories import ArticleFactory, UserFactory
+
+    UserFactory(username="editor", group="编辑")
+    UserFactory(username="reviewer", group="审核发布")
+    article = ArticleFactory(title="网格员走进居民楼宣讲政策")
+    banner = tmp_path / "横幅.jpg"
+    banner.write_bytes(samples.image("jpg", size=(1200, 300)))
+    base = live_server.url
+    page, watch = open_page(DESKTOP)
+
+    # The editor drafts the topic and its first section, and may not publish it.
+    log_in(page, base, "editor")
+    page.goto(base + "/admin/topics/topic/add/")
+    page.fill("#id_title", "基层治理年")
+    page.fill("#id_slug", "jiceng-zhili")
+    page.set_input_files("#id_banner", str(banner))
+    page.fill("#id_description", "聚焦党建引领基层治理。")
+    page.fill("#id_start_date", "2026-01-01")
+    page.fill("#id_sections-0-title", "基层动态")
+    options = page.locator("#id_status option").evaluate_all("options => options.map(o => o.value)")
+    assert options == ["draft", "review"]
+    page.click("input[name=_continue]")
+    page.wait_for_url("**/admin/topics/topic/*/change/")
+
+    # Then proposes an article for the section, chosen by searching its title, and submits it.
+    page.select_option("#id_entries-0-section", label="基层动态")
+    page.locator("#entries-0 .select2-selection").click()
+    page.locator(".select2-search__field").fill("网格员")
+    page.locator(".select2-results__option", has_text=article.title).click()
+    page.select_option("#id_status", "review")
+    screenshot(page, "editor-topic-form")
+    page.click("input[name=_save]")
+    page.wait_for_url("**/admin/topics/topic/")
+    topic = Topic.objects.get(slug="jiceng-zhili")
+    assert topic.status == Topic.Status.REVIEW and topic.entries.get().article_id == article.pk
+    log_out(page, base)
+
+    # The reviewer publishes it; residents see it on the home page.
+    log_in(page, base, "reviewer")
+    page.goto(base + "/admin/topics/topic/")
+    page.locator(f"input[name=_selected_action][value='{topic.pk}']").check()
+    page.select_option("select[name=action]", "publish")
+    page.locator("button[name=index]").click()
+    page.wait_for_load_state("load")
+    topic.refresh_from_db()
+    assert topic.status == Topic.Status.PUBLISHED
+    log_out(page, base)
+    page.goto(base + "/")
+    page.locator(".topic-strip").get_by_role("link", name="基层治理年").click()
+    page.wait_for_url("**/topics/jiceng-zhili/")
+    assert page.get_by_role("link", name=article.title).is_visible()
     watch.assert_clean()
