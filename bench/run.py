@@ -91,7 +91,7 @@ def ensure_database(count, media_root, regenerate=False):
 
 
 def page_urls(db_url):
-    """The pages measured, picked from the data: the largest 栏目, a mid-aged article."""
+    """The pages measured, picked from the data: the largest 栏目, a mid-aged article, a running 专题."""
     with psycopg2.connect(db_url) as conn, conn.cursor() as cursor:
         cursor.execute(
             "SELECT c.slug, count(*) FROM news_article a JOIN news_category c ON c.id = a.category_id "
@@ -103,8 +103,14 @@ def page_urls(db_url):
             [min(500, articles // 2)],
         )
         article_id = cursor.fetchone()[0]
+        # The demo's running 专题 (load_demo); a database made before topics existed has none.
+        cursor.execute(
+            "SELECT slug FROM topics_topic WHERE status = 'published' AND start_date <= current_date "
+            'AND (end_date IS NULL OR end_date >= current_date) ORDER BY "order", id LIMIT 1'
+        )
+        topic = cursor.fetchone()
     last_page = max(1, -(-articles // 20))
-    return {
+    urls = {
         "home": "/",
         "list-first": f"/news/{slug}/",
         "list-last": f"/news/{slug}/?page={last_page}",
@@ -112,6 +118,9 @@ def page_urls(db_url):
         "search-2": "/search/?q=%E5%85%9A%E5%BB%BA",  # 党建
         "search-4": "/search/?q=%E5%9F%BA%E5%B1%82%E6%B2%BB%E7%90%86",  # 基层治理
     }
+    if topic is not None:
+        urls["topic"] = f"/topics/{topic[0]}/"
+    return urls
 
 
 def wrk(url, duration):

@@ -1,6 +1,6 @@
 """
 The image policy: what an uploaded image must be, and what is stored of it, wherever it
-comes from (an image in the rich-text editor, an article's cover).
+comes from (an image in the rich-text editor, an article's cover, a topic's banner).
 
 - JPEG, PNG, GIF or WebP that Pillow can read, at most EDITOR_IMAGE_MAX_SIZE bytes and
   IMAGE_MAX_PIXELS pixels (all frames of an animation together). The pixels are counted
@@ -194,20 +194,29 @@ def _animation(image):
 
 
 def apply_cover_policy(article):
+    """An article's cover follows the image policy (apply_image_policy)."""
+    apply_image_policy(article, "cover")
+
+
+def apply_image_policy(obj, field, check=None):
     """
-    A cover uploaded now is stored as the image policy makes it (EXIF and GPS dropped,
-    re-encoded, the pixel limit), like an image in the body. Raises ValidationError on the
-    cover, with nothing stored, when the policy refuses it.
+    An image uploaded now to `obj`'s image field `field` (an article's cover, a topic's
+    banner) is stored as the image policy makes it (EXIF and GPS dropped, re-encoded, the
+    pixel limit), like an image in the body. `check(clean_image)` may refuse it further
+    (raising ValidationError). Raises ValidationError on the field, with nothing stored,
+    when it is refused.
     """
-    cover = article.cover
+    image_file = getattr(obj, field)
     # FieldFile._committed is how Django's own FileField.pre_save tells a new upload from a
     # stored file; tests/news/test_covers.py fails loudly if that changes.
-    if not cover or cover._committed or getattr(cover.file, "image_policy_applied", False):
+    if not image_file or image_file._committed or getattr(image_file.file, "image_policy_applied", False):
         return
     try:
-        image = clean_image(cover.file)
+        image = clean_image(image_file.file)
+        if check is not None:
+            check(image)
     except ValidationError as refusal:
-        raise ValidationError({"cover": refusal.error_list}) from None
-    cleaned = ContentFile(image.content, name=f"cover.{image.extension}")
+        raise ValidationError({field: refusal.error_list}) from None
+    cleaned = ContentFile(image.content, name=f"{field}.{image.extension}")
     cleaned.image_policy_applied = True
-    article.cover = cleaned
+    setattr(obj, field, cleaned)

@@ -24,8 +24,9 @@ def _page_number(request):
 @require_safe
 @public_page()
 def home(request):
-    tree, headlines, blocks = selectors.home_page()
-    return render(request, "news/home.html", {"tree": tree, "headlines": headlines, "blocks": blocks})
+    tree, headlines, blocks, parts = selectors.home_page()
+    context = {"tree": tree, "headlines": headlines, "blocks": blocks, "parts": parts}
+    return render(request, "news/home.html", context)
 
 
 @require_safe
@@ -84,6 +85,7 @@ def _article_response(request, tree, data):
             "attachments": data.attachments,
             "previous": data.previous,
             "next": data.next,
+            "parts": data.parts,
             "is_preview": not article.is_public,
             "site_root": f"{request.scheme}://{request.get_host()}",  # for the page's full address
         },

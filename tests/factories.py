@@ -3,9 +3,12 @@ import importlib
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from demo import samples
 from news.models import Article, Category
+from topics.models import Topic, TopicArticle, TopicSection
 
 
 class CategoryFactory(factory.django.DjangoModelFactory):
@@ -26,6 +29,33 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     body = "<p>乌达区牢固树立基层治理核心是党的领导的理念。</p>"
     status = Article.Status.PUBLISHED
     published_at = factory.LazyFunction(lambda: timezone.now() - timezone.timedelta(hours=1))
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Topic
+
+    title = factory.Sequence(lambda n: f"基层治理年专题{n}")
+    slug = factory.Sequence(lambda n: f"zhuanti-{n}")
+    banner = factory.LazyFunction(lambda: ContentFile(samples.image("jpg", size=(1200, 300)), name="banner.jpg"))
+    description = "聚焦党建引领基层治理，集中展示全区的部署和基层的实践。"
+    start_date = factory.LazyFunction(lambda: timezone.localdate() - timezone.timedelta(days=30))
+    status = Topic.Status.PUBLISHED
+
+
+class TopicSectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TopicSection
+
+    topic = factory.SubFactory(TopicFactory)
+    title = factory.Sequence(lambda n: f"专题栏目{n}")
+    order = factory.Sequence(lambda n: n)
+
+
+def add_to_section(section, *articles):
+    """Put `articles` into `section` (in that order by hand)."""
+    for order, article in enumerate(articles):
+        TopicArticle.objects.create(topic=section.topic, section=section, article=article, order=order)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -53,8 +83,10 @@ def ensure_workflow_groups():
 
     workflow = importlib.import_module("news.migrations.0002_workflow_groups")
     attachment_permissions = importlib.import_module("attachments.migrations.0002_workflow_group_permissions")
+    topic_permissions = importlib.import_module("topics.migrations.0001_initial")
     workflow.create_groups(apps, None)
     attachment_permissions.grant(apps, None)
+    topic_permissions.grant(apps, None)
 
 
 def article_form_data(article=None, **overrides):

@@ -54,13 +54,14 @@ THIRD_PARTY_APPS = [
 ]
 LOCAL_APPS = [
     # Dependencies run one way, down this list read from the bottom: the project package
-    # (settings, URLs) -> legacy, demo -> desk -> attachments -> news -> review -> core. Checked by the
+    # (settings, URLs) -> legacy, demo -> desk -> attachments | topics -> news -> review -> core. Checked by the
     # import-linter contract in pyproject.toml; docs/architecture.md explains it.
     "core",
     "review",
     "news",
     "attachments",
     "desk",
+    "topics",
     "legacy",
     "demo",
 ]
@@ -182,6 +183,9 @@ PAGE_CONTENT_MODELS = [
     "news.Article",
     "news.ArticleSearchEntry",
     "attachments.Attachment",
+    "topics.Topic",
+    "topics.TopicSection",
+    "topics.TopicArticle",
 ]
 
 # Whole pages for anonymous visitors (core.pagecache, around the WSGI app), and the

@@ -9,7 +9,10 @@ from core import views
 from core.admin_session import session_status
 from core.pagecache import page_number, public_page
 from news.editor_uploads import upload_image
-from news.sitemaps import SITEMAPS
+from news.sitemaps import SITEMAPS as NEWS_SITEMAPS
+from topics.sitemaps import SITEMAPS as TOPIC_SITEMAPS
+
+SITEMAPS = {**NEWS_SITEMAPS, **TOPIC_SITEMAPS}
 
 portal_patterns = (
     [
@@ -29,6 +32,7 @@ portal_patterns = (
 urlpatterns = [
     path("", include("news.urls")),
     path("attachments/", include("attachments.urls")),
+    path("topics/", include("topics.urls")),
     path("", include(portal_patterns)),
     path(
         "sitemap.xml",

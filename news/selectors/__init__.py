@@ -6,7 +6,16 @@ round trip (core.caching). One module per kind of page data.
 
 from .articles import ArticlePage, article_page
 from .categories import CategoryEntry, CategoryTree, category_tree
-from .listings import PER_PAGE, category_listing, category_page, home_page, parse_page_number
+from .listings import (
+    PER_PAGE,
+    CountedPaginator,
+    category_listing,
+    category_page,
+    home_page,
+    page_of,
+    parse_page_number,
+)
+from .parts import PagePart, add_article_part, add_home_part
 from .search import (
     SearchQuery,
     SearchResults,
@@ -19,17 +28,22 @@ from .search import (
 
 __all__ = [
     "PER_PAGE",
+    "CountedPaginator",
+    "PagePart",
     "ArticlePage",
     "CategoryEntry",
     "CategoryTree",
     "SearchQuery",
     "SearchResults",
     "SearchTooSlow",
+    "add_article_part",
+    "add_home_part",
     "article_page",
     "category_listing",
     "category_page",
     "category_tree",
     "home_page",
+    "page_of",
     "parse_page_number",
     "parse_search_query",
     "search_entries",

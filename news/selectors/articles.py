@@ -11,6 +11,7 @@ from core.frame import SITE_FRAME
 from ..models import Article
 from ..presenters import ArticleLink, ShownArticle, ShownAttachment
 from .categories import CATEGORY_TREE
+from .parts import ARTICLE_PARTS
 
 
 @dataclass
@@ -21,6 +22,7 @@ class ArticlePage:
     attachments: list  # of ShownAttachment
     previous: ArticleLink | None
     next: ArticleLink | None
+    parts: list  # of ShownPart: what other apps add after the body (parts.add_article_part)
 
 
 def neighbours(article):
@@ -52,6 +54,7 @@ def _build(articles, pk):
         [ShownAttachment.of(attachment) for attachment in article.attachments.all()],
         ArticleLink.of(previous),
         ArticleLink.of(following),
+        ARTICLE_PARTS.build(article.pk),
     )
 
 

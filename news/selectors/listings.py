@@ -15,6 +15,7 @@ from core.pagecache import page_number
 from ..models import LISTING_FIELDS, Article, pinned_now
 from ..presenters import Headline, ListedArticle
 from .categories import CATEGORY_TREE
+from .parts import HOME_PARTS
 
 PER_PAGE = 20
 HOME_BLOCK_SIZE = 8
@@ -110,13 +111,18 @@ def home_blocks(tree, size=HOME_BLOCK_SIZE):
     return result
 
 
+def _build_home():
+    return headlines(), home_blocks(caching.get_one(CATEGORY_TREE)), HOME_PARTS.build()
+
+
 def home_page():
-    """(tree, headlines, blocks) of the home page, read with the site frame in one round trip."""
-    home = caching.Cached(
-        "home", lambda: (headlines(), home_blocks(caching.get_one(CATEGORY_TREE))), caching.object_seconds
-    )
-    _, tree, (top, blocks) = caching.get(SITE_FRAME, CATEGORY_TREE, home)
-    return tree, top, blocks
+    """
+    (tree, headlines, blocks, parts) of the home page, read with the site frame in one round
+    trip; `parts` are what other apps add (parts.add_home_part), each a ShownPart.
+    """
+    home = caching.Cached("home", _build_home, caching.object_seconds)
+    _, tree, (top, blocks, parts) = caching.get(SITE_FRAME, CATEGORY_TREE, home)
+    return tree, top, blocks, parts
 
 
 # --- A 栏目's pages ---------------------------------------------------------------------

@@ -23,6 +23,9 @@ PAGES = {
     "search-nothing": "/search/?q=没有这样的词语",
     "site-map": "/sitemap/",
     "not-found": "/no-such-page/",
+    "topics": "/topics/",
+    "topic": "/topics/jiceng-zhili-nian/",
+    "topic-section": "SECTION",
 }
 VARIANTS = {
     "standard": {},
@@ -40,6 +43,12 @@ def demo(media_root):
     return Article.objects.filter(attachments__isnull=False).first()
 
 
+def topic_section_url():
+    from topics.models import TopicSection
+
+    return TopicSection.objects.get(topic__slug="jiceng-zhili-nian", title="基层动态").get_absolute_url()
+
+
 def violations(page, options):
     results = Axe().run(page, options=options)
     return [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in results.response["violations"]]
@@ -54,7 +63,8 @@ def test_no_violations_of_any_impact(open_page, live_server, demo, variant, view
     options = ENHANCED_CONTRAST if cookies else {"resultTypes": ["violations"]}
     found = {}
     for name, path in PAGES.items():
-        page.goto(live_server.url + path.replace("ARTICLE", demo.get_absolute_url()))
+        path = path.replace("ARTICLE", demo.get_absolute_url()).replace("SECTION", topic_section_url())
+        page.goto(live_server.url + path)
         problems = violations(page, options)
         if problems:
             found[name] = problems

@@ -66,3 +66,21 @@ def test_the_demo_has_a_returned_article_for_the_demo_editor_whichever_command_r
     client.force_login(returned.created_by)
     workbench = client.get("/admin/").content.decode()
     assert returned.title in workbench and "会议的具体时间" in workbench
+
+
+def test_load_demo_adds_a_running_topic_on_the_home_page_and_an_ended_one(client):
+    from topics.models import Topic, TopicArticle
+
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    running = Topic.objects.running().get()
+    ended = Topic.objects.published().exclude(pk=running.pk).get()
+    assert running.banner and ended.banner
+    assert running.sections.count() >= 3 and running.entries.values("article__category").distinct().count() >= 3
+    entries = TopicArticle.objects.count()
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    assert Topic.objects.count() == 2 and TopicArticle.objects.count() == entries
+    home = client.get("/").content.decode()
+    assert running.get_absolute_url() in home and ended.get_absolute_url() not in home
+    page = client.get(running.get_absolute_url()).content.decode()
+    assert all(section.title in page for section in running.sections.all())
+    assert client.get(ended.get_absolute_url()).status_code == 200

@@ -14,7 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLResolver, get_resolver, resolve
 
-from tests.factories import ArticleFactory
+from tests.factories import ArticleFactory, TopicSectionFactory, add_to_section
 from tests.news.test_query_budget import build_site, urls
 
 # Tables no public page's content comes from: the view counter's batches are written
@@ -23,8 +23,17 @@ NOT_CONTENT = {"news_viewcountbatch"}
 TABLE = re.compile(r'(?:FROM|JOIN)\s+"?([a-z0-9_]+)"?', re.IGNORECASE)
 
 
+def topic_pages(article):
+    """A topic with `article` in a section: its pages, the index and their feeds."""
+    section = TopicSectionFactory()
+    add_to_section(section, article)
+    topic = section.topic.get_absolute_url()
+    return [topic, f"{topic}feed/", section.get_absolute_url(), "/topics/", "/topics/feed/"]
+
+
 def public_pages(category, article):
     return [
+        *topic_pages(article),
         *urls(category, article).values(),
         "/sitemap/",
         article.get_absolute_url() + "qr.svg",
@@ -33,6 +42,8 @@ def public_pages(category, article):
         "/sitemap.xml",
         "/sitemap-articles.xml",
         "/sitemap-categories.xml",
+        "/sitemap-topics.xml",
+        "/sitemap-topic-sections.xml",
         "/robots.txt",
         "/favicon.ico",
         "/no-such-page/",

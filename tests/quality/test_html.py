@@ -19,6 +19,7 @@ from legacy.parser import LegacyPage
 from news.models import Article, Category
 from tests.factories import ArticleFactory
 from tests.quality import vnu
+from topics.models import Topic
 
 pytestmark = [pytest.mark.vnu, pytest.mark.django_db]
 
@@ -59,6 +60,8 @@ def page_types(site):
     article, imported = site["article"].get_absolute_url(), site["imported"].get_absolute_url()
     plain = Article.objects.filter(cover="", attachments__isnull=True).published().first().get_absolute_url()
     child = Category.objects.exclude(parent=None).first()
+    running = Topic.objects.running().get()
+    ended = Topic.objects.published().exclude(pk=running.pk).get()
     return {
         "home": "/",
         "list": site["category"].get_absolute_url(),
@@ -74,6 +77,10 @@ def page_types(site):
         "search-empty": "/search/",
         "site-map": "/sitemap/",
         "not-found": "/no-such-page/",
+        "topics": "/topics/",
+        "topic-running": running.get_absolute_url(),
+        "topic-ended": ended.get_absolute_url(),
+        "topic-section": running.sections.first().get_absolute_url(),
     }
 
 
@@ -109,4 +116,4 @@ def test_every_page_type_and_variant_is_valid_html_and_css(client, site, tmp_pat
     found = vnu.check(files + stylesheets + images)
     problems = {str(path): messages for path, messages in found.items() if messages}
     assert not problems, "\n".join(f"{path}:\n  " + "\n  ".join(messages) for path, messages in problems.items())
-    assert len(found) == len(files) + len(stylesheets) + len(images) == 82  # every file was checked
+    assert len(found) == len(files) + len(stylesheets) + len(images) == 102  # every file was checked

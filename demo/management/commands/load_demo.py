@@ -15,6 +15,7 @@ from PIL import Image, ImageDraw
 from attachments.services import attachment_create
 from core.models import FriendLink, SiteProfile
 from news.models import Article, Category
+from topics.models import Topic, TopicArticle, TopicSection
 
 from ... import samples
 from ...review_work import load_review_work
@@ -22,19 +23,20 @@ from ...review_work import load_review_work
 CONTENT = Path(__file__).resolve().parents[2] / "data" / "content.json"
 
 COVER_SIZE = (960, 400)
+BANNER_SIZE = (1200, 300)
 COVER_COLOURS = [((179, 20, 27), (120, 10, 15)), ((160, 30, 20), (90, 20, 60)), ((190, 60, 20), (130, 15, 15))]
 
 
-def cover_image(index):
-    """A cover drawn with Pillow: a red gradient with a golden star and rays."""
+def cover_image(index, size=COVER_SIZE):
+    """A cover (or a topic's banner) drawn with Pillow: a red gradient with a golden star and rays."""
     top, bottom = COVER_COLOURS[index % len(COVER_COLOURS)]
-    width, height = COVER_SIZE
-    image = Image.new("RGB", COVER_SIZE)
+    width, height = size
+    image = Image.new("RGB", size)
     draw = ImageDraw.Draw(image)
     for y in range(height):
         t = y / height
         draw.line([(0, y), (width, y)], fill=tuple(int(a + (b - a) * t) for a, b in zip(top, bottom, strict=True)))
-    cx, cy = width - 180 - 60 * (index % 3), 150
+    cx, cy = width - 180 - 60 * (index % 3), min(150, height // 2)
     for k in range(12):
         draw.polygon(
             [(cx, cy), (cx + 900 * ((k % 2) - 0.5), height), (cx + 900 * ((k % 2) - 0.5) + 60, height)],
@@ -70,7 +72,10 @@ class Command(BaseCommand):
                 FriendLink.objects.get_or_create(name=link["name"], defaults={"url": link["url"], "order": order})
             created = self.load_articles(categories, content["articles"])
             created += load_review_work(categories)
-        self.stdout.write(self.style.SUCCESS(f"演示内容已就绪：{len(categories)} 个栏目，新增 {created} 篇文章。"))
+            topics = self.load_topics(content["topics"])
+        self.stdout.write(
+            self.style.SUCCESS(f"演示内容已就绪：{len(categories)} 个栏目，新增 {created} 篇文章，{topics} 个专题。")
+        )
 
     def load_categories(self, items):
         categories = {}
@@ -122,3 +127,32 @@ class Command(BaseCommand):
                 )
             created += 1
         return created
+
+    def load_topics(self, items):
+        """The demo's 专题 (one running, one ended), their banners drawn like the covers."""
+        today = timezone.localdate()
+        articles = {a.external_key: a for a in Article.objects.filter(external_key__startswith="demo:")}
+        for index, item in enumerate(items):
+            if Topic.objects.filter(slug=item["slug"]).exists():
+                continue
+            end = item["end_days_ago"]
+            topic = Topic(
+                slug=item["slug"],
+                title=item["title"],
+                description=item["description"],
+                start_date=today - timedelta(days=item["start_days_ago"]),
+                end_date=today - timedelta(days=end) if end is not None else None,
+                order=item["order"],
+                status=Topic.Status.PUBLISHED,
+            )
+            topic.banner.save(f"{item['slug']}.jpg", ContentFile(cover_image(index + 1, BANNER_SIZE)), save=False)
+            topic.save()
+            for order, part in enumerate(item["sections"]):
+                section = TopicSection.objects.create(
+                    topic=topic, title=part["title"], order=order, ordering=part["ordering"]
+                )
+                TopicArticle.objects.bulk_create(
+                    TopicArticle(topic=topic, section=section, article=articles[f"demo:{key}"], order=n)
+                    for n, key in enumerate(part["articles"])
+                )
+        return len(items)
