@@ -68,6 +68,7 @@ def test_the_demo_has_a_returned_article_for_the_demo_editor_whichever_command_r
     assert returned.title in workbench and "会议的具体时间" in workbench
 
 
+@pytest.mark.django_db
 def test_load_demo_adds_a_running_topic_on_the_home_page_and_an_ended_one(client):
     from topics.models import Topic, TopicArticle
 

@@ -335,7 +335,12 @@ def test_a_reviewer_may_restore_any_version_sections_and_articles_included(revie
     sections, entries = existing_rows(topic)
     TopicSection.objects.filter(topic=topic).delete()  # the sections and their articles, gone
     url = reverse("admin:topics_topic_revision", args=[topic.pk, draft_version.pk])
-    response = reviewer_client.post(url, form_data(topic, sections=sections, entries=entries, title="恢复的标题"))
+    response = reviewer_client.post(
+        url,
+        form_data(
+            topic, sections=sections, entries=entries, title="恢复的标题", review_comment="恢复到草稿版本，请重新整理。"
+        ),
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     topic.refresh_from_db()
     assert topic.title == "恢复的标题"
