@@ -216,3 +216,63 @@ class SearchResult:
             title_html=highlight(article.full_title, query),
             snippet_html=snippet(article.body_text, query),
         )
+
+
+@dataclass(frozen=True)
+class ShownPage:
+    """A single page (单页) as its own page, or the 栏目 showing it, shows it."""
+
+    pk: int
+    title: str
+    slug: str
+    url: str
+    category: CategoryLink | None  # the 栏目 it sits under, if any
+    parent_category: CategoryLink | None
+    status: str
+    status_label: str
+    is_public: bool
+    updated_date: str
+    show_contacts: bool
+    safe_body: str
+
+    @classmethod
+    def of(cls, page):
+        category = page.category
+        return cls(
+            pk=page.pk,
+            title=page.title,
+            slug=page.slug,
+            url=page.get_absolute_url(),
+            category=CategoryLink.of(category) if category is not None else None,
+            parent_category=CategoryLink.of(category.parent) if category is not None and category.parent_id else None,
+            status=page.status,
+            status_label=page.get_status_display(),
+            is_public=page.is_public,
+            updated_date=date_text(page.updated_at),
+            show_contacts=page.show_contacts,
+            safe_body=safe_html(page.body),
+        )
+
+    @property
+    def name(self):
+        """Its name in a breadcrumb."""
+        return self.title
+
+    def get_absolute_url(self):
+        return self.url
+
+
+@dataclass(frozen=True)
+class PageResult:
+    """A single page among search results (marked 单页)."""
+
+    title: str
+    url: str
+    title_html: str
+
+    @classmethod
+    def of(cls, page, query):
+        return cls(title=page.title, url=page.get_absolute_url(), title_html=highlight(page.title, query))
+
+    def get_absolute_url(self):
+        return self.url

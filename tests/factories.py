@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from news.models import Article, Category
+from news.models import Article, Category, Page
 
 
 class CategoryFactory(factory.django.DjangoModelFactory):
@@ -26,6 +26,16 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     body = "<p>乌达区牢固树立基层治理核心是党的领导的理念。</p>"
     status = Article.Status.PUBLISHED
     published_at = factory.LazyFunction(lambda: timezone.now() - timezone.timedelta(hours=1))
+
+
+class PageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Page
+
+    title = factory.Sequence(lambda n: f"单页{n}")
+    slug = factory.Sequence(lambda n: f"danye-{n}")
+    body = "<p>乌达区委组织部负责全区党的组织建设。</p>"
+    status = Page.Status.PUBLISHED
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -53,8 +63,10 @@ def ensure_workflow_groups():
 
     workflow = importlib.import_module("news.migrations.0002_workflow_groups")
     attachment_permissions = importlib.import_module("attachments.migrations.0002_workflow_group_permissions")
+    page_permissions = importlib.import_module("news.migrations.0011_single_pages")
     workflow.create_groups(apps, None)
     attachment_permissions.grant(apps, None)
+    page_permissions.grant(apps, None)
 
 
 def article_form_data(article=None, **overrides):
@@ -75,5 +87,18 @@ def article_form_data(article=None, **overrides):
         "attachments-INITIAL_FORMS": "0",
         "attachments-MIN_NUM_FORMS": "0",
         "attachments-MAX_NUM_FORMS": "1000",
+    }
+    return data | overrides
+
+
+def page_form_data(page=None, **overrides):
+    """What the admin's single-page form posts."""
+    data = {
+        "title": page.title if page else "新单页",
+        "slug": page.slug if page else "",
+        "body": "<p>正文</p>",
+        "status": "draft",
+        "nav_order": "0",
+        "category": "",
     }
     return data | overrides

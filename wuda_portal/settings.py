@@ -176,6 +176,7 @@ PAGE_CONTENT_MODELS = [
     "news.Category",
     "news.Article",
     "news.ArticleSearchEntry",
+    "news.Page",
     "attachments.Attachment",
 ]
 

@@ -5,8 +5,9 @@ round trip (core.caching). One module per kind of page data.
 """
 
 from .articles import ArticlePage, article_page
-from .categories import CategoryEntry, CategoryTree, category_tree
+from .categories import CategoryEntry, CategoryTree, MenuItem, PageEntry, category_tree
 from .listings import PER_PAGE, category_listing, category_page, home_page, parse_page_number
+from .pages import single_page
 from .search import (
     SearchQuery,
     SearchResults,
@@ -22,6 +23,8 @@ __all__ = [
     "ArticlePage",
     "CategoryEntry",
     "CategoryTree",
+    "MenuItem",
+    "PageEntry",
     "SearchQuery",
     "SearchResults",
     "SearchTooSlow",
@@ -35,4 +38,5 @@ __all__ = [
     "search_entries",
     "search_page",
     "search_text",
+    "single_page",
 ]

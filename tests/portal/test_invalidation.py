@@ -32,6 +32,8 @@ def public_pages(category, article):
         "/sitemap.xml",
         "/sitemap-articles.xml",
         "/sitemap-categories.xml",
+        "/sitemap-single-pages.xml",
+        "/pages/jigouzhineng/?print=1",
         "/robots.txt",
         "/favicon.ico",
         "/no-such-page/",
