@@ -37,14 +37,15 @@ class PageAdminForm(forms.ModelForm):
             else:
                 # The suggestion is checked like a typed one (validate_unique): a taken one
                 # is refused with the same message, and the editor picks another.
-                cleaned["slug"] = suggested
+                cleaned["slug"] = self.suggested_slug = suggested
         return cleaned
 
     def _post_clean(self):
         super()._post_clean()
-        # An error on a slug the form made up is shown with what it was, so the editor knows.
-        if "slug" in self.errors and not self.data.get(self.add_prefix("slug")) and self.cleaned_data.get("slug"):
-            self.errors["slug"].append(f"按标题生成的网址名是 {self.cleaned_data['slug']}。")
+        # An error on a slug the form made up says what it was, so that the editor knows.
+        suggested = getattr(self, "suggested_slug", None)
+        if suggested and "slug" in self.errors:
+            self.errors["slug"].append(f"按标题生成的网址名是 {suggested}。")
 
 
 @admin.register(Page)
