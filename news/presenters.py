@@ -226,8 +226,7 @@ class ShownPage:
     title: str
     slug: str
     url: str
-    category: CategoryLink | None  # the 栏目 it sits under, if any
-    parent_category: CategoryLink | None
+    category_id: int | None  # the 栏目 it sits under, if any
     status: str
     status_label: str
     is_public: bool
@@ -237,14 +236,12 @@ class ShownPage:
 
     @classmethod
     def of(cls, page):
-        category = page.category
         return cls(
             pk=page.pk,
             title=page.title,
             slug=page.slug,
             url=page.get_absolute_url(),
-            category=CategoryLink.of(category) if category is not None else None,
-            parent_category=CategoryLink.of(category.parent) if category is not None and category.parent_id else None,
+            category_id=page.category_id,
             status=page.status,
             status_label=page.get_status_display(),
             is_public=page.is_public,

@@ -27,8 +27,9 @@ def _render_page(request, tree, page, *, category=None, parent=None):
     at the address of the 栏目 (`category`) that shows it.
     """
     shown_by_category = category is not None
-    if not shown_by_category:
-        category, parent = page.category, page.parent_category
+    if not shown_by_category and page.category_id is not None:
+        category = tree.by_id.get(page.category_id)
+        parent = tree.parent_of(category) if category else None
     entry = tree.pages_by_id.get(page.pk)
     if shown_by_category or not (entry and entry.show_in_nav):
         active = (parent or category).pk if category else None  # its 栏目's entry in the navigation
@@ -40,7 +41,7 @@ def _render_page(request, tree, page, *, category=None, parent=None):
         "category": category,
         "parent": parent,
         "active": active,
-        "sub_pages": tree.pages_under(category) if category else [],
+        "section_pages": tree.section_pages(category) if category else [],
         "shown_by_category": shown_by_category,
         "is_preview": not page.is_public,
         "site_root": f"{request.scheme}://{request.get_host()}",

@@ -122,6 +122,17 @@ class CategoryTree:
         """Published single pages under no 栏目 (the 网站地图 lists them apart)."""
         return [p for p in self.pages if p.category_id is None]
 
+    def section_pages(self, category):
+        """
+        A 栏目's pages as the sidebar of a single page lists them (MenuItem, key: the page's
+        id): the page it shows, at the 栏目's address, then the pages under it.
+        """
+        shown = self.shown_page(category)
+        items = [MenuItem(shown.title, category.get_absolute_url(), shown.pk)] if shown else []
+        return items + [
+            MenuItem(p.title, p.url, p.pk) for p in self.pages_under(category) if not shown or p.pk != shown.pk
+        ]
+
     def shown_page(self, category):
         """The published single page `category` shows instead of its list, or None."""
         return self.pages_by_id.get(category.shown_page_id) if category.shown_page_id else None

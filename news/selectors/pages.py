@@ -10,7 +10,7 @@ from .categories import CATEGORY_TREE
 
 def shown_page(pages, slug):
     """ShownPage of the page `slug` among `pages`, or None."""
-    page = pages.select_related("category", "category__parent").filter(slug=slug).first()
+    page = pages.filter(slug=slug).first()
     return ShownPage.of(page) if page is not None else None
 
 
