@@ -23,6 +23,9 @@ PAGES = {
     "search-nothing": "/search/?q=没有这样的词语",
     "site-map": "/sitemap/",
     "not-found": "/no-such-page/",
+    "single-page": "/pages/lianxiwomen/",
+    "single-page-in-category": "/pages/lingdaofengong/",
+    "category-showing-a-page": "/news/jigou-zhineng/",
 }
 VARIANTS = {
     "standard": {},

@@ -74,6 +74,11 @@ def page_types(site):
         "search-empty": "/search/",
         "site-map": "/sitemap/",
         "not-found": "/no-such-page/",
+        "single-page": "/pages/lianxiwomen/",
+        "single-page-in-category": "/pages/lingdaofengong/",
+        "single-page-print": "/pages/banshizhinan/?print=1",
+        "category-showing-a-page": Category.objects.get(slug="jigou-zhineng").get_absolute_url(),
+        "search-with-single-pages": "/search/?q=指南",
     }
 
 
@@ -107,4 +112,4 @@ def test_every_page_type_and_variant_is_valid_html_and_css(client, site, tmp_pat
     found = vnu.check(files + stylesheets + images)
     problems = {str(path): messages for path, messages in found.items() if messages}
     assert not problems, "\n".join(f"{path}:\n  " + "\n  ".join(messages) for path, messages in problems.items())
-    assert len(found) == len(files) + len(stylesheets) + len(images) == 81  # every file was checked
+    assert len(found) == len(files) + len(stylesheets) + len(images) == 106  # every file was checked
