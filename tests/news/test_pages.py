@@ -182,7 +182,7 @@ def test_pages_are_in_the_site_map_the_sitemap_and_search(client):
     assert "/pages/jigouzhineng/" in xml and "/pages/banshizhinan/" in xml and "weifabu" not in xml
     assert "sitemap-single-pages.xml" in client.get("/sitemap.xml").content.decode()
     results = client.get("/search/?q=职能").content.decode()
-    assert 'class="result-kind">单页</span><a href="/pages/jigouzhineng/">' in results
+    assert 'class="badge">单页</span><a href="/pages/jigouzhineng/">' in results
     assert "weifabu" not in results
 
 
