@@ -6,7 +6,7 @@ from .validation import inspect_upload
 
 
 class AttachmentForm(forms.ModelForm):
-    """An attachment row of the article form: the upload is checked before anything is stored."""
+    """An attachment row of the article or single-page form: the upload is checked before anything is stored."""
 
     uploaded_by = None  # set per request by the admin inline
 

@@ -233,9 +233,11 @@ class ShownPage:
     updated_date: str
     show_contacts: bool
     safe_body: str
+    attachments: tuple  # of ShownAttachment
 
     @classmethod
     def of(cls, page):
+        """`page` with its attachments loaded (prefetch_related("attachments"))."""
         return cls(
             pk=page.pk,
             title=page.title,
@@ -248,6 +250,7 @@ class ShownPage:
             updated_date=date_text(page.updated_at),
             show_contacts=page.show_contacts,
             safe_body=safe_html(page.body),
+            attachments=tuple(ShownAttachment.of(attachment) for attachment in page.attachments.all()),
         )
 
     @property

@@ -92,7 +92,7 @@ def article_form_data(article=None, **overrides):
 
 
 def page_form_data(page=None, **overrides):
-    """What the admin's single-page form posts."""
+    """What the admin's single-page form posts (with an empty attachments inline)."""
     data = {
         "title": page.title if page else "新单页",
         "slug": page.slug if page else "",
@@ -100,5 +100,9 @@ def page_form_data(page=None, **overrides):
         "status": "draft",
         "nav_order": "0",
         "category": "",
+        "attachments-TOTAL_FORMS": "0",
+        "attachments-INITIAL_FORMS": "0",
+        "attachments-MIN_NUM_FORMS": "0",
+        "attachments-MAX_NUM_FORMS": "1000",
     }
     return data | overrides

@@ -2,6 +2,6 @@
 
 from .articles import ArticleAdmin, add_article_inline
 from .categories import CategoryAdmin
-from .pages import PageAdmin
+from .pages import PageAdmin, add_page_inline
 
-__all__ = ["ArticleAdmin", "CategoryAdmin", "PageAdmin", "add_article_inline"]
+__all__ = ["ArticleAdmin", "CategoryAdmin", "PageAdmin", "add_article_inline", "add_page_inline"]

@@ -48,6 +48,17 @@ class PageAdminForm(forms.ModelForm):
             self.errors["slug"].append(f"按标题生成的网址名是 {suggested}。")
 
 
+# Inlines other apps add to the page form (add_page_inline): the attachments app's, as on
+# the article form (news.admin.add_article_inline).
+_page_inlines = []
+
+
+def add_page_inline(inline):
+    """Show `inline` (an InlineModelAdmin of a model related to Page) on the single-page form."""
+    if inline not in _page_inlines:
+        _page_inlines.append(inline)
+
+
 @admin.register(Page)
 class PageAdmin(DeskAdminMixin, ReviewedAdmin):
     form = PageAdminForm
@@ -71,6 +82,9 @@ class PageAdmin(DeskAdminMixin, ReviewedAdmin):
     readonly_fields = ("created_by", "created_at", "updated_by", "updated_at")
     counted_fields = ("title",)
     wide_fields = ("title",)
+
+    def get_inlines(self, request, obj):
+        return [*super().get_inlines(request, obj), *_page_inlines]
 
     @admin.display(description="状态", ordering="status")
     def status_column(self, obj):

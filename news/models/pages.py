@@ -30,7 +30,8 @@ def pinyin_slug(title):
     return slugify(spelled)[:SLUG_MAX_LENGTH].strip("-")
 
 
-@reversion.register()
+# Its versions follow its attachments (the attachments app registers them), as an article's.
+@reversion.register(follow=("attachments",))
 class Page(models.Model):
     """
     A 单页: a standing page with no date (机构职能, 领导分工, 联系我们, 办事指南), written and

@@ -1,4 +1,4 @@
-"""A single page's page (/pages/<slug>/), and the single page a 栏目 shows in place of its list."""
+"""A single page's page (/pages/<slug>/) with its attachments, and the single page a 栏目 shows in place of its list."""
 
 from core import caching
 from core.frame import SITE_FRAME
@@ -10,7 +10,7 @@ from .categories import CATEGORY_TREE
 
 def shown_page(pages, slug):
     """ShownPage of the page `slug` among `pages`, or None."""
-    page = pages.filter(slug=slug).first()
+    page = pages.prefetch_related("attachments").filter(slug=slug).first()
     return ShownPage.of(page) if page is not None else None
 
 

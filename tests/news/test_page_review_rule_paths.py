@@ -1,15 +1,20 @@
 """
 The review rule on every write path an 编辑 has in the admin of single pages, as for
-articles (test_review_rule_paths.py): the change form, the list's actions, deleting,
-restoring a revision from 历史, and "recover", each against a page in every state.
+articles (test_review_rule_paths.py): the change form, its attachments inline, the
+attachment admin (rename, delete), the list's actions, deleting, restoring a revision
+from 历史, and "recover", each against a page in every state.
 """
 
 import pytest
 import reversion
+from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import reverse
 from reversion.models import Version
 
+from attachments.models import Attachment
+from attachments.services import attachment_create
+from demo import samples
 from news.models import Page
 from tests.factories import PageFactory, page_form_data
 
@@ -22,6 +27,7 @@ EDITABLE_BY_EDITOR = {Status.DRAFT, Status.REVIEW, Status.WITHDRAWN}
 
 def make_page(state, **fields):
     page = PageFactory(title="原来的标题", slug="yuanlai", status=state, **fields)
+    attachment_create(page=page, file=ContentFile(samples.pdf(), name="原来的附件.pdf"), title="原来的附件")
     with reversion.create_revision():
         page.save()
     return page
@@ -29,7 +35,8 @@ def make_page(state, **fields):
 
 def snapshot(page):
     page = Page.objects.get(pk=page.pk)
-    return (page.title, page.status, page.body)
+    attachments = list(Attachment.objects.filter(page=page).values_list("pk", "title", "file"))
+    return (page.title, page.status, page.body, attachments)
 
 
 def assert_refused_or_done(response, page, before, *, editor_may):
@@ -47,6 +54,46 @@ def test_change_form(editor_client, state):
     before = snapshot(page)
     url = reverse("admin:news_page_change", args=[page.pk])
     response = editor_client.post(url, page_form_data(page, title="编辑改的标题", status="review"))
+    assert_refused_or_done(response, page, before, editor_may=state in EDITABLE_BY_EDITOR)
+
+
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("row", [{"title": "改名的附件"}, {"delete": True}], ids=["rename", "delete"])
+def test_attachments_inline(editor_client, state, row):
+    page = make_page(state)
+    attachment = page.attachments.get()
+    before = snapshot(page)
+    data = page_form_data(page, status="draft")
+    data.update(
+        {
+            "attachments-TOTAL_FORMS": "1",
+            "attachments-INITIAL_FORMS": "1",
+            "attachments-0-id": str(attachment.pk),
+            "attachments-0-page": str(page.pk),
+            "attachments-0-title": row.get("title", attachment.title),
+            "attachments-0-order": "0",
+            **({"attachments-0-DELETE": "on"} if row.get("delete") else {}),
+        }
+    )
+    response = editor_client.post(reverse("admin:news_page_change", args=[page.pk]), data)
+    assert_refused_or_done(response, page, before, editor_may=state in EDITABLE_BY_EDITOR)
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_attachment_admin_rename(editor_client, state):
+    page = make_page(state)
+    before = snapshot(page)
+    url = reverse("admin:attachments_attachment_change", args=[page.attachments.get().pk])
+    response = editor_client.post(url, {"title": "改名的附件", "order": "0"})
+    assert_refused_or_done(response, page, before, editor_may=state in EDITABLE_BY_EDITOR)
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_attachment_admin_delete(editor_client, state):
+    page = make_page(state)
+    before = snapshot(page)
+    url = reverse("admin:attachments_attachment_delete", args=[page.attachments.get().pk])
+    response = editor_client.post(url, {"post": "yes"})
     assert_refused_or_done(response, page, before, editor_may=state in EDITABLE_BY_EDITOR)
 
 
@@ -130,6 +177,30 @@ def test_a_reviewer_may_restore_any_version(reviewer_client, state):
     restored = Page.objects.get(pk=page.pk)
     assert (restored.title, restored.body) == ("恢复的标题", "<p>正文</p>")
     assert Client().get(page.get_absolute_url()).status_code == 200
+
+
+def test_a_deleted_attachment_comes_back_from_the_pages_history(reviewer_client):
+    page = make_page(Status.PUBLISHED)
+    attachment = page.attachments.get()
+    before = Version.objects.get_for_object(page).first()
+    reviewer_client.post(reverse("admin:attachments_attachment_delete", args=[attachment.pk]), {"post": "yes"})
+    assert not Attachment.objects.filter(pk=attachment.pk).exists()
+    assert "删除附件" in Version.objects.get_for_object(page).first().revision.comment
+    data = page_form_data(page, status="published")
+    data.update(
+        {
+            "attachments-TOTAL_FORMS": "1",
+            "attachments-INITIAL_FORMS": "1",
+            "attachments-0-id": str(attachment.pk),
+            "attachments-0-page": str(page.pk),
+            "attachments-0-title": "原来的附件",
+            "attachments-0-order": "0",
+        }
+    )
+    url = reverse("admin:news_page_revision", args=[page.pk, before.pk])
+    assert reviewer_client.post(url, data).status_code == 302
+    download = Client().get(Attachment.objects.get(pk=attachment.pk).get_absolute_url())
+    assert download.status_code == 200 and b"".join(download.streaming_content) == samples.pdf()
 
 
 def test_restoring_puts_back_the_old_body(reviewer_client):

@@ -2,13 +2,18 @@
 
 import pytest
 import reversion
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
 from reversion.models import Version
 
+from attachments.models import Attachment
+from attachments.services import attachment_create
 from core.models import SiteProfile
+from demo import samples
 from news.models import Page, pinyin_slug
-from tests.factories import CategoryFactory, PageFactory, page_form_data
+from tests.factories import ArticleFactory, CategoryFactory, PageFactory, page_form_data
 
 from .test_views import text_of
 
@@ -107,6 +112,36 @@ def test_contacts_come_from_the_site_profile_that_the_footer_shows(client):
     profile.phone = "0473-3888888"
     profile.save()
     assert "0473-3888888" in Client().get("/pages/lianxiwomen/").content.decode()  # not a copy
+
+
+# --- Attachments --------------------------------------------------------------------------
+
+
+def test_a_pages_attachments_are_listed_and_downloaded_while_it_is_published(client):
+    page = PageFactory(title="办事指南", slug="banshizhinan")
+    attachment = attachment_create(page=page, file=ContentFile(samples.pdf(), name="流动党员登记表.pdf"))
+    html = client.get("/pages/banshizhinan/").content.decode()
+    assert attachment.get_absolute_url() in html and "流动党员登记表" in html
+    assert "流动党员登记表" in client.get("/pages/banshizhinan/?print=1").content.decode()
+    assert client.get(attachment.get_absolute_url()).status_code == 200
+    page.status = Status.WITHDRAWN
+    page.save()
+    assert client.get(attachment.get_absolute_url()).status_code == 404
+
+
+def test_an_attachment_belongs_to_exactly_one_owner():
+    article, page = ArticleFactory(), PageFactory()
+    attachment = attachment_create(page=page, file=ContentFile(samples.pdf(), name="a.pdf"))
+    for article_id, page_id in ((article.pk, page.pk), (None, None)):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Attachment.objects.filter(pk=attachment.pk).update(article_id=article_id, page_id=page_id)
+    with pytest.raises(TypeError):
+        attachment_create(article=article, page=page, file=ContentFile(samples.pdf(), name="b.pdf"))
+
+
+def test_the_attachments_inline_is_on_the_page_form(reviewer_client):
+    html = reviewer_client.get(ADD).content.decode()
+    assert 'name="attachments-TOTAL_FORMS"' in html
 
 
 # --- Where a page shows -------------------------------------------------------------------

@@ -94,7 +94,7 @@ class Command(BaseCommand):
     def load_pages(self, categories, items):
         pages = {}
         for item in items:
-            pages[item["slug"]], _ = Page.objects.get_or_create(
+            pages[item["slug"]], created = Page.objects.get_or_create(
                 slug=item["slug"],
                 defaults={
                     "title": item["title"],
@@ -107,6 +107,13 @@ class Command(BaseCommand):
                     "show_contacts": item["show_contacts"],
                 },
             )
+            for order, name in enumerate(item.get("attachments", []) if created else []):
+                extension = name.rsplit(".", 1)[-1]
+                attachment_create(
+                    page=pages[item["slug"]],
+                    file=ContentFile(samples.build(extension, item["slug"]), name=name),
+                    order=order,
+                )
         return pages
 
     def load_categories(self, items):
