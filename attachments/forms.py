@@ -17,6 +17,10 @@ class AttachmentForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.upload_info = None
+        # A row of the tabular inline has its labels in the column headings only: each
+        # input is named for assistive technology too (axe: label, critical).
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("aria-label", field.label)
         # The uploader's file name is kept in original_name, shortened to fit if need be
         # (attachments.services.apply_upload_info); the stored name is generated. So the
         # name's length is no reason to refuse a file.

@@ -33,6 +33,9 @@ def test_a_resident_reaches_the_single_pages_from_the_navigation(open_page, live
     expect(page.get_by_role("heading", level=1)).to_have_text("机构职能")
     expect(page.get_by_role("navigation", name="当前位置").get_by_role("listitem")).to_have_text(["首页", "机构职能"])
     assert not serious_violations(page)
+    screenshot(page, "single-page-shown-by-its-category")
+    # Nothing wider than the screen (the table of 内设机构 included).
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
     page.get_by_role("link", name="领导分工").click()
     expect(page).to_have_url(live_server.url + "/pages/lingdaofengong/")
     expect(page.get_by_role("heading", level=1)).to_have_text("领导分工")
