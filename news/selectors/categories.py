@@ -165,7 +165,10 @@ def _tree_rows():
         shown_page_id=Value(None, output_field=BigIntegerField()),
         is_page=Value(True),
     )
-    rows = categories.values_list(*_TREE_COLUMNS).union(pages.values_list(*_TREE_COLUMNS), all=True)
+    # The parts unordered (SQLite allows no ORDER BY in them); the rows are few and sorted here.
+    rows = (
+        categories.order_by().values_list(*_TREE_COLUMNS).union(pages.order_by().values_list(*_TREE_COLUMNS), all=True)
+    )
     return sorted(rows, key=lambda row: (row[-1], row[6], row[0]))  # 栏目, then pages; each by order and id
 
 
