@@ -20,9 +20,6 @@ class PageQuerySet(models.QuerySet):
         """What the public may see of single pages: the published ones (a page has no schedule)."""
         return self.filter(status=Status.PUBLISHED)
 
-    def in_menu_order(self):
-        return self.order_by("nav_order", "id")
-
 
 def pinyin_slug(title):
     """A slug suggested from a title: its pinyin, 联系我们 → lianxiwomen; other words kept apart (2024年 → 2024-nian)."""

@@ -1,6 +1,6 @@
 """
 The 栏目 tree and the published single pages that sit in it (the navigation, the footer's
-links, a 栏目's sub-navigation, the 网站地图): two queries, kept until the content changes.
+links, a 栏目's sub-navigation, the 网站地图): one query, kept until the content changes.
 """
 
 from dataclasses import dataclass, field
@@ -156,6 +156,7 @@ _TREE_COLUMNS = ("pk", "name", "slug", "parent_id", "show_in_nav", "description"
 
 
 def _tree_rows():
+    """The tree's rows as dicts of _TREE_COLUMNS: 栏目 first, then pages, each by their order and id."""
     categories = Category.objects.annotate(show_in_footer=Value(False), is_page=Value(False))
     pages = Page.objects.published().annotate(
         name=F("title"),
@@ -166,34 +167,33 @@ def _tree_rows():
         is_page=Value(True),
     )
     # The parts unordered (SQLite allows no ORDER BY in them); the rows are few and sorted here.
-    rows = (
-        categories.order_by().values_list(*_TREE_COLUMNS).union(pages.order_by().values_list(*_TREE_COLUMNS), all=True)
-    )
-    return sorted(rows, key=lambda row: (row[-1], row[6], row[0]))  # 栏目, then pages; each by order and id
+    union = categories.order_by().values_list(*_TREE_COLUMNS)
+    union = union.union(pages.order_by().values_list(*_TREE_COLUMNS), all=True)
+    rows = [dict(zip(_TREE_COLUMNS, values, strict=True)) for values in union]
+    return sorted(rows, key=lambda row: (row["is_page"], row["order"], row["pk"]))
 
 
 def _build_tree():
     categories, pages = [], []
-    for (
-        pk,
-        name,
-        slug,
-        parent_id,
-        show_in_nav,
-        description,
-        order,
-        shown_page_id,
-        show_in_footer,
-        is_page,
-    ) in _tree_rows():
-        if is_page:
-            url = reverse("news:page", args=[slug])
-            pages.append(PageEntry(pk, name, slug, show_in_nav, order, show_in_footer, parent_id, url))
-        else:
-            url = reverse("news:category", args=[slug])
-            categories.append(
-                CategoryEntry(pk, name, slug, parent_id, show_in_nav, description, url, order, shown_page_id)
+    for row in _tree_rows():
+        if row["is_page"]:
+            url = reverse("news:page", args=[row["slug"]])
+            pages.append(
+                PageEntry(
+                    pk=row["pk"],
+                    title=row["name"],
+                    slug=row["slug"],
+                    show_in_nav=row["show_in_nav"],
+                    nav_order=row["order"],
+                    show_in_footer=row["show_in_footer"],
+                    category_id=row["parent_id"],
+                    url=url,
+                )  # fmt: skip
             )
+        else:
+            url = reverse("news:category", args=[row["slug"]])
+            del row["show_in_footer"], row["is_page"]
+            categories.append(CategoryEntry(**row, url=url))
     return CategoryTree(categories, pages)
 
 
