@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.template.defaultfilters import filesizeformat
 
 from core.admin_desk import LengthLimitsMixin
-from news.admin import add_article_inline
+from news.admin import add_article_inline, add_page_inline
 from review import rules
 from review.admin import editable
 
@@ -11,9 +11,9 @@ from .forms import AttachmentForm
 from .models import Attachment
 
 
-def may_edit_attachments_of(request, article):
-    """Attachments are part of their article: who may not edit it may not change them."""
-    return article is None or rules.can_edit(request.user, article)
+def may_edit_attachments_of(request, owner):
+    """Attachments are part of their article or page: who may not edit it may not change them."""
+    return owner is None or rules.can_edit(request.user, owner)
 
 
 class AttachmentInline(LengthLimitsMixin, admin.TabularInline):
@@ -24,8 +24,8 @@ class AttachmentInline(LengthLimitsMixin, admin.TabularInline):
     readonly_fields = ("file_type", "file_size", "download_count")
     ordering = ("order", "id")
 
-    # `obj` is the article: decided on it as the database held it before the request (when
-    # a revision is restored, the article admin remembered it before reverting).
+    # `obj` is the article or page: decided on it as the database held it before the request
+    # (when a revision is restored, its admin remembered it before reverting).
     def _article_editable(self, request, obj):
         return editable(request, obj)
 
@@ -53,18 +53,20 @@ class AttachmentInline(LengthLimitsMixin, admin.TabularInline):
 
 
 add_article_inline(AttachmentInline)
+add_page_inline(AttachmentInline)
 
 
 @admin.register(Attachment)
 class AttachmentAdmin(admin.ModelAdmin):
-    """All attachments at a glance; they are added and edited on their article."""
+    """All attachments at a glance; they are added and edited on their article or page."""
 
-    list_display = ("display_name", "article", "file_type", "file_size", "download_count", "uploaded_at", "uploaded_by")
-    list_select_related = ("article", "uploaded_by")
-    search_fields = ("title", "original_name", "article__title")
+    list_display = ("display_name", "owner", "file_type", "file_size", "download_count", "uploaded_at", "uploaded_by")
+    list_select_related = ("article", "page", "uploaded_by")
+    search_fields = ("title", "original_name", "article__title", "page__title")
     date_hierarchy = "uploaded_at"
     readonly_fields = (
         "article",
+        "page",
         "file",
         "original_name",
         "size",
@@ -74,46 +76,50 @@ class AttachmentAdmin(admin.ModelAdmin):
         "uploaded_at",
         "uploaded_by",
     )
-    fields = ("article", "title", "order", *readonly_fields[1:])
+    fields = ("article", "page", "title", "order", *readonly_fields[2:])
 
     def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
-        return may_edit_attachments_of(request, obj and obj.article) and super().has_change_permission(request, obj)
+        return may_edit_attachments_of(request, obj and obj.owner) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return may_edit_attachments_of(request, obj and obj.article) and super().has_delete_permission(request, obj)
+        return may_edit_attachments_of(request, obj and obj.owner) and super().has_delete_permission(request, obj)
 
     def get_deleted_objects(self, objs, request):
         # 删除所选 in the list asks without an attachment: refuse the batch if one of them
-        # belongs to an article the user may not edit.
+        # belongs to an article or page the user may not edit.
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
         if any(not self.has_delete_permission(request, obj) for obj in objs):
-            perms_needed = {*perms_needed, "已发布文章的附件（只能由审核发布人员修改）"}
+            perms_needed = {*perms_needed, "已发布文章或单页的附件（只能由审核发布人员修改）"}
         return deleted, counts, perms_needed, protected
 
-    # Changes here are changes of the article: each is a revision of it (its versions follow
-    # its attachments), so a reviewer can restore a renamed or deleted attachment from the
-    # article's 历史.
+    # Changes here are changes of the article (or page): each is a revision of it (its versions
+    # follow its attachments), so a reviewer can restore a renamed or deleted attachment from
+    # its 历史.
 
     def save_model(self, request, obj, form, change):
         with reversion.create_revision():
             super().save_model(request, obj, form, change)
-            _record_on_article(request, obj.article, f"修改附件“{obj.display_name}”")
+            _record_on_owner(request, obj.owner, f"修改附件“{obj.display_name}”")
 
     def delete_model(self, request, obj):
         with reversion.create_revision():
             super().delete_model(request, obj)
-            _record_on_article(request, obj.article, f"删除附件“{obj.display_name}”")
+            _record_on_owner(request, obj.owner, f"删除附件“{obj.display_name}”")
 
     def delete_queryset(self, request, queryset):
-        for attachment in queryset.select_related("article"):
+        for attachment in queryset.select_related("article", "page"):
             self.delete_model(request, attachment)
 
     @admin.display(description="显示名称")
     def display_name(self, obj):
         return obj.display_name
+
+    @admin.display(description="所属文章或单页")
+    def owner(self, obj):
+        return obj.owner
 
     @admin.display(description="类型")
     def file_type(self, obj):
@@ -124,7 +130,7 @@ class AttachmentAdmin(admin.ModelAdmin):
         return filesizeformat(obj.size)
 
 
-def _record_on_article(request, article, comment):
-    reversion.add_to_revision(article)
+def _record_on_owner(request, owner, comment):
+    reversion.add_to_revision(owner)
     reversion.set_user(request.user)
     reversion.set_comment(comment)

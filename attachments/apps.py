@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 
 class AttachmentsConfig(AppConfig):
-    """Files attached to articles: what may be uploaded, where it is stored, how it is downloaded."""
+    """Files attached to articles and single pages: what may be uploaded, where it is stored, how it is downloaded."""
 
     name = "attachments"
     verbose_name = "附件"

@@ -6,7 +6,7 @@ from .validation import inspect_upload
 
 
 class AttachmentForm(forms.ModelForm):
-    """An attachment row of the article form: the upload is checked before anything is stored."""
+    """An attachment row of the article or single-page form: the upload is checked before anything is stored."""
 
     uploaded_by = None  # set per request by the admin inline
 
@@ -17,6 +17,10 @@ class AttachmentForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.upload_info = None
+        # A row of the tabular inline has its labels in the column headings only: each
+        # input is named for assistive technology too (axe: label, critical).
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("aria-label", field.label)
         # The uploader's file name is kept in original_name, shortened to fit if need be
         # (attachments.services.apply_upload_info); the stored name is generated. So the
         # name's length is no reason to refuse a file.

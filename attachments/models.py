@@ -4,6 +4,7 @@ import uuid
 import reversion
 from django.conf import settings
 from django.db import models, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
@@ -25,10 +26,14 @@ def attachment_upload_to(instance, filename):
 
 @reversion.register()
 class Attachment(models.Model):
-    """A file attached to an article (a notice in Word, a form in Excel, a PDF ...)."""
+    """A file attached to an article or a single page (a notice in Word, a form in Excel, a PDF ...)."""
 
+    # Its owner: an article or a single page, exactly one of them (attachments_one_owner).
     article = models.ForeignKey(
-        "news.Article", verbose_name="文章", on_delete=models.CASCADE, related_name="attachments"
+        "news.Article", verbose_name="文章", null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+    )
+    page = models.ForeignKey(
+        "news.Page", verbose_name="单页", null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
     )
     file = models.FileField("文件", upload_to=attachment_upload_to, max_length=255)
     title = models.CharField("显示名称", max_length=200, blank=True, help_text="留空时使用上传文件的原名。")
@@ -53,6 +58,13 @@ class Attachment(models.Model):
         ordering = ["order", "id"]
         verbose_name = "附件"
         verbose_name_plural = "附件"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(article__isnull=False, page__isnull=True) | Q(article__isnull=True, page__isnull=False),
+                name="attachments_one_owner",
+                violation_error_message="附件必须属于一篇文章或一个单页，且只能属于一个。",
+            ),
+        ]
 
     def __str__(self):
         return self.display_name
@@ -71,6 +83,11 @@ class Attachment(models.Model):
 
     def get_absolute_url(self):
         return reverse("attachments:download", args=[self.pk])
+
+    @property
+    def owner(self):
+        """The article or the single page it is attached to."""
+        return self.article if self.article_id is not None else self.page
 
     @property
     def extension(self):

@@ -23,17 +23,20 @@ def apply_upload_info(attachment, info):
     return attachment
 
 
-def attachment_create(*, article, file, title="", uploaded_by=None, order=0):
+def attachment_create(*, article=None, page=None, file, title="", uploaded_by=None, order=0):
     """
-    Attach `file` to `article` after the checks of attachments.validation. Raises
-    ValidationError, with nothing stored, when the file or the title is refused.
+    Attach `file` to `article` or to the single page `page` (one of them) after the checks
+    of attachments.validation. Raises ValidationError, with nothing stored, when the file or
+    the title is refused.
     """
+    if (article is None) == (page is None):
+        raise TypeError("attachment_create() takes an article or a page, one of them")
     if len(title) > _max_length("title"):
         raise ValidationError(
             f"显示名称不能超过 {_max_length('title')} 个字（现在是 {len(title)} 个）。", code="title_too_long"
         )
     info = inspect_upload(file)
-    attachment = Attachment(article=article, file=file, title=title, order=order, uploaded_by=uploaded_by)
+    attachment = Attachment(article=article, page=page, file=file, title=title, order=order, uploaded_by=uploaded_by)
     apply_upload_info(attachment, info)
     attachment.save()
     return attachment

@@ -1,13 +1,13 @@
 from urllib.parse import quote
 
 from django.conf import settings
-from django.db.models import F
+from django.db.models import F, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.decorators.http import require_safe
 
-from news.models import Article
+from news.models import Article, Page
 
 from .models import Attachment
 
@@ -30,13 +30,15 @@ def content_disposition(attachment, *, inline=False):
 @require_safe
 def download(request, pk):
     """
-    Deliver an attachment. The public only gets attachments of published articles; staff
-    get any (to check a draft before it is published).
+    Deliver an attachment. The public only gets attachments of published articles and
+    single pages; staff get any (to check a draft before it is published).
     """
     attachments = Attachment.objects.all()
     preview = request.user.is_staff
     if not preview:
-        attachments = attachments.filter(article__in=Article.objects.published())
+        attachments = attachments.filter(
+            Q(article__in=Article.objects.published()) | Q(page__in=Page.objects.published())
+        )
     attachment = get_object_or_404(attachments, pk=pk)
     inline = request.GET.get("inline") == "1" and attachment.extension == "pdf"
     if settings.ATTACHMENT_X_ACCEL_PREFIX:

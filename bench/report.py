@@ -18,6 +18,7 @@ PAGES = {
     "article": "article (view counted)",
     "search-2": "search, 2 characters (党建)",
     "search-4": "search, 4 characters (基层治理)",
+    "single-page": "single page (联系我们)",
 }
 MODE_TITLES = {
     "cached": "Production settings: page cache on (PAGE_CACHE_SECONDS=30, OBJECT_CACHE_SECONDS=30)",
@@ -30,6 +31,7 @@ TARGETS = {
     ("cached", "list-first"): 0.75,
     ("cached", "list-last"): 0.75,
     ("cached", "article"): 0.60,
+    ("cached", "single-page"): 0.75,
     ("page-cache-off", "article"): 0.25,
     ("page-cache-off", "list-first"): 0.20,
     ("page-cache-off", "list-last"): 0.20,

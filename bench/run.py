@@ -91,7 +91,7 @@ def ensure_database(count, media_root, regenerate=False):
 
 
 def page_urls(db_url):
-    """The pages measured, picked from the data: the largest 栏目, a mid-aged article, a running 专题."""
+    """The pages measured, picked from the data: the largest 栏目, a mid-aged article, a running 专题, a demo single page."""
     with psycopg2.connect(db_url) as conn, conn.cursor() as cursor:
         cursor.execute(
             "SELECT c.slug, count(*) FROM news_article a JOIN news_category c ON c.id = a.category_id "
@@ -117,6 +117,7 @@ def page_urls(db_url):
         "article": f"/articles/{article_id}/",
         "search-2": "/search/?q=%E5%85%9A%E5%BB%BA",  # 党建
         "search-4": "/search/?q=%E5%9F%BA%E5%B1%82%E6%B2%BB%E7%90%86",  # 基层治理
+        "single-page": "/pages/lianxiwomen/",  # 联系我们 (load_demo)
     }
     if topic is not None:
         urls["topic"] = f"/topics/{topic[0]}/"

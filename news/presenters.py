@@ -230,3 +230,63 @@ class SearchResult:
             title_html=highlight(article.full_title, query),
             snippet_html=snippet(article.body_text, query),
         )
+
+
+@dataclass(frozen=True)
+class ShownPage:
+    """A single page (单页) as its own page, or the 栏目 showing it, shows it."""
+
+    pk: int
+    title: str
+    slug: str
+    url: str
+    category_id: int | None  # the 栏目 it sits under, if any
+    status: str
+    status_label: str
+    is_public: bool
+    updated_date: str
+    show_contacts: bool
+    safe_body: str
+    attachments: tuple  # of ShownAttachment
+
+    @classmethod
+    def of(cls, page):
+        """`page` with its attachments loaded (prefetch_related("attachments"))."""
+        return cls(
+            pk=page.pk,
+            title=page.title,
+            slug=page.slug,
+            url=page.get_absolute_url(),
+            category_id=page.category_id,
+            status=page.status,
+            status_label=page.get_status_display(),
+            is_public=page.is_public,
+            updated_date=date_text(page.updated_at),
+            show_contacts=page.show_contacts,
+            safe_body=safe_html(page.body),
+            attachments=tuple(ShownAttachment.of(attachment) for attachment in page.attachments.all()),
+        )
+
+    @property
+    def name(self):
+        """Its name in a breadcrumb."""
+        return self.title
+
+    def get_absolute_url(self):
+        return self.url
+
+
+@dataclass(frozen=True)
+class PageResult:
+    """A single page among search results (marked 单页)."""
+
+    title: str
+    url: str
+    title_html: str
+
+    @classmethod
+    def of(cls, page, query):
+        return cls(title=page.title, url=page.get_absolute_url(), title_html=highlight(page.title, query))
+
+    def get_absolute_url(self):
+        return self.url

@@ -1,7 +1,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from .models import Article, Category
+from .models import Article, Category, Page
 
 
 class ArticleSitemap(Sitemap):
@@ -25,6 +25,19 @@ class CategorySitemap(Sitemap):
         return Category.objects.all()
 
 
+class SinglePageSitemap(Sitemap):
+    """The published single pages (单页)."""
+
+    changefreq = "monthly"
+    priority = 0.5
+
+    def items(self):
+        return Page.objects.published().only("slug", "updated_at").order_by("id")
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
 class PageSitemap(Sitemap):
     """The pages that are neither an article nor a 栏目: the home page and the 网站地图."""
 
@@ -40,4 +53,9 @@ class PageSitemap(Sitemap):
         return 1.0 if item == "news:home" else 0.3
 
 
-SITEMAPS = {"pages": PageSitemap, "articles": ArticleSitemap, "categories": CategorySitemap}
+SITEMAPS = {
+    "pages": PageSitemap,
+    "articles": ArticleSitemap,
+    "categories": CategorySitemap,
+    "single-pages": SinglePageSitemap,
+}

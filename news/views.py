@@ -14,6 +14,43 @@ from .search import MAX_QUERY_LENGTH
 from .viewcounts import article_views
 
 
+def _no_store_for_preview(response, shown):
+    """A preview of what is not public is for the staff member alone: never kept."""
+    if not shown.is_public:
+        add_never_cache_headers(response)
+        patch_cache_control(response, private=True)
+    return response
+
+
+def _render_page(request, tree, page, *, category=None, parent=None):
+    """
+    A single page in the site frame, or its print view (?print=1): at its own address, or
+    at the address of the 栏目 (`category`) that shows it.
+    """
+    shown_by_category = category is not None
+    if not shown_by_category and page.category_id is not None:
+        category = tree.by_id.get(page.category_id)
+        parent = tree.parent_of(category) if category else None
+    entry = tree.pages_by_id.get(page.pk)
+    if shown_by_category or not (entry and entry.show_in_nav):
+        active = (parent or category).pk if category else None  # its 栏目's entry in the navigation
+    else:
+        active = f"page:{page.slug}"  # its own entry
+    context = {
+        "tree": tree,
+        "page": page,
+        "category": category,
+        "parent": parent,
+        "active": active,
+        "section_pages": tree.section_pages(category) if category else [],
+        "shown_by_category": shown_by_category,
+        "is_preview": not page.is_public,
+        "site_root": f"{request.scheme}://{request.get_host()}",
+    }
+    template = "news/page_print.html" if request.GET.get("print") == "1" else "news/page_detail.html"
+    return _no_store_for_preview(render(request, template, context), page)
+
+
 def _page_number(request):
     try:
         return selectors.parse_page_number(request.GET.get("page"))
@@ -39,12 +76,16 @@ def category_detail(request, slug):
     if category is None:
         raise Http404("没有这个栏目")
     parent = tree.parent_of(category)
+    if tree.shown_page(category) is not None:
+        # A 栏目 set to show a single page (机构职能) shows it at the 栏目's address.
+        return _render_page(request, tree, page, category=category, parent=parent)
     context = {
         "tree": tree,
         "category": category,
         "parent": parent,
         "subcategories": tree.children.get(category.pk, []),
         "siblings": tree.children.get(parent.pk, []) if parent else [],
+        "sub_pages": tree.pages_under(category),
         "page": page,
     }
     return render(request, "news/category_detail.html", context)
@@ -65,10 +106,7 @@ def article_detail(request, pk):
         response = redirect(article.external_url)
     else:
         response = _article_response(request, tree, data)
-    if not article.is_public:
-        add_never_cache_headers(response)
-        patch_cache_control(response, private=True)
-    return response
+    return _no_store_for_preview(response, article)
 
 
 def _article_response(request, tree, data):
@@ -143,11 +181,22 @@ def search(request):
         ],
         "page": results.page if results else None,
         "more": results.more if results else False,
+        "results_pages": results.pages if results else [],
         "too_slow": too_slow,
         # Pagination links keep the query and the 栏目.
         "page_query": urlencode({"q": query.text, **({"category": category.slug} if category else {})}) + "&",
     }
     return render(request, "news/search.html", context)
+
+
+@require_safe
+@public_page({"print": flag})
+def page_detail(request, slug):
+    # Staff preview drafts and pages in review at their public address.
+    tree, page = selectors.single_page(slug, preview=request.user.is_staff)
+    if page is None:
+        raise Http404("没有这个页面")
+    return _render_page(request, tree, page)
 
 
 @require_safe

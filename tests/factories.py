@@ -7,7 +7,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from demo import samples
-from news.models import Article, Category
+from news.models import Article, Category, Page
 from topics.models import Topic, TopicArticle, TopicSection
 
 
@@ -58,6 +58,16 @@ def add_to_section(section, *articles):
         TopicArticle.objects.create(topic=section.topic, section=section, article=article, order=order)
 
 
+class PageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Page
+
+    title = factory.Sequence(lambda n: f"单页{n}")
+    slug = factory.Sequence(lambda n: f"danye-{n}")
+    body = "<p>乌达区委组织部负责全区党的组织建设。</p>"
+    status = Page.Status.PUBLISHED
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
@@ -84,9 +94,11 @@ def ensure_workflow_groups():
     workflow = importlib.import_module("news.migrations.0002_workflow_groups")
     attachment_permissions = importlib.import_module("attachments.migrations.0002_workflow_group_permissions")
     topic_permissions = importlib.import_module("topics.migrations.0001_initial")
+    page_permissions = importlib.import_module("news.migrations.0012_single_pages")
     workflow.create_groups(apps, None)
     attachment_permissions.grant(apps, None)
     topic_permissions.grant(apps, None)
+    page_permissions.grant(apps, None)
 
 
 def article_form_data(article=None, **overrides):
@@ -103,6 +115,23 @@ def article_form_data(article=None, **overrides):
         "body": "<p>正文</p>",
         "summary": "",
         "status": "draft",
+        "attachments-TOTAL_FORMS": "0",
+        "attachments-INITIAL_FORMS": "0",
+        "attachments-MIN_NUM_FORMS": "0",
+        "attachments-MAX_NUM_FORMS": "1000",
+    }
+    return data | overrides
+
+
+def page_form_data(page=None, **overrides):
+    """What the admin's single-page form posts (with an empty attachments inline)."""
+    data = {
+        "title": page.title if page else "新单页",
+        "slug": page.slug if page else "",
+        "body": "<p>正文</p>",
+        "status": "draft",
+        "nav_order": "0",
+        "category": "",
         "attachments-TOTAL_FORMS": "0",
         "attachments-INITIAL_FORMS": "0",
         "attachments-MIN_NUM_FORMS": "0",

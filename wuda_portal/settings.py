@@ -182,6 +182,7 @@ PAGE_CONTENT_MODELS = [
     "news.Category",
     "news.Article",
     "news.ArticleSearchEntry",
+    "news.Page",
     "attachments.Attachment",
     "topics.Topic",
     "topics.TopicSection",

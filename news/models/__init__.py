@@ -1,4 +1,4 @@
-"""栏目 and articles; the search index's table; the view counter's batches."""
+"""栏目, articles and single pages; the search index's table; the view counter's batches."""
 
 from .articles import (
     ADMIN_LIST_ORDER,
@@ -10,6 +10,7 @@ from .articles import (
     summary_of,
 )
 from .categories import Category
+from .pages import Page, pinyin_slug
 from .rules import is_pinned_now, is_public, pinned_now, public
 from .search_entries import ArticleSearchEntry
 from .view_counts import ViewCountBatch
@@ -22,11 +23,13 @@ __all__ = [
     "Article",
     "ArticleSearchEntry",
     "Category",
+    "Page",
     "cover_upload_to",
     "ViewCountBatch",
     "is_pinned_now",
     "is_public",
     "pinned_now",
+    "pinyin_slug",
     "public",
     "summary_of",
 ]

@@ -39,6 +39,15 @@ class Category(models.Model):
     order = models.PositiveIntegerField("排序", default=0, help_text="数字小的排在前面。")
     show_in_nav = models.BooleanField("显示在导航栏", default=True)
     description = models.TextField("栏目简介", blank=True)
+    shown_page = models.ForeignKey(
+        "Page",
+        verbose_name="栏目显示单页",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="shown_by",
+        help_text="选择后，这个栏目显示这篇单页（已发布时），而不是文章列表，例如“机构职能”。",
+    )
 
     objects = CategoryQuerySet.as_manager()
 

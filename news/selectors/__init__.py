@@ -5,7 +5,7 @@ round trip (core.caching). One module per kind of page data.
 """
 
 from .articles import ArticlePage, article_page
-from .categories import CategoryEntry, CategoryTree, category_tree
+from .categories import CategoryEntry, CategoryTree, MenuItem, PageEntry, category_tree
 from .listings import (
     PER_PAGE,
     CountedPaginator,
@@ -15,6 +15,7 @@ from .listings import (
     page_of,
     parse_page_number,
 )
+from .pages import single_page
 from .parts import PagePart, add_article_part, add_home_part
 from .search import (
     SearchQuery,
@@ -33,6 +34,8 @@ __all__ = [
     "ArticlePage",
     "CategoryEntry",
     "CategoryTree",
+    "MenuItem",
+    "PageEntry",
     "SearchQuery",
     "SearchResults",
     "SearchTooSlow",
@@ -49,4 +52,5 @@ __all__ = [
     "search_entries",
     "search_page",
     "search_text",
+    "single_page",
 ]

@@ -13,8 +13,10 @@ from core.frame import SITE_FRAME
 from core.pagecache import page_number
 
 from ..models import LISTING_FIELDS, Article, pinned_now
+from ..models import Page as SinglePage
 from ..presenters import Headline, ListedArticle
 from .categories import CATEGORY_TREE
+from .pages import shown_page
 from .parts import HOME_PARTS
 
 PER_PAGE = 20
@@ -157,15 +159,29 @@ def category_page(tree, category, number, per_page=PER_PAGE):
     return Page([ListedArticle.of(article) for article in on_page], number, paginator)
 
 
+def category_content(tree, category, number):
+    """
+    What a 栏目's page `number` shows: its list (a Page of ListedArticle), or, for a 栏目 set
+    to show a published single page, that page (a ShownPage), which has one page only.
+    """
+    entry = tree.shown_page(category)
+    if entry is None:
+        return category_page(tree, category, number)
+    if number != 1:
+        raise InvalidPage("单页没有第二页")
+    return shown_page(SinglePage.objects.published(), entry.slug)
+
+
 def category_listing(slug, number):
     """
-    (tree, category, page) of a 栏目's page `number`, or (tree, None, None) for no such
-    栏目; InvalidPage past its last page. Read with the frame and the tree in one round trip.
+    (tree, category, content) of a 栏目's page `number` (category_content), or (tree, None,
+    None) for no such 栏目; InvalidPage past its last page. Read with the frame and the tree
+    in one round trip.
     """
     # Named by slug, which the address gives before the 栏目 is looked up.
     listing = caching.Cached(
         f"category:{caching.short_name(slug)}:{number}",
-        lambda: category_page(tree, category, number),
+        lambda: category_content(tree, category, number),
         caching.object_seconds,
     )
     caching.read(SITE_FRAME, CATEGORY_TREE, listing)

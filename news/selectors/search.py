@@ -5,7 +5,7 @@ ranking and each page of its results are kept until the content changes.
 """
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import OperationalError, connection, transaction
 from django.db.models import Case, IntegerField, Value, When
@@ -16,7 +16,7 @@ from core import caching
 from core.frame import SITE_FRAME
 
 from ..models import Article, ArticleSearchEntry
-from ..presenters import SearchResult
+from ..presenters import PageResult, SearchResult
 from ..search import MAX_QUERY_LENGTH, needs_recheck, normalize_query, tsquery_literal
 from .categories import CATEGORY_TREE
 from .listings import page_of
@@ -122,9 +122,23 @@ def ranked_matches(query, category_ids=None):
 class SearchResults:
     page: object  # a django.core.paginator.Page of SearchResult
     more: bool  # there were more matches than were ranked
+    pages: list = field(default_factory=list)  # single pages whose title matches (PageResult), on the first page
 
 
-def _results_page(query, number, category_ids):
+def matching_pages(tree, query, category_ids=None):
+    """
+    Published single pages whose title contains `query` (normalised), from the 栏目 tree that
+    lists them: residents look a page up by its name (联系我们, 办事指南), and matching it
+    there costs the search no query.
+    """
+    return [
+        PageResult.of(entry, query)
+        for entry in tree.pages
+        if query in normalize_query(entry.title) and (not category_ids or entry.category_id in category_ids)
+    ]
+
+
+def _results_page(tree, query, number, category_ids):
     ranked, more = ranked_matches(query, category_ids)
     page = page_of([], number, len(ranked))
     ids = ranked[page.start_index() - 1 : page.end_index()] if ranked else []
@@ -143,7 +157,7 @@ def _results_page(query, number, category_ids):
     )
     by_id = {article.pk: article for article in articles}
     page.object_list = [SearchResult.of(by_id[pk], query) for pk in ids if pk in by_id]
-    return SearchResults(page, more)
+    return SearchResults(page, more, matching_pages(tree, query, category_ids) if page.number == 1 else [])
 
 
 def search_page(query, number, category_slug=""):
@@ -154,7 +168,7 @@ def search_page(query, number, category_slug=""):
     """
     results = caching.Cached(
         f"search-page:{_name(query, category_slug, number)}",
-        lambda: _results_page(query, number, tree.family_ids(category) if category else None),
+        lambda: _results_page(tree, query, number, tree.family_ids(category) if category else None),
         caching.object_seconds,
     )
     caching.read(SITE_FRAME, CATEGORY_TREE, *([results] if query else []))

@@ -26,6 +26,9 @@ PAGES = {
     "topics": "/topics/",
     "topic": "/topics/jiceng-zhili-nian/",
     "topic-section": "SECTION",
+    "single-page": "/pages/lianxiwomen/",
+    "single-page-in-category": "/pages/lingdaofengong/",
+    "category-showing-a-page": "/news/jigou-zhineng/",
 }
 VARIANTS = {
     "standard": {},

@@ -4,13 +4,19 @@ from django.core.management import call_command
 
 from attachments.models import Attachment
 from core.models import FriendLink
-from news.models import Article, Category
+from news.models import Article, Category, Page
 
 
 @pytest.mark.django_db
 def test_load_demo_fills_the_portal_and_adds_nothing_the_second_time(client):
     call_command("load_demo", stdout=open("/dev/null", "w"))
-    counts = (Category.objects.count(), Article.objects.count(), FriendLink.objects.count(), Attachment.objects.count())
+    counts = (
+        Category.objects.count(),
+        Article.objects.count(),
+        FriendLink.objects.count(),
+        Attachment.objects.count(),
+        Page.objects.count(),
+    )
     assert Category.objects.count() >= 7
     assert Article.objects.published().count() >= 30
     assert Article.objects.filter(is_pinned=True).exists()
@@ -26,11 +32,35 @@ def test_load_demo_fills_the_portal_and_adds_nothing_the_second_time(client):
         Article.objects.count(),
         FriendLink.objects.count(),
         Attachment.objects.count(),
+        Page.objects.count(),
     )
     home = client.get("/").content.decode()
     assert home.count('class="slide"') >= 3
     for category in Category.objects.filter(parent=None, show_in_nav=True):
         assert category.name in home
+
+
+@pytest.mark.django_db
+def test_residents_reach_the_demo_single_pages_from_the_navigation_and_the_footer(client):
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    assert set(Page.objects.published().values_list("title", flat=True)) >= {
+        "机构职能",
+        "领导分工",
+        "联系我们",
+        "办事指南",
+    }
+    home = client.get("/").content.decode()
+    nav = home[home.index('<nav class="main-nav"') :]
+    nav = nav[: nav.index("</nav>")]
+    duties = Category.objects.get(name="机构职能")
+    assert f'<a href="{duties.get_absolute_url()}">机构职能</a>' in nav
+    assert '<a href="/pages/lianxiwomen/">联系我们</a>' in nav
+    footer = home[home.index('class="footer-links"') :]
+    assert "/pages/lianxiwomen/" in footer and "/pages/banshizhinan/" in footer
+    shown = client.get(duties.get_absolute_url()).content.decode()
+    assert "主要职责" in shown and "/pages/lingdaofengong/" in shown  # the page, and 领导分工 beside it
+    contacts = client.get("/pages/lianxiwomen/").content.decode()
+    assert 'class="contacts"' in contacts and "016040" in contacts
 
 
 @pytest.mark.django_db

@@ -1,6 +1,8 @@
 """
 Queries per page, the same with 5 articles as with 200, with many 栏目 and attachments.
 Measured with an empty cache (the worst case: the frame and the 栏目 tree are fetched too).
+The site has single pages in the navigation, the footer and under a 栏目, and a 栏目 that
+shows a single page.
 """
 
 import pytest
@@ -11,9 +13,12 @@ from django.test.utils import CaptureQueriesContext
 
 from attachments.services import attachment_create
 from demo import samples
-from tests.factories import ArticleFactory, CategoryFactory
+from tests.factories import ArticleFactory, CategoryFactory, PageFactory
 
-BUDGET = {"home": 8, "list": 6, "list-last-page": 6, "article": 8, "search-2": 6, "search-4": 6, "search-1": 6}
+BUDGET = {
+    "home": 8, "list": 6, "list-last-page": 6, "article": 8, "search-2": 6, "search-4": 6, "search-1": 6,
+    "single-page": 6, "category-showing-a-page": 6,
+}  # fmt: skip
 
 
 def build_site(n_articles):
@@ -30,6 +35,11 @@ def build_site(n_articles):
     ]
     for i in range(6):
         attachment_create(article=articles[0], file=ContentFile(samples.pdf(), name=f"附件{i}.pdf"))
+    duties = PageFactory(title="机构职能", slug="jigouzhineng", show_in_nav=True, body="<p>党建引领基层治理。</p>")
+    PageFactory(title="联系我们", slug="lianxiwomen", show_in_footer=True, show_contacts=True)
+    for i in range(3):
+        PageFactory(title=f"办事指南{i}", category=categories[1])
+    CategoryFactory(name="关于我们", slug="guanyu", shown_page=duties)
     return categories[0], articles[0]
 
 
@@ -42,6 +52,8 @@ def urls(category, article):
         "search-2": "/search/?q=党建",
         "search-4": "/search/?q=党建引领",
         "search-1": "/search/?q=期",
+        "single-page": "/pages/jigouzhineng/",
+        "category-showing-a-page": "/news/guanyu/",
     }
 
 

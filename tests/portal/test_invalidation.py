@@ -44,6 +44,8 @@ def public_pages(category, article):
         "/sitemap-categories.xml",
         "/sitemap-topics.xml",
         "/sitemap-topic-sections.xml",
+        "/sitemap-single-pages.xml",
+        "/pages/jigouzhineng/?print=1",
         "/robots.txt",
         "/favicon.ico",
         "/no-such-page/",

@@ -81,6 +81,11 @@ def page_types(site):
         "topic-running": running.get_absolute_url(),
         "topic-ended": ended.get_absolute_url(),
         "topic-section": running.sections.first().get_absolute_url(),
+        "single-page": "/pages/lianxiwomen/",
+        "single-page-in-category": "/pages/lingdaofengong/",
+        "single-page-print": "/pages/banshizhinan/?print=1",
+        "category-showing-a-page": Category.objects.get(slug="jigou-zhineng").get_absolute_url(),
+        "search-with-single-pages": "/search/?q=指南",
     }
 
 
@@ -116,4 +121,4 @@ def test_every_page_type_and_variant_is_valid_html_and_css(client, site, tmp_pat
     found = vnu.check(files + stylesheets + images)
     problems = {str(path): messages for path, messages in found.items() if messages}
     assert not problems, "\n".join(f"{path}:\n  " + "\n  ".join(messages) for path, messages in problems.items())
-    assert len(found) == len(files) + len(stylesheets) + len(images) == 102  # every file was checked
+    assert len(found) == len(files) + len(stylesheets) + len(images) == 127  # every file was checked

@@ -14,7 +14,7 @@ from PIL import Image, ImageDraw
 
 from attachments.services import attachment_create
 from core.models import FriendLink, SiteProfile
-from news.models import Article, Category
+from news.models import Article, Category, Page
 from topics.models import Topic, TopicArticle, TopicSection
 
 from ... import samples
@@ -60,8 +60,20 @@ def cover_image(index, size=COVER_SIZE):
     return buffer.getvalue()
 
 
+def html_block(tag, content):
+    """A block of a demo page's body: a heading or paragraph (text), a list (items), a table (rows, the first a header)."""
+    if tag in ("ol", "ul"):
+        return f"<{tag}>{''.join(f'<li>{escape(item)}</li>' for item in content)}</{tag}>"
+    if tag == "table":
+        head, *rows = content
+        header = "".join(f'<th scope="col">{escape(cell)}</th>' for cell in head)
+        body = "".join(f"<tr>{''.join(f'<td>{escape(cell)}</td>' for cell in row)}</tr>" for row in rows)
+        return f"<table><thead><tr>{header}</tr></thead><tbody>{body}</tbody></table>"
+    return f"<{tag}>{escape(content)}</{tag}>"
+
+
 class Command(BaseCommand):
-    help = "Load the demo 栏目, articles, friend links and site profile. Running it again adds nothing."
+    help = "Load the demo 栏目, articles, single pages, friend links and site profile. Running it again adds nothing."
 
     def handle(self, *args, **options):
         content = json.loads(CONTENT.read_text(encoding="utf-8"))
@@ -71,11 +83,43 @@ class Command(BaseCommand):
             for order, link in enumerate(content["friend_links"]):
                 FriendLink.objects.get_or_create(name=link["name"], defaults={"url": link["url"], "order": order})
             created = self.load_articles(categories, content["articles"])
+            pages = self.load_pages(categories, content["pages"])
+            for item in content["categories"]:
+                if item.get("shown_page") and categories[item["slug"]].shown_page_id is None:
+                    categories[item["slug"]].shown_page = pages[item["shown_page"]]
+                    categories[item["slug"]].save(update_fields=["shown_page"])
             created += load_review_work(categories)
             topics = self.load_topics(content["topics"])
         self.stdout.write(
-            self.style.SUCCESS(f"演示内容已就绪：{len(categories)} 个栏目，新增 {created} 篇文章，{topics} 个专题。")
+            self.style.SUCCESS(
+                f"演示内容已就绪：{len(categories)} 个栏目，{len(pages)} 个单页，新增 {created} 篇文章，{topics} 个专题。"
+            )
         )
+
+    def load_pages(self, categories, items):
+        pages = {}
+        for item in items:
+            pages[item["slug"]], created = Page.objects.get_or_create(
+                slug=item["slug"],
+                defaults={
+                    "title": item["title"],
+                    "body": "".join(html_block(tag, content) for tag, content in item["body"]),
+                    "status": Page.Status.PUBLISHED,
+                    "category": categories.get(item["category"]),
+                    "show_in_nav": item["show_in_nav"],
+                    "nav_order": item["nav_order"],
+                    "show_in_footer": item["show_in_footer"],
+                    "show_contacts": item["show_contacts"],
+                },
+            )
+            for order, name in enumerate(item.get("attachments", []) if created else []):
+                extension = name.rsplit(".", 1)[-1]
+                attachment_create(
+                    page=pages[item["slug"]],
+                    file=ContentFile(samples.build(extension, item["slug"]), name=name),
+                    order=order,
+                )
+        return pages
 
     def load_categories(self, items):
         categories = {}
