@@ -1,0 +1,90 @@
+"""
+The paragraph convention on the server (news.normalize, through news.sanitize): what is
+stored whatever the editor's browser did. The same cases run in the editor's JavaScript
+(tests/browser/test_paste.py), so both sides keep one rule.
+"""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from news.normalize import remove_leading_spaces
+from news.sanitize import sanitize_html
+
+FIXTURES = Path(__file__).parent / "fixtures"
+NORMALIZE_CASES = json.loads((FIXTURES / "normalize_cases.json").read_text(encoding="utf-8"))
+PASTES = sorted((FIXTURES / "paste").glob("*.html"))
+LEADING_SPACE = re.compile(r"<(p|h[1-6]|li|td|th|div)(\s[^>]*)?>(<(span|strong|b|em|i|u)[^>]*>)*(\s|&nbsp;|\u3000)")
+
+
+@pytest.mark.parametrize("case", NORMALIZE_CASES, ids=[case["name"] for case in NORMALIZE_CASES])
+def test_the_paragraph_convention(case):
+    assert sanitize_html(case["html"]) == case["normalized"]
+
+
+def test_normalising_twice_changes_nothing():
+    for case in NORMALIZE_CASES:
+        assert sanitize_html(case["normalized"]) == case["normalized"]
+
+
+def test_markup_around_the_spaces_is_kept_as_written():
+    html = '<p><a href="/x?a=1&amp;b=2" title="a &quot;b&quot;">\u3000链接</a> &lt;正文&gt; &#169;</p>'
+    assert (
+        remove_leading_spaces(html)
+        == '<p><a href="/x?a=1&amp;b=2" title="a &quot;b&quot;">链接</a> &lt;正文&gt; &#169;</p>'
+    )
+
+
+def test_a_character_reference_for_a_space_counts_as_one():
+    assert remove_leading_spaces("<p>&#12288;&#x3000;&#160;&ensp;正文</p>") == "<p>正文</p>"
+    assert remove_leading_spaces("<p>&#12288;&#x3000;</p>") == "<p>&#12288;&#x3000;</p>"
+
+
+def test_no_other_class_survives():
+    assert sanitize_html('<p class="no-indent MsoNormal">说明</p><h2 class="no-indent">标题</h2>') == (
+        '<p class="no-indent">说明</p><h2>标题</h2>'
+    )
+
+
+def test_there_are_enough_paste_fixtures():
+    names = [path.stem for path in PASTES]
+    assert len(names) >= 12
+    for source in ("word_", "wps_", "web_"):
+        assert sum(name.startswith(source) for name in names) >= 3, source
+
+
+@pytest.mark.parametrize("path", PASTES, ids=[path.stem for path in PASTES])
+def test_a_paste_posted_as_the_clipboard_held_it_is_stored_clean(path):
+    """
+    What the server stores when the clipboard's HTML reaches it unchanged (a browser without
+    the editor's paste filter, a crafted POST): text kept, the clutter and the indents gone.
+    """
+    raw = path.read_text(encoding="utf-8")
+    stored = sanitize_html(raw)
+    for gone in (
+        "mso-",
+        "class=",
+        "<o:p",
+        "font-",
+        "color",
+        "text-indent",
+        "justify",
+        "<font",
+        "<!--",
+        "<style",
+        "@font-face",
+        "仿宋",
+        "宋体",
+    ):
+        assert gone not in stored, (gone, stored)
+    assert not LEADING_SPACE.search(stored), stored
+    assert sanitize_html(stored) == stored
+    # Every Chinese character of what was copied is still there, in order.
+    copied = raw.split("<!--StartFragment-->")[1].split("<!--EndFragment-->")[0]
+    assert chinese_text(stored) == chinese_text(copied)
+
+
+def chinese_text(html):
+    return "".join(re.findall(r"[\u4e00-\u9fff]", re.sub(r"<[^>]+>", "", html)))
