@@ -353,6 +353,7 @@ ADMIN_CONTENT_SECURITY_POLICY = {
 
 CKEDITOR_BASEPATH = f"/{STATIC_URL}ckeditor/ckeditor/"
 _EDITOR_IMAGE_UPLOAD_URL = f"/{ADMIN_URL}editor/upload-image/"
+_EDITOR_PLUGINS = f"/{STATIC_URL}admin/portal/ckeditor/"
 CKEDITOR_CONFIGS = {
     "default": {
         "language": "zh-cn",
@@ -365,6 +366,7 @@ CKEDITOR_CONFIGS = {
             ["Bold", "Italic", "Underline", "RemoveFormat"],
             ["NumberedList", "BulletedList", "Outdent", "Indent"],
             ["JustifyLeft", "JustifyCenter", "JustifyRight", "JustifyBlock"],
+            ["Typeset", "FirstLineIndent"],
             ["Link", "Unlink"],
             ["Image", "Table", "HorizontalRule", "SpecialChar"],
             ["PasteText", "PasteFromWord"],
@@ -375,11 +377,19 @@ CKEDITOR_CONFIGS = {
         # none of the plugins the advisories concern.
         "fullPage": False,
         "removePlugins": "preview,codesnippet,codesnippetgeshi,templates,iframe,flash,forms,exportpdf,sourcearea,sourcedialog",
-        "extraPlugins": "uploadimage",
+        "extraPlugins": "uploadimage,portaltypeset,portalwordcount",
+        # 一键排版, 首行缩进 and the paste rule; 字数统计 (static/admin/portal/ckeditor/).
+        "external_plugin_resources": [
+            ("portaltypeset", _EDITOR_PLUGINS + "portaltypeset/", "plugin.js"),
+            ("portalwordcount", _EDITOR_PLUGINS + "portalwordcount/", "plugin.js"),
+        ],
         "filebrowserUploadUrl": _EDITOR_IMAGE_UPLOAD_URL,
         "filebrowserImageUploadUrl": _EDITOR_IMAGE_UPLOAD_URL,
         "uploadUrl": _EDITOR_IMAGE_UPLOAD_URL + "?responseType=json",
         "image_prefillDimensions": False,
+        # “” and other characters as they are, not as named entities (&ldquo;): the body's
+        # HTML stays readable and is what the server stores.
+        "entities": False,
         "disallowedContent": "*{font*,color,background*,line-height}; *[on*]; script; style",
         "versionCheck": False,
     },

@@ -53,6 +53,9 @@ def test_there_are_enough_paste_fixtures():
     assert len(names) >= 12
     for source in ("word_", "wps_", "web_"):
         assert sum(name.startswith(source) for name in names) >= 3, source
+    # What each one stores through the editor (tests/browser/test_paste.py).
+    expected = json.loads((FIXTURES / "paste" / "expected.json").read_text(encoding="utf-8"))
+    assert sorted(expected) == names
 
 
 @pytest.mark.parametrize("path", PASTES, ids=[path.stem for path in PASTES])
