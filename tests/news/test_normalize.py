@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from news.models import Article
 from news.normalize import remove_leading_spaces
 from news.sanitize import sanitize_html
+from tests.factories import ArticleFactory
 
 FIXTURES = Path(__file__).parent / "fixtures"
 NORMALIZE_CASES = json.loads((FIXTURES / "normalize_cases.json").read_text(encoding="utf-8"))
@@ -91,3 +93,17 @@ def test_a_paste_posted_as_the_clipboard_held_it_is_stored_clean(path):
 
 def chinese_text(html):
     return "".join(re.findall(r"[\u4e00-\u9fff]", re.sub(r"<[^>]+>", "", html)))
+
+
+@pytest.mark.django_db
+def test_a_body_that_reached_the_table_unsaved_is_shown_by_the_rule(client):
+    """
+    A row written around the model (a bulk import, a manual UPDATE) still shows one indent:
+    the body is sanitised, and normalised, again on output.
+    """
+    article = ArticleFactory(status=Article.Status.PUBLISHED)
+    Article.objects.filter(pk=article.pk).update(
+        body='<p style="text-indent:32pt;text-align:justify">\u3000\u3000正文。</p><p align="center">题</p>'
+    )
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "<p>正文。</p><p>题</p>" in html
