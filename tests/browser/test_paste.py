@@ -71,9 +71,9 @@ def publish(page, title):
     return Article.objects.get(title=title)
 
 
-def public_paragraphs(open_page, base, article):
+def public_paragraphs(open_page, base, article, query=""):
     visitor, watch = open_page(DESKTOP)
-    visitor.goto(base + article.get_absolute_url())
+    visitor.goto(base + article.get_absolute_url() + query)
     paragraphs = visitor.evaluate(PUBLIC_PARAGRAPHS)
     watch.assert_clean()
     return visitor, paragraphs
@@ -191,6 +191,8 @@ def test_first_line_indent_off_for_one_paragraph(open_page, live_server, reviewe
     assert article.body == '<p>正文第一段。</p>\n\n<p class="no-indent">附件：活动安排表</p>'
     _, paragraphs = public_paragraphs(open_page, live_server.url, article)
     assert paragraphs == [["p", "正文第一段。", 2.0], ["p", "附件：活动安", 0]]
+    _, printed = public_paragraphs(open_page, live_server.url, article, "?print=1")  # 打印本页 (print.css)
+    assert printed == paragraphs
     assert_no_errors(watch)
 
 
