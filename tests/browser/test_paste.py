@@ -211,3 +211,34 @@ def test_the_status_bar_counts_characters_as_chinese_editors_do(open_page, live_
     page.keyboard.type("党建")
     expect(count).to_have_text("字数：11")
     assert_no_errors(watch)
+
+
+def test_typeset_centres_enhanced_images(open_page, live_server, reviewer):
+    """
+    With CKEditor's enhanced image (image2), an image is a widget the typesetting must not
+    take apart: it is centred through the widget. A second editor on the page loads image2
+    whatever the site's configuration holds today.
+    """
+    page, watch = open_page(DESKTOP)
+    open_new_article(page, live_server.url)
+    data = page.evaluate(
+        """(html) => new Promise((resolve) => {
+            const textarea = document.createElement('textarea');
+            textarea.id = 'image2_check';
+            document.body.appendChild(textarea);
+            const editor = CKEDITOR.replace(textarea, {
+                extraPlugins: 'image2,portaltypeset', removePlugins: 'image,sourcearea', language: 'zh-cn',
+                versionCheck: false,
+            });
+            editor.on('instanceReady', () => editor.setData(html, {callback: () => {
+                editor.execCommand('portalTypeset');
+                resolve(editor.getData());
+            }}));
+        })""",
+        '<p>\u3000\u3000会议现场,气氛热烈.</p><p><img alt="会议现场" src="/static/img/emblem.svg" style="float:left" width="60"></p>',
+    )
+    assert data.strip() == (
+        "<p>会议现场，气氛热烈。</p>\n\n"
+        '<p style="text-align:center"><img alt="会议现场" src="/static/img/emblem.svg" width="60" /></p>'
+    )
+    assert_no_errors(watch)
