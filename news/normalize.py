@@ -13,6 +13,7 @@ plugin.js, `normalizeBlocks`) apply the same rule in the browser, so that the ed
 what will be stored; tests/news/fixtures/normalize_cases.json holds the cases both pass.
 """
 
+import re
 from html.parser import HTMLParser
 
 # Where typed spaces are an indent: the start of a paragraph-like block.
@@ -22,6 +23,15 @@ CONTENT_TAGS = {"img", "br", "hr", "table", "figure"}
 # Spaces editors type or programs write as an indent: ASCII, no-break, en, em, ideographic.
 LEADING_SPACES = " \t\n\r\f\u00a0\u2002\u2003\u3000"
 _SPACE_ENTITIES = {"nbsp", "ensp", "emsp"}
+# A block's start tag, then only tags, then a space or a character reference: where the
+# parser below may have work. Bodies already stored by the rule skip it (it runs on every
+# page that shows a body, news.sanitize.safe_html). Attributes are matched as nh3 writes
+# them, double-quoted, so a ">" inside a value does not end a tag early.
+_TAG = r'</?[a-z][a-z0-9]*(?:\s+[^\s=>/]+(?:="[^"]*")?)*\s*/?>'
+_MAY_START_WITH_SPACE = re.compile(
+    rf"<(?:{'|'.join(sorted(BLOCKS))})\b(?:\s+[^\s=>/]+(?:=\"[^\"]*\")?)*\s*>(?:{_TAG})*"
+    rf"(?:[{LEADING_SPACES}]|&(?:nbsp|ensp|emsp|#))"
+)
 
 
 class _LeadingSpaceRemover(HTMLParser):
@@ -96,7 +106,7 @@ class _LeadingSpaceRemover(HTMLParser):
 
 def remove_leading_spaces(value):
     """`value` (sanitised HTML) without the spaces typed at the start of its blocks."""
-    if not value:
+    if not value or not _MAY_START_WITH_SPACE.search(value):
         return value
     remover = _LeadingSpaceRemover()
     remover.feed(value)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from news import normalize, sanitize
 from news.models import Article
 from news.normalize import remove_leading_spaces
 from news.sanitize import sanitize_html
@@ -42,6 +43,20 @@ def test_markup_around_the_spaces_is_kept_as_written():
 def test_a_character_reference_for_a_space_counts_as_one():
     assert remove_leading_spaces("<p>&#12288;&#x3000;&#160;&ensp;正文</p>") == "<p>正文</p>"
     assert remove_leading_spaces("<p>&#12288;&#x3000;</p>") == "<p>&#12288;&#x3000;</p>"
+
+
+def test_the_quick_check_never_skips_a_body_with_work(monkeypatch):
+    """Bodies the quick check lets through unparsed are exactly those the parser keeps as they are."""
+    monkeypatch.setattr(sanitize, "remove_leading_spaces", lambda value: value)
+    sources = [case["html"] for case in NORMALIZE_CASES] + [path.read_text(encoding="utf-8") for path in PASTES]
+    sources += ['<p><a href="/x" title="a>b">\u3000链接</a></p>', "<ul><li><strong></strong>&#12288;一项</li></ul>"]
+    cleaned = [sanitize.sanitize_html(source) for source in sources]
+    monkeypatch.undo()
+    for body in cleaned:
+        parser = normalize._LeadingSpaceRemover()
+        parser.feed(body)
+        parser.close()
+        assert remove_leading_spaces(body) == "".join(parser.out), body
 
 
 def test_no_other_class_survives():
