@@ -26,10 +26,13 @@ _FUNC_NUM = re.compile(r"^\d{1,6}$")
 
 
 def store_editor_image(uploaded):
-    """Store an uploaded image as the image policy (news.images) makes it; return its storage name."""
+    """
+    Store an uploaded image as the image policy (news.images) makes it; return its storage
+    name and the CleanImage stored.
+    """
     image = clean_image(uploaded)
     name = f"editor/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{image.extension}"
-    return default_storage.save(name, ContentFile(image.content))
+    return default_storage.save(name, ContentFile(image.content)), image
 
 
 def _same_origin(request):
@@ -47,13 +50,18 @@ def _same_origin(request):
     return bool(token) and token == request.COOKIES.get("ckCsrfToken")
 
 
-def _respond(request, *, url=None, error=None):
+def _respond(request, *, url=None, error=None, size=None):
     func_num = request.GET.get("CKEditorFuncNum", "")
     if not func_num or request.GET.get("responseType") == "json":
         # CKEditor's XHR uploads (the dialog, paste, drag and drop) read JSON.
         if error:
             return JsonResponse({"uploaded": 0, "error": {"message": error}})
-        return JsonResponse({"uploaded": 1, "url": url, "fileName": url.rsplit("/", 1)[-1]})
+        answer = {"uploaded": 1, "url": url, "fileName": url.rsplit("/", 1)[-1]}
+        if size:
+            # uploadimage writes these into <img width height>: the stored size, not the
+            # size of the photo on the editor's disk (scaled down by the image policy).
+            answer["width"], answer["height"] = size
+        return JsonResponse(answer)
     if not _FUNC_NUM.match(func_num):
         return JsonResponse({"uploaded": 0, "error": {"message": "参数无效。"}}, status=400)
     # The dialog's upload runs in an iframe and expects a script calling back into the
@@ -95,7 +103,7 @@ def upload_image(request):
     if uploaded is None:
         return _respond(request, error="没有收到图片文件。")
     try:
-        name = store_editor_image(uploaded)
+        name, image = store_editor_image(uploaded)
     except ValidationError as refusal:
         return _respond(request, error=" ".join(refusal.messages))
-    return _respond(request, url=default_storage.url(name))
+    return _respond(request, url=default_storage.url(name), size=(image.width, image.height))

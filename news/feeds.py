@@ -2,6 +2,7 @@ from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.urls import reverse
 from django.utils.feedgenerator import Rss201rev2Feed
+from django.utils.html import format_html
 
 from core.frame import get_site_frame
 
@@ -33,9 +34,17 @@ class LatestArticlesFeed(Feed):
     def item_title(self, item):
         return item.full_title
 
+    def item_link(self, item):
+        return item.public_url  # a 外链 article: the other site's page, as the lists link
+
     def item_description(self, item):
-        # Full text, sanitised on output as on the pages.
-        return safe_html(item.body)
+        # HTML for feed readers. Full text, sanitised on output as on the pages; a 外链
+        # article has none: its summary (plain text, escaped) or where it is.
+        if not item.is_external:
+            return safe_html(item.body)
+        if item.summary:
+            return format_html("<p>{}</p>", item.summary)
+        return format_html('<p>转载，原文见 <a href="{}">{}</a></p>', item.external_url, item.external_url)
 
     def item_pubdate(self, item):
         return item.published_at

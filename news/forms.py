@@ -34,10 +34,12 @@ class ArticleAdminForm(forms.ModelForm):
     class Meta:
         model = Article
         fields = (
-            "title", "subtitle", "category", "body", "source", "author", "status", "is_scheduled", "published_at",
-            "summary", "cover", "is_headline", "is_pinned", "pinned_until",
+            "title", "subtitle", "category", "external_url", "body", "source", "author", "responsible_editor",
+            "status", "is_scheduled", "published_at", "summary", "cover", "is_headline", "is_pinned", "pinned_until",
         )  # fmt: skip
         field_classes = {"category": CategoryChoiceField}
+        # A text input that says it wants an address (no scheme is assumed, unlike URLField's).
+        widgets = {"external_url": forms.URLInput(attrs={"placeholder": "https://", "class": "vURLField"})}
 
     class Media:
         js = ("js/publication-time.js",)

@@ -6,12 +6,19 @@ comes from (an image in the rich-text editor, an article's cover).
   IMAGE_MAX_PIXELS pixels (all frames of an animation together). The pixels are counted
   from the file's header, before anything is decoded: a small file can claim a huge image,
   and decoding one of 177 megapixels took 7 s and 1.5 GB in a worker.
+  A JPEG wider than needed is decoded at 1/2, 1/4 or 1/8 of its size (libjpeg scales while
+  decoding), and the limit counts what is decoded: a 48-megapixel phone photo of 30 MB is
+  decoded as 3 megapixels in half a second. Its header may claim at most
+  JPEG_HEADER_PIXELS_FACTOR × IMAGE_MAX_PIXELS.
 - Re-encoded, never stored as uploaded: EXIF data (GPS positions, the camera) and anything
   hidden in or appended to the file are dropped. A GIF keeps its animation (every frame,
   its duration, the loop).
+- Stored upright (by its EXIF orientation) and at most IMAGE_MAX_WIDTH pixels wide, so that
+  editors never resize a photo by hand and readers never download a camera's full size.
+  A PNG or WebP keeps its format (and its transparency); JPEGs are saved at JPEG_QUALITY.
 
-`clean_image` is the one entry point; the steps a stored image goes through (orientation,
-mode, and where a limit on its width would go) are in `_still`.
+`clean_image` is the one entry point; the steps a still image goes through (orientation,
+mode, width) are in `_still`.
 """
 
 import io
@@ -25,7 +32,13 @@ from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
 # Pillow's format name -> the extension the stored file gets.
 FORMATS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
-JPEG_QUALITY = 90
+JPEG_QUALITY = 85
+# A JPEG's header may claim this many times IMAGE_MAX_PIXELS (4 × 40 = 160 megapixels: a
+# 108-megapixel phone photo; Pillow itself refuses any image over about 179), as long as
+# what is decoded stays within the limit.
+JPEG_HEADER_PIXELS_FACTOR = 4
+# EXIF orientations that turn the image a quarter: its upright width is its stored height.
+_QUARTER_TURNS = {5, 6, 7, 8}
 _NOT_AN_IMAGE = "这不是有效的图片文件，请上传 JPG、PNG、GIF 或 WebP 格式的图片。"
 # What Pillow raises on a file it cannot read (or that claims more pixels than it allows).
 _UNREADABLE = (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombError)
@@ -47,27 +60,32 @@ def clean_image(uploaded):
     a CleanImage. Raises ValidationError with a Chinese message when it is refused.
     """
     if uploaded.size > settings.EDITOR_IMAGE_MAX_SIZE:
-        limit = settings.EDITOR_IMAGE_MAX_SIZE // (1024 * 1024)
-        raise ValidationError(f"图片太大：不能超过 {limit} MB。", code="too_large")
+        limit = settings.EDITOR_IMAGE_MAX_SIZE / (1024 * 1024)
+        size = uploaded.size / (1024 * 1024)
+        raise ValidationError(f"图片太大（{size:.1f} MB），不能超过 {limit:g} MB。", code="too_large")
     try:
-        uploaded.seek(0)
         with warnings.catch_warnings():
             # Pillow warns of a possible decompression bomb; _check_header refuses it.
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            uploaded.seek(0)
             probe = Image.open(uploaded)  # reads the header only
-        with probe:
-            _check_header(probe)
-            probe.verify()
-        uploaded.seek(0)
-        with Image.open(uploaded) as image:
-            image_format = image.format
-            if image_format == "GIF":
-                content = _animation(image)
-            else:
-                content = _encode(_still(image, image_format), image_format)
-            width, height = image.size
+            with probe:
+                _check_header(probe)
+                probe.verify()
+            uploaded.seek(0)
+            with Image.open(uploaded) as image:
+                image_format = image.format
+                if image_format == "GIF":
+                    content, (width, height) = _animation(image)
+                else:
+                    _reduce_while_decoding(image)
+                    stored = _still(image, image_format)
+                    content, (width, height) = _encode(stored, image_format), stored.size
     except ValidationError:
         raise
+    except Image.DecompressionBombError:
+        # Over twice Pillow's own ceiling (about 179 megapixels), above every limit here.
+        raise ValidationError("图片尺寸太大，请缩小后再上传。", code="too_many_pixels") from None
     except _UNREADABLE:
         raise ValidationError(_NOT_AN_IMAGE, code="invalid_image") from None
     return CleanImage(content, FORMATS[image_format], width, height)
@@ -78,38 +96,77 @@ def _check_header(image):
     if image.format not in FORMATS:
         raise ValidationError("只能上传 JPG、PNG、GIF 或 WebP 格式的图片。", code="format")
     width, height = image.size
+    if image.format == "JPEG":
+        if width * height > settings.IMAGE_MAX_PIXELS * JPEG_HEADER_PIXELS_FACTOR:
+            _refuse_size(f"{width}×{height} 像素", settings.IMAGE_MAX_PIXELS * JPEG_HEADER_PIXELS_FACTOR)
+        _reduce_while_decoding(image)  # what is decoded is what counts
+        if image.width * image.height > settings.IMAGE_MAX_PIXELS:
+            _refuse_size(f"{width}×{height} 像素")
+        return
     # Every frame of a GIF is decoded when it is re-encoded (counting them decodes none).
     frames = image.n_frames if image.format == "GIF" else 1
     if width * height * frames > settings.IMAGE_MAX_PIXELS:
         _refuse_size(f"{frames} 帧、每帧 {width}×{height} 像素" if frames > 1 else f"{width}×{height} 像素")
 
 
-def _refuse_size(size):
-    limit = settings.IMAGE_MAX_PIXELS
+def _reduce_while_decoding(image):
+    """
+    Have a JPEG wider (upright) than IMAGE_MAX_WIDTH decoded at the smallest of 1/2, 1/4
+    and 1/8 of its size that is still at least that wide; image.size becomes that size.
+    Nothing is decoded here; other formats are left as they are.
+    """
+    if image.format != "JPEG":
+        return
+    limit = settings.IMAGE_MAX_WIDTH
+    turned = image.getexif().get(0x0112) in _QUARTER_TURNS
+    if (image.height if turned else image.width) > limit:
+        image.draft(None, (1, limit) if turned else (limit, 1))
+
+
+def _refuse_size(size, limit=None):
+    limit = limit or settings.IMAGE_MAX_PIXELS
     raise ValidationError(
         f"图片尺寸太大（{size}），不能超过 {limit / 10_000:g} 万像素，请缩小后再上传。", code="too_many_pixels"
     )
 
 
 def _still(image, image_format):
-    """A still image as it is stored: upright (by its EXIF orientation), in a mode its format can save."""
+    """
+    A still image as it is stored: upright (by its EXIF orientation), in a mode its format
+    can save, at most IMAGE_MAX_WIDTH wide.
+    """
     image = ImageOps.exif_transpose(image)
     if image_format == "JPEG" and image.mode not in ("RGB", "L"):
         image = image.convert("RGB")
-    return image
+    return _narrowed(image)
+
+
+def _narrowed(image):
+    """`image` scaled down to IMAGE_MAX_WIDTH if it is wider, its proportions kept."""
+    limit = settings.IMAGE_MAX_WIDTH
+    if image.width <= limit:
+        return image
+    if image.mode not in ("RGB", "RGBA", "L", "LA"):
+        # Palette and 1-bit images are resampled in full colour (a palette only allows the
+        # nearest neighbour); PNG and WebP save RGBA as it is.
+        image = image.convert("RGBA" if image.has_transparency_data else "RGB")
+    height = max(1, round(image.height * limit / image.width))
+    return image.resize((limit, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
 
 
 def _encode(image, image_format):
     buffer = io.BytesIO()
     # No exif= or pnginfo= given: nothing of the upload's metadata is written.
-    image.save(buffer, format=image_format, quality=JPEG_QUALITY)
+    options = {"optimize": True} if image_format == "JPEG" else {}
+    image.save(buffer, format=image_format, quality=JPEG_QUALITY, **options)
     return buffer.getvalue()
 
 
 def _animation(image):
     """
     A GIF drawn again frame by frame, with each frame's duration and the loop count: no
-    byte of the upload (appended data, comments, application extensions) is copied.
+    byte of the upload (appended data, comments, application extensions) is copied. Wider
+    than IMAGE_MAX_WIDTH, every frame is scaled down. Returns the GIF and its size.
     """
     loop = image.info.get("loop")  # of the first frame: seeking replaces info
     frames, durations = [], []
@@ -123,7 +180,7 @@ def _animation(image):
         durations.append(frame.info.get("duration", 0))
         drawn = frame.copy()
         drawn.info = {key: frame.info[key] for key in ("transparency",) if key in frame.info}
-        frames.append(drawn)
+        frames.append(_narrowed(drawn))
     options = {"save_all": True, "append_images": frames[1:], "duration": durations}
     if loop is not None:
         options["loop"] = loop
@@ -133,7 +190,7 @@ def _animation(image):
         options["disposal"] = 2
     buffer = io.BytesIO()
     frames[0].save(buffer, format="GIF", **options)
-    return buffer.getvalue()
+    return buffer.getvalue(), frames[0].size
 
 
 def apply_cover_policy(article):

@@ -60,10 +60,11 @@ class ListedArticle:
     pk: int
     title: str
     subtitle: str
-    url: str
+    url: str  # the other site's page for a 外链 article (is_external)
     published_at: object
     date: str
     is_pinned_now: bool
+    is_external: bool
 
     @classmethod
     def of(cls, article):
@@ -71,10 +72,11 @@ class ListedArticle:
             pk=article.pk,
             title=article.title,
             subtitle=article.subtitle,
-            url=article.get_absolute_url(),
+            url=article.public_url,
             published_at=article.published_at,
             date=date_text(article.published_at),
             is_pinned_now=article.is_pinned_now,
+            is_external=article.is_external,
         )
 
     def get_absolute_url(self):
@@ -90,10 +92,13 @@ class Headline:
     full_title: str
     url: str
     cover_url: str
+    is_external: bool
 
     @classmethod
     def of(cls, article):
-        return cls(article.pk, article.title, article.full_title, article.get_absolute_url(), article.cover.url)
+        return cls(
+            article.pk, article.title, article.full_title, article.public_url, article.cover.url, article.is_external
+        )
 
     def get_absolute_url(self):
         return self.url
@@ -110,7 +115,9 @@ class ShownArticle:
     summary: str
     source: str
     author: str
-    url: str
+    responsible_editor: str
+    url: str  # its own page's (a 外链 article's redirects to external_url)
+    external_url: str
     category: CategoryLink
     parent_category: CategoryLink | None
     status: str
@@ -134,7 +141,9 @@ class ShownArticle:
             summary=article.summary,
             source=article.source,
             author=article.author,
+            responsible_editor=article.responsible_editor,
             url=article.get_absolute_url(),
+            external_url=article.external_url,
             category=CategoryLink.of(category),
             parent_category=CategoryLink.of(category.parent) if category.parent_id else None,
             status=article.status,
@@ -184,10 +193,13 @@ class ArticleLink:
 
     full_title: str
     url: str
+    is_external: bool = False
 
     @classmethod
     def of(cls, article):
-        return cls(article.full_title, article.get_absolute_url()) if article is not None else None
+        if article is None:
+            return None
+        return cls(article.full_title, article.public_url, article.is_external)
 
     def get_absolute_url(self):
         return self.url
@@ -200,6 +212,7 @@ class SearchResult:
     pk: int
     title: str
     url: str
+    is_external: bool
     category_name: str
     date: str
     title_html: str
@@ -210,7 +223,8 @@ class SearchResult:
         return cls(
             pk=article.pk,
             title=article.full_title,
-            url=article.get_absolute_url(),
+            url=article.public_url,
+            is_external=article.is_external,
             category_name=article.category.name,
             date=date_text(article.published_at),
             title_html=highlight(article.full_title, query),

@@ -34,10 +34,23 @@ ALLOWED_ATTRIBUTES = {
     "col": {"span"},
     "colgroup": {"span"},
     "ol": {"start"},
-    "p": {"class"},
 }
-# The one class kept (_filter_attribute): 「首行缩进」 turned off for a paragraph (site.css).
-ALLOWED_CLASSES = {"p": {"no-indent"}}
+# Classes: exactly those CKEditor's enhanced image (image2, configured in CKEDITOR_CONFIGS
+# with image2_captionedClass and image2_alignClasses) writes, and site.css styles:
+#   <figure class="image [image-style-align-left|right]"><img ...><figcaption>图注</figcaption></figure>
+#   <div class="image-style-align-center"><figure class="image">...</figure></div>
+#   <p class="image-style-align-center"><img ...></p>
+#   <img class="image-style-align-left|right" ...>
+IMAGE_ALIGN_CLASSES = ("image-style-align-left", "image-style-align-center", "image-style-align-right")
+ALLOWED_CLASSES = {
+    "figure": {"image", "image-style-align-left", "image-style-align-right"},
+    "img": {"image-style-align-left", "image-style-align-right"},
+    "div": {"image-style-align-center"},
+    # 「首行缩进」 turned off for one paragraph: site.css does not indent it.
+    "p": {"image-style-align-center", "no-indent"},
+}
+for _tag in ALLOWED_CLASSES:  # the attribute is allowed there; _filter_classes keeps these classes only
+    ALLOWED_ATTRIBUTES.setdefault(_tag, set()).add("class")
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}  # narrowed further by _filter_attribute
 # Removed together with everything inside them (nh3 drops other unknown tags but keeps
 # their text).
@@ -128,8 +141,14 @@ def _filter_attribute(tag, attribute, value):
     if attribute == "style":
         return _filter_style(value)
     if attribute == "class":
-        return " ".join(name for name in value.split() if name in ALLOWED_CLASSES.get(tag, ())) or None
+        return _filter_classes(tag, value)
     return value
+
+
+def _filter_classes(tag, value):
+    """The classes of ALLOWED_CLASSES[tag] that `value` names, in its order; None if none."""
+    kept = [name for name in dict.fromkeys(value.split()) if name in ALLOWED_CLASSES.get(tag, ())]
+    return " ".join(kept) or None
 
 
 def sanitize_html(value):

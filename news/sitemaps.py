@@ -10,7 +10,8 @@ class ArticleSitemap(Sitemap):
     limit = 10000
 
     def items(self):
-        return Article.objects.published().only("id", "updated_at").order_by("-id")
+        # A 外链 article has no page of its own: its address only redirects to the other site.
+        return Article.objects.published().filter(external_url="").only("id", "updated_at").order_by("-id")
 
     def lastmod(self, item):
         return item.updated_at

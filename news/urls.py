@@ -12,6 +12,7 @@ urlpatterns = [
     path("news/<slug:slug>/", views.category_detail, name="category"),
     path("news/<slug:slug>/feed/", public_page()(feeds.CategoryFeed()), name="category-feed"),
     path("articles/<id:pk>/", views.article_detail, name="article"),
+    path("articles/<id:pk>/qr.svg", views.article_qr, name="article-qr"),
     path("search/", views.search, name="search"),
     path("feed/", public_page()(feeds.LatestArticlesFeed()), name="feed"),
     path("sitemap/", views.site_map, name="site-map"),

@@ -1,7 +1,7 @@
 from urllib.parse import urlencode
 
 from django.core.paginator import InvalidPage
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.decorators.http import require_safe
@@ -9,6 +9,7 @@ from django.views.decorators.http import require_safe
 from core.pagecache import as_is, flag, page_number, public_page
 
 from . import selectors
+from .qrcodes import qr_svg
 from .search import MAX_QUERY_LENGTH
 from .viewcounts import article_views
 
@@ -56,8 +57,23 @@ def article_detail(request, pk):
     if data is None:
         raise Http404("没有这篇文章")
     article = data.article
+    if article.external_url:
+        # A 外链 article's page is the other site's. 302, not 301: the editor may change the
+        # address or withdraw the article, and browsers keep a 301 for good. The page cache
+        # keeps no 302 (nor counts it as a view): it comes from the article's cached data.
+        response = redirect(article.external_url)
+    else:
+        response = _article_response(request, tree, data)
+    if not article.is_public:
+        add_never_cache_headers(response)
+        patch_cache_control(response, private=True)
+    return response
+
+
+def _article_response(request, tree, data):
+    article = data.article
     printing = request.GET.get("print") == "1"
-    response = render(
+    return render(
         request,
         "news/article_print.html" if printing else "news/article_detail.html",
         {
@@ -72,9 +88,25 @@ def article_detail(request, pk):
             "site_root": f"{request.scheme}://{request.get_host()}",  # for the page's full address
         },
     )
-    if not article.is_public:
-        add_never_cache_headers(response)
-        patch_cache_control(response, private=True)
+
+
+# Browsers may keep a code a day: it changes only with the address, which never changes.
+QR_BROWSER_SECONDS = 24 * 3600
+
+
+@require_safe
+@public_page()
+def article_qr(request, pk):
+    """
+    分享到微信: the QR code of a public article's address, as the reader reached the site
+    (scheme and host of the request, as the page's canonical link). Kept by the page cache
+    under that scheme and host, and by browsers for QR_BROWSER_SECONDS.
+    """
+    _, data = selectors.article_page(pk)
+    if data is None or data.article.external_url:
+        raise Http404("没有这篇文章")
+    response = HttpResponse(qr_svg(request.build_absolute_uri(data.article.url)), content_type="image/svg+xml")
+    patch_cache_control(response, public=True, max_age=QR_BROWSER_SECONDS)
     return response
 
 

@@ -138,6 +138,7 @@ class ReviewedAdmin(VersionAdmin):
         # The form offers an editor only the states they may choose; this refuses a crafted
         # request all the same.
         rules.check_change(request.user, obj, previous=previous)
+        rules.note_submission(obj, previous=previous, by=request.user)
         return previous
 
     def save_model(self, request, obj, form, change):

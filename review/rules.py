@@ -17,6 +17,8 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 
+from core.names import full_name
+
 
 class Status(models.TextChoices):
     DRAFT = "draft", "草稿"
@@ -41,6 +43,9 @@ class ReviewRules:
     publish_permission: str  # "news.publish_article"
     reviewer_fields: tuple = ()  # fields only reviewers set
     reviewer_fields_label: str = ""  # what they are, for a refusal: "置顶和头条"
+    # A field that names who submitted the object for review (an article's 责任编辑): each
+    # submission sets it (note_submission); reviewers may change it if it is a reviewer field.
+    submitter_field: str = ""
 
 
 def rules_of(model):
@@ -108,6 +113,25 @@ def keep_reviewer_fields(obj, *, previous):
         setattr(obj, field, _stored_or_default(obj, previous, field))
 
 
+def note_submission(obj, *, previous, by):
+    """
+    If saving `obj` submits it for review (it is in 待审核 and `previous`, the stored one or
+    None, was not), put the name of `by` in its submitter field, unless this very change
+    sets that field (a reviewer typing a name) or `by` has no name. Returns the fields set.
+    Called once the rule is checked: what the rule puts there is no change of the user's.
+    """
+    field = rules_of(type(obj)).submitter_field
+    name = full_name(by)
+    if not field or not name or obj.status != Status.REVIEW:
+        return []
+    if previous is not None and previous.status == Status.REVIEW:
+        return []
+    if getattr(obj, field) != _stored_or_default(obj, previous, field):
+        return []
+    setattr(obj, field, name[: type(obj)._meta.get_field(field).max_length])
+    return [field]
+
+
 def save_with_history(obj, *, by, message, fields):
     """Save `fields` of `obj` on behalf of `by`, as a revision and in the admin log."""
     obj.updated_by = by
@@ -125,5 +149,7 @@ def set_status(obj, status, *, by):
     changed = copy.copy(obj)
     changed.status = status
     check_change(by, changed, previous=obj)
+    previous = copy.copy(obj)
     obj.status = status
-    save_with_history(obj, by=by, message=ACTION_LABELS[status], fields=["status"])
+    noted = note_submission(obj, previous=previous, by=by)
+    save_with_history(obj, by=by, message=ACTION_LABELS[status], fields=["status", *noted])

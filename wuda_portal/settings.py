@@ -265,14 +265,20 @@ SERVE_MEDIA = env.bool("SERVE_MEDIA", default=DEBUG)
 
 # Attachments (the attachments app) and editor images.
 ATTACHMENT_MAX_SIZE = env.int("ATTACHMENT_MAX_SIZE", default=50 * 1024 * 1024)
-EDITOR_IMAGE_MAX_SIZE = env.int("EDITOR_IMAGE_MAX_SIZE", default=10 * 1024 * 1024)
+# Editor images and covers: a photo straight from a phone or camera (news.images scales it).
+EDITOR_IMAGE_MAX_SIZE = env.int("EDITOR_IMAGE_MAX_SIZE", default=30 * 1024 * 1024)
+# Widest image stored (news.images): the article column is narrower, on every screen.
+IMAGE_MAX_WIDTH = env.int("IMAGE_MAX_WIDTH", default=1600)
 # Largest image (editor images and covers) in pixels, all frames of a GIF together; read
 # from the file's header before anything is decoded (news.images).
 IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=40_000_000)
 # Where nginx serves media internally for X-Accel-Redirect downloads; empty streams the
 # file through Python (see deploy/nginx.conf).
 ATTACHMENT_X_ACCEL_PREFIX = env("ATTACHMENT_X_ACCEL_PREFIX", default="")
-# Uploads larger than this go to a temporary file instead of memory.
+# Uploads larger than this go to a temporary file instead of memory (a 30 MB photo does).
+# DATA_UPLOAD_MAX_MEMORY_SIZE (Django's 2.5 MB) counts a form's fields, not its files; the
+# whole request may be ATTACHMENT_MAX_SIZE + 2 MB (core.middleware, nginx's 52m), above
+# EDITOR_IMAGE_MAX_SIZE.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- Security ---------------------------------------------------------------------------
@@ -368,7 +374,7 @@ CKEDITOR_CONFIGS = {
             ["JustifyLeft", "JustifyCenter", "JustifyRight", "JustifyBlock"],
             ["Typeset", "FirstLineIndent"],
             ["Link", "Unlink"],
-            ["Image", "Table", "HorizontalRule", "SpecialChar"],
+            ["PortalImageUpload", "Image", "Table", "HorizontalRule", "SpecialChar"],
             ["PasteText", "PasteFromWord"],
             ["Maximize"],
         ],
@@ -376,17 +382,26 @@ CKEDITOR_CONFIGS = {
         # Security (see SILENCED_SYSTEM_CHECKS): keep the content filter, no full page,
         # none of the plugins the advisories concern.
         "fullPage": False,
-        "removePlugins": "preview,codesnippet,codesnippetgeshi,templates,iframe,flash,forms,exportpdf,sourcearea,sourcedialog",
-        "extraPlugins": "uploadimage,portaltypeset,portalwordcount",
-        # 一键排版, 首行缩进 and the paste rule; 字数统计 (static/admin/portal/ckeditor/).
+        "removePlugins": "preview,codesnippet,codesnippetgeshi,templates,iframe,flash,forms,exportpdf,sourcearea,sourcedialog,image,print",
+        # Images (issue 20 §3): the enhanced image (<figure> with <figcaption>, centring by
+        # class: news.sanitize keeps exactly these), uploads by paste, drop and the
+        # 「上传图片」 button (portalimage, static/admin/portal/ckeditor/), all through
+        # news.editor_uploads.
+        # 一键排版, 首行缩进 and the paste rule (portaltypeset); 字数统计 (portalwordcount).
+        "extraPlugins": "image2,uploadimage,uploadwidget,portalimage,portaltypeset,portalwordcount",
         "external_plugin_resources": [
+            ("portalimage", _EDITOR_PLUGINS + "portalimage/", "plugin.js"),
             ("portaltypeset", _EDITOR_PLUGINS + "portaltypeset/", "plugin.js"),
             ("portalwordcount", _EDITOR_PLUGINS + "portalwordcount/", "plugin.js"),
         ],
+        "image2_captionedClass": "image",
+        "image2_alignClasses": ["image-style-align-left", "image-style-align-center", "image-style-align-right"],
+        "image2_altRequired": False,
+        "clipboard_handleImages": False,  # pasted images are uploaded (uploadimage), never kept inline
+        "contentsCss": [f"{CKEDITOR_BASEPATH}contents.css", f"/{STATIC_URL}admin/portal/ckeditor/contents.css"],
         "filebrowserUploadUrl": _EDITOR_IMAGE_UPLOAD_URL,
         "filebrowserImageUploadUrl": _EDITOR_IMAGE_UPLOAD_URL,
         "uploadUrl": _EDITOR_IMAGE_UPLOAD_URL + "?responseType=json",
-        "image_prefillDimensions": False,
         # “” and other characters as they are, not as named entities (&ldquo;): the body's
         # HTML stays readable and is what the server stores.
         "entities": False,

@@ -1,13 +1,11 @@
 """Template tags of the admin's own templates (core/templates/admin/)."""
 
-import re
-
 from django import template
 from django.forms.forms import NON_FIELD_ERRORS
 
-register = template.Library()
+from core.names import full_name
 
-_CJK = re.compile(r"[\u3400-\u9fff]")
+register = template.Library()
 
 
 @register.filter
@@ -16,10 +14,7 @@ def display_name(user):
     How the admin greets a user: the full name in Chinese order (王晓明 from last name 王 and
     first name 晓明), a Latin one as Django writes it, else the username.
     """
-    first, last = user.first_name.strip(), user.last_name.strip()
-    if _CJK.search(first + last):
-        return f"{last}{first}"
-    return user.get_full_name() or user.get_username()
+    return full_name(user) or user.get_username()
 
 
 @register.inclusion_tag("admin/portal/error_summary.html", takes_context=True)

@@ -44,7 +44,7 @@ class ArticleAdmin(DeskAdminMixin, ReviewedAdmin):
     form = ArticleAdminForm
     list_display = (
         "title", "category_column", "status_column", "publication_time_column", "is_pinned", "is_headline",
-        "view_count",
+        "external_url_column", "view_count",
     )  # fmt: skip
     list_filter = (
         ("category", CategoryTreeFilter), StatusFilter, "published_at", YearFilter, "is_pinned", "is_headline",
@@ -59,13 +59,14 @@ class ArticleAdmin(DeskAdminMixin, ReviewedAdmin):
     show_full_result_count = False
     save_on_top = True
     fieldsets = (
-        (None, {"fields": ("title", "subtitle", "category", "body")}),
+        (None, {"fields": ("title", "subtitle", "category", "external_url", "body")}),
         (
             "来源与发布",
             {
                 "fields": (
                     "source",
                     "author",
+                    "responsible_editor",
                     "status",
                     "publication_state",
                     "is_scheduled",
@@ -169,6 +170,18 @@ class ArticleAdmin(DeskAdminMixin, ReviewedAdmin):
                 messages.WARNING,
             )
 
+    # --- 外链 ----------------------------------------------------------------------------
+
+    @admin.display(description="外部链接", ordering="external_url")
+    def external_url_column(self, obj):
+        if not obj.external_url:
+            return "—"
+        shown = obj.external_url if len(obj.external_url) <= 40 else obj.external_url[:39] + "…"
+        # An http(s) address (validate_external_url and the database's constraint).
+        return format_html(
+            '<a href="{}" title="{}" rel="noopener noreferrer">{}</a>', obj.external_url, obj.external_url, shown
+        )
+
     # --- 栏目 as a tree -------------------------------------------------------------------
 
     @admin.display(description="栏目", ordering="category")
@@ -186,8 +199,17 @@ class ArticleAdmin(DeskAdminMixin, ReviewedAdmin):
         # In the look of the admin's messages (the description is inserted as HTML).
         reason_html = format_html('<ul class="messagelist"><li class="warning">{}</li></ul>', reason)
         return (
-            (None, {"fields": ("title", "subtitle", "category_column", "rendered_body"), "description": reason_html}),
-            ("来源与发布", {"fields": ("source", "author", "status_column", "publication_state")}),
+            (
+                None,
+                {
+                    "fields": ("title", "subtitle", "category_column", "external_url", "rendered_body"),
+                    "description": reason_html,
+                },
+            ),
+            (
+                "来源与发布",
+                {"fields": ("source", "author", "responsible_editor", "status_column", "publication_state")},
+            ),
             ("首页展示", {"fields": ("summary", "cover", "is_headline", "is_pinned", "pinned_until")}),
             self.fieldsets[-1],
         )

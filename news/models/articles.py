@@ -3,7 +3,8 @@ import uuid
 import reversion
 from ckeditor.fields import RichTextField
 from django.conf import settings
-from django.core.validators import FileExtensionValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator, URLValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
@@ -27,9 +28,17 @@ SUMMARY_MAX_LENGTH = 300
 ADMIN_LIST_ORDER = (Coalesce("published_at", "created_at").desc(), F("id").desc())
 # What a list of titles shows of each article (no bodies).
 LISTING_FIELDS = (
-    "id", "title", "subtitle", "published_at", "is_pinned", "pinned_until", "category_id",
+    "id", "title", "subtitle", "published_at", "is_pinned", "pinned_until", "category_id", "external_url",
     "category__id", "category__name", "category__slug",
 )  # fmt: skip
+# 外部链接: a complete web address. Other schemes (javascript:, data:, ftp:) and paths on this
+# site are refused: the address is a link residents follow from every list of titles.
+EXTERNAL_URL_SCHEMES = ("http", "https")
+validate_external_url = URLValidator(
+    schemes=EXTERNAL_URL_SCHEMES,
+    message="外部链接必须是以 http:// 或 https:// 开头的完整网址，例如 https://www.12371.cn/…。",
+    code="external_url_scheme",
+)
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -79,8 +88,9 @@ class Article(models.Model):
     Status = Status  # review.rules: 草稿, 待审核, 已发布, 已撤回
     review_rules = ReviewRules(
         publish_permission="news.publish_article",
-        reviewer_fields=("is_pinned", "pinned_until", "is_headline"),
-        reviewer_fields_label="置顶和头条",
+        reviewer_fields=("is_pinned", "pinned_until", "is_headline", "responsible_editor"),
+        reviewer_fields_label="置顶、头条和责任编辑",
+        submitter_field="responsible_editor",
     )
 
     title = models.CharField("标题", max_length=200)
@@ -101,6 +111,16 @@ class Article(models.Model):
         help_text="不勾选：发布时自动使用发布的时刻。勾选：按下面的发布时间公开（将来的时间到时自动公开；"
         "过去的时间用于补录旧文章）。",
     )
+    # A reprint that lives on another site (人民网, 共产党员网): lists link straight to it, and
+    # the article has no body and no page of its own (its address redirects there).
+    external_url = models.CharField(
+        "外部链接",
+        max_length=500,
+        blank=True,
+        validators=[validate_external_url],
+        help_text="转载其他网站的文章时填写原文网址（以 http:// 或 https:// 开头）：标题直接链接到该网址，"
+        "本文不再有正文和本站页面。",
+    )
     body = RichTextField("正文", blank=True)
     summary = models.TextField(
         "摘要",
@@ -114,6 +134,14 @@ class Article(models.Model):
         blank=True,
         validators=[FileExtensionValidator(["jpg", "jpeg", "png", "gif", "webp"])],
         help_text="头条文章在首页轮播中显示封面图片。支持 JPG、PNG、GIF、WebP。",
+    )
+    # Shown at the end of the article. Every submission for review sets it to the
+    # submitter's name (review.rules.note_submission); reviewers may change it.
+    responsible_editor = models.CharField(
+        "责任编辑",
+        max_length=50,
+        blank=True,
+        help_text="提交审核时自动填写提交人的姓名；审核发布人员可以修改。留空则不显示。",
     )
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DRAFT)
     is_pinned = models.BooleanField("置顶", default=False)
@@ -191,6 +219,16 @@ class Article(models.Model):
                 name="news_article_published_at_set",
                 violation_error_message="已发布或定时发布的文章必须有发布时间。",
             ),
+            # validate_external_url's rule, in the database too: nothing reaches the lists'
+            # links with another scheme, whatever wrote it.
+            models.CheckConstraint(
+                condition=Q(external_url="")
+                | Q(external_url__istartswith="http://")
+                | Q(external_url__istartswith="https://"),
+                name="news_article_external_url_http",
+                violation_error_code="external_url_scheme",
+                violation_error_message="外部链接必须以 http:// 或 https:// 开头。",
+            ),
         ]
 
     def __str__(self):
@@ -217,6 +255,16 @@ class Article(models.Model):
     def clean(self):
         # In the admin's form: a refused cover is an error on the cover field.
         apply_cover_policy(self)
+        if self.external_url and has_content(sanitize_html(self.body)):
+            # Its body would be shown nowhere (the article's address leads to the other site):
+            # the editor decides which of the two the article is.
+            raise ValidationError(
+                {
+                    "body": ValidationError(
+                        "填写了外部链接的文章没有正文：请清空正文，或删除外部链接。", code="external_with_body"
+                    )
+                }
+            )
 
     @classmethod
     def from_db(cls, db, field_names, values):
@@ -256,6 +304,15 @@ class Article(models.Model):
         return summary == summary_of(self.body if saved_body is None else saved_body)
 
     @property
+    def is_external(self):
+        return bool(self.external_url)
+
+    @property
+    def public_url(self):
+        """Where residents reading a list go: the other site's page for a 外链 article, else its own."""
+        return self.external_url or self.get_absolute_url()
+
+    @property
     def body_text(self):
         return html_to_text(self.body)
 
@@ -290,6 +347,11 @@ class Article(models.Model):
     @property
     def is_pinned_now(self):
         return is_pinned_now(self)
+
+
+def has_content(body):
+    """Whether a (sanitised) body shows anything: text or an image (the editor leaves <p>&nbsp;</p>)."""
+    return bool(html_to_text(body).strip()) or "<img" in body
 
 
 def summary_of(body):

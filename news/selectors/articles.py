@@ -25,7 +25,11 @@ class ArticlePage:
 
 def neighbours(article):
     """(previous, next): the older and the newer public article of the same 栏目."""
-    same = Article.objects.published().filter(category_id=article.category_id).only("id", "title", "subtitle")
+    same = (
+        Article.objects.published()
+        .filter(category_id=article.category_id)
+        .only("id", "title", "subtitle", "external_url")
+    )
     older = Q(published_at__lt=article.published_at) | Q(published_at=article.published_at, id__lt=article.pk)
     newer = Q(published_at__gt=article.published_at) | Q(published_at=article.published_at, id__gt=article.pk)
     previous = same.filter(older).order_by("-published_at", "-id").first()

@@ -130,7 +130,16 @@ def _results_page(query, number, category_ids):
     ids = ranked[page.start_index() - 1 : page.end_index()] if ranked else []
     articles = Article.objects.published().filter(pk__in=ids).select_related("category")
     articles = articles.only(
-        "id", "title", "subtitle", "body", "published_at", "source", "author", "category__name", "category__slug"
+        "id",
+        "title",
+        "subtitle",
+        "body",
+        "external_url",
+        "published_at",
+        "source",
+        "author",
+        "category__name",
+        "category__slug",
     )
     by_id = {article.pk: article for article in articles}
     page.object_list = [SearchResult.of(by_id[pk], query) for pk in ids if pk in by_id]

@@ -215,30 +215,26 @@ def test_the_status_bar_counts_characters_as_chinese_editors_do(open_page, live_
 
 def test_typeset_centres_enhanced_images(open_page, live_server, reviewer):
     """
-    With CKEditor's enhanced image (image2), an image is a widget the typesetting must not
-    take apart: it is centred through the widget. A second editor on the page loads image2
-    whatever the site's configuration holds today.
+    Images are CKEditor's enhanced image (image2) widgets, which the typesetting must not
+    take apart: they are centred through the widget, captioned or not.
     """
     page, watch = open_page(DESKTOP)
     open_new_article(page, live_server.url)
-    data = page.evaluate(
-        """(html) => new Promise((resolve) => {
-            const textarea = document.createElement('textarea');
-            textarea.id = 'image2_check';
-            document.body.appendChild(textarea);
-            const editor = CKEDITOR.replace(textarea, {
-                extraPlugins: 'image2,portaltypeset', removePlugins: 'image,sourcearea', language: 'zh-cn',
-                versionCheck: false,
-            });
-            editor.on('instanceReady', () => editor.setData(html, {callback: () => {
-                editor.execCommand('portalTypeset');
-                resolve(editor.getData());
-            }}));
-        })""",
-        '<p>\u3000\u3000会议现场,气氛热烈.</p><p><img alt="会议现场" src="/static/img/emblem.svg" style="float:left" width="60"></p>',
+    page.evaluate(
+        "(html) => new Promise((done) => CKEDITOR.instances.id_body.setData(html, {callback: done}))",
+        "<p>\u3000\u3000会议现场,气氛热烈.</p>"
+        '<p><img alt="会场" class="image-style-align-left" src="/static/img/emblem.svg" width="60"></p>'
+        '<figure class="image image-style-align-right"><img alt="合影" src="/static/img/emblem.svg" width="60">'
+        "<figcaption>全体党员合影</figcaption></figure>",
     )
-    assert data.strip() == (
+    page.locator(".cke_button__typeset").click()
+    typeset = (
         "<p>会议现场，气氛热烈。</p>\n\n"
-        '<p style="text-align:center"><img alt="会议现场" src="/static/img/emblem.svg" width="60" /></p>'
+        '<p class="image-style-align-center"><img alt="会场" src="/static/img/emblem.svg" width="60" /></p>\n\n'
+        '<div class="image-style-align-center">\n<figure class="image"><img alt="合影" src="/static/img/emblem.svg" width="60" />\n'
+        "<figcaption>全体党员合影</figcaption>\n</figure>\n</div>"
     )
+    assert editor_data(page).strip() == typeset
+    article = publish(page, "图片居中")
+    assert article.body == sanitize_html(typeset)
     assert_no_errors(watch)

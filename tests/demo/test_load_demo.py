@@ -18,6 +18,8 @@ def test_load_demo_fills_the_portal_and_adds_nothing_the_second_time(client):
     assert headlines.count() >= 3 and all(a.cover for a in headlines)
     assert FriendLink.objects.exists()
     assert Attachment.objects.exists()
+    assert Article.objects.published().exclude(external_url="").exists()  # a 外链 reprint
+    assert Article.objects.published().exclude(responsible_editor="").exists()
     call_command("load_demo", stdout=open("/dev/null", "w"))
     assert counts == (
         Category.objects.count(),

@@ -59,3 +59,22 @@ def test_a_visitors_404_for_a_draft_or_a_missing_article_counts_no_view(client):
     flush_pending()
     draft.refresh_from_db()
     assert draft.view_count == 1
+
+
+@pytest.mark.redis
+@pytest.mark.django_db
+def test_a_qr_code_and_a_redirect_to_another_site_once_their_data_is_kept(client, monkeypatch, round_trips):
+    # A 外链 article's 302 is no view: the view counted along the read is taken back, as
+    # for a 404 (the counter cannot know before the read that the article is elsewhere).
+    monkeypatch.setattr("news.viewcounts._next_flush", float("inf"))
+    article = ArticleFactory()
+    reprint = ArticleFactory(external_url="https://www.12371.cn/2026/01/05/ARTI1.shtml", body="")
+    budget = {article.get_absolute_url() + "qr.svg": (200, 1), reprint.get_absolute_url(): (302, 2)}
+    for url, (status, trips) in budget.items():
+        assert client.get(url).status_code == status, url
+        round_trips.clear()
+        assert client.get(url).status_code == status, url
+        assert len(round_trips) <= trips, (url, round_trips)
+    flush_pending()
+    reprint.refresh_from_db()
+    assert reprint.view_count == 0

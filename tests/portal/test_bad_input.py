@@ -273,13 +273,18 @@ def _snapshot(media_root):
 # column holds afterwards, and the snapshot taken just before the request.
 
 
-def _article_add(client, field, value, media_root):
-    data = article_form_data(category=CategoryFactory().pk, **{field: value})
+def _article_add(client, field, value, media_root, **fields):
+    data = article_form_data(category=CategoryFactory().pk, **{**fields, field: value})
     before = _snapshot(media_root)
     response = client.post(reverse("admin:news_article_add"), data)
     if field == "body":
         return response, {html_to_text(b) for b in Article.objects.values_list("body", flat=True)}, before
     return response, set(Article.objects.values_list(field, flat=True)), before
+
+
+def _external_article_add(client, field, value, media_root):
+    # A 外链 article has no body (Article.clean).
+    return _article_add(client, field, value, media_root, body="")
 
 
 def _article_add_with_attachment(client, field, value, media_root, file_name="通知.pdf"):
@@ -338,6 +343,8 @@ ADMIN_TEXT_FIELDS = {
     ("article", "author"): (_article_add, plain_text),
     ("article", "body"): (_article_add, body_text),
     ("article", "summary"): (_article_add, plain_text),
+    ("article", "responsible_editor"): (_article_add, plain_text),
+    ("article", "external_url"): (_external_article_add, url_text),
     ("article attachment inline", "title"): (_article_add_with_attachment, plain_text),
     ("category", "name"): (_category_add, plain_text),
     ("category", "slug"): (_category_add, slug_text),

@@ -27,6 +27,7 @@ def public_pages(category, article):
     return [
         *urls(category, article).values(),
         "/sitemap/",
+        article.get_absolute_url() + "qr.svg",
         "/feed/",
         category.get_absolute_url() + "feed/",
         "/sitemap.xml",

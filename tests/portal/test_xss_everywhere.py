@@ -49,7 +49,9 @@ class Inspector(HTMLParser):
                 and re.match(r"\s*(javascript|data|vbscript):", value, re.I)
             ):
                 self.problems.append(f"{tag}[{name}={value}]")
-        if tag == "script" and not re.match(r"^/static/js/(site|toolbar)(\.[0-9a-f]+)?\.js$", attrs.get("src", "")):
+        if tag == "script" and not re.match(
+            r"^/static/js/(site|toolbar|share)(\.[0-9a-f]+)?\.js$", attrs.get("src", "")
+        ):
             self.problems.append(f"script {attrs}")
         if tag == "meta" and attrs.get("http-equiv"):
             self.problems.append("meta http-equiv")
@@ -82,8 +84,17 @@ def test_every_field_residents_see_is_inert(client, payloads):
         source=p(3)[:100],
         author=p(4)[:100],
         summary=p(5),
+        responsible_editor=p(0)[:50],
         body="<p>党建</p>" + "".join(payloads),
         is_headline=True,
+    )
+    # A 外链 article: its address goes into the lists' href attributes.
+    ArticleFactory(
+        category=category,
+        title="党建外链" + p(6)[:100],
+        external_url="https://example.org/?q=" + p(7)[:200].replace(" ", "%20"),
+        body="",
+        summary=p(1),
     )
     article.cover.save("c.jpg", ContentFile(samples.image("jpg")))
     attachment_create(article=article, file=ContentFile(samples.pdf(), name="a.pdf"), title=p(6)[:200])

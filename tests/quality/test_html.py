@@ -104,7 +104,9 @@ def test_every_page_type_and_variant_is_valid_html_and_css(client, site, tmp_pat
     stylesheets = [finders.find(f"css/{name}") for name in ("site.css", "print.css")]
     images = [finders.find(f"img/{name}") for name in ("emblem.svg", "favicon.svg")]
     images += [finders.find(f"img/cursor-{name}.svg") for name in ("arrow", "hand", "text")]
+    images.append(tmp_path / "qr.svg")  # 分享到微信: made by segno for each article
+    images[-1].write_bytes(client.get(site["article"].get_absolute_url() + "qr.svg").content)
     found = vnu.check(files + stylesheets + images)
     problems = {str(path): messages for path, messages in found.items() if messages}
     assert not problems, "\n".join(f"{path}:\n  " + "\n  ".join(messages) for path, messages in problems.items())
-    assert len(found) == len(files) + len(stylesheets) + len(images) == 81  # every file was checked
+    assert len(found) == len(files) + len(stylesheets) + len(images) == 82  # every file was checked

@@ -30,7 +30,7 @@ CHUNK = 1000
 ARTICLE_COLUMNS = (
     "id", "title", "subtitle", "category_id", "source", "author", "published_at", "is_scheduled", "body", "summary", "cover",
     "status", "is_pinned", "pinned_until", "is_headline", "view_count", "created_at", "updated_at",
-    "created_by_id", "updated_by_id", "external_key",
+    "created_by_id", "updated_by_id", "external_key", "external_url", "responsible_editor",
 )  # fmt: skip
 ENTRY_COLUMNS = ("article_id", "title", "text", "vector", "is_public", "published_at", "category_id")
 POSTGRES_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
@@ -82,6 +82,8 @@ def build_rows(task):
                 "created_by_id": None,
                 "updated_by_id": None,
                 "external_key": None,
+                "external_url": "",
+                "responsible_editor": "",
             }
         )
         entries.append(

@@ -101,6 +101,8 @@ class Command(BaseCommand):
                 subtitle=item["subtitle"],
                 source=item["source"],
                 author=item["author"],
+                responsible_editor=item.get("responsible_editor", ""),
+                external_url=item.get("external_url", ""),  # a 外链 reprint: no paragraphs
                 published_at=now - timedelta(days=item["days_ago"], hours=1, minutes=created),
                 body="".join(f"<p>{escape(p)}</p>" for p in item["paragraphs"]),
                 status=Article.Status.PUBLISHED,

@@ -1,0 +1,113 @@
+"""
+The sanitiser's rules for images (issue 20 §3): it keeps exactly what CKEditor's enhanced
+image (image2, as CKEDITOR_CONFIGS sets it up) writes, and nothing else of the kind.
+"""
+
+import pytest
+from django.conf import settings
+
+from news.sanitize import ALLOWED_CLASSES, IMAGE_ALIGN_CLASSES, sanitize_html
+
+IMG = '<img alt="会议现场" height="1200" src="/media/editor/2026/11/a.jpg" width="1600">'
+CAPTIONED = f'<figure class="image">{IMG}<figcaption>图注：党员志愿者在社区服务</figcaption></figure>'
+
+# What image2 writes, by alignment and caption (the markup of its downcast).
+IMAGE2_OUTPUT = {
+    "plain": f"<p>{IMG}</p>",
+    "captioned": CAPTIONED,
+    "captioned, centred": f'<div class="image-style-align-center">{CAPTIONED}</div>',
+    "captioned, left": CAPTIONED.replace('class="image"', 'class="image image-style-align-left"'),
+    "captioned, right": CAPTIONED.replace('class="image"', 'class="image image-style-align-right"'),
+    "centred": f'<p class="image-style-align-center">{IMG}</p>',
+    "left": "<p>" + IMG.replace("<img ", '<img class="image-style-align-left" ') + "</p>",
+    "right": "<p>" + IMG.replace("<img ", '<img class="image-style-align-right" ') + "</p>",
+    "caption with its allowed markup": (
+        '<figure class="image">' + IMG + "<figcaption><strong>图注</strong>：<em>2026年</em>摄<br>"
+        '<a href="https://www.12371.cn/">来源</a> H<sub>2</sub>O x<sup>2</sup> <u>下划</u> <s>删除</s>'
+        "</figcaption></figure>"
+    ),
+}
+
+
+@pytest.mark.parametrize("html", IMAGE2_OUTPUT.values(), ids=IMAGE2_OUTPUT.keys())
+def test_what_image2_writes_is_kept_as_it_is(html):
+    expected = html.replace(
+        '<a href="https://www.12371.cn/">', '<a href="https://www.12371.cn/" rel="noopener noreferrer">'
+    )
+    assert sanitize_html(html) == expected
+
+
+def test_the_align_classes_are_the_editors():
+    # The same three, in the same order (left, centre, right), as the editor is told to write.
+    assert list(IMAGE_ALIGN_CLASSES) == settings.CKEDITOR_CONFIGS["default"]["image2_alignClasses"]
+    assert settings.CKEDITOR_CONFIGS["default"]["image2_captionedClass"] == "image"
+    assert ALLOWED_CLASSES == {
+        "figure": {"image", IMAGE_ALIGN_CLASSES[0], IMAGE_ALIGN_CLASSES[2]},
+        "img": {IMAGE_ALIGN_CLASSES[0], IMAGE_ALIGN_CLASSES[2]},
+        "div": {IMAGE_ALIGN_CLASSES[1]},
+        "p": {IMAGE_ALIGN_CLASSES[1], "no-indent"},  # and 首行缩进 off (tests/news/test_normalize.py)
+    }
+
+
+@pytest.mark.parametrize(
+    ("html", "expected"),
+    [
+        # Other classes, on figures or anywhere else, are dropped (the site's own classes
+        # could hide text, place it over the page or look like the site's notices).
+        (
+            '<figure class="image preview-notice">' + IMG + "</figure>",
+            '<figure class="image">' + IMG + "</figure>",
+        ),
+        ('<figure class="sr-only">' + IMG + "</figure>", "<figure>" + IMG + "</figure>"),
+        ('<p class="MsoNormal">正文</p>', "<p>正文</p>"),
+        ('<p class="image-style-align-left">正文</p>', "<p>正文</p>"),
+        (
+            '<div class=" image-style-align-center  image-style-align-center ">x</div>',
+            '<div class="image-style-align-center">x</div>',
+        ),
+        ('<span class="image-style-align-center">字</span>', "<span>字</span>"),
+        ('<figcaption class="image">图注</figcaption>', "<figcaption>图注</figcaption>"),
+        ('<h2 class="image-style-align-center">标题</h2>', "<h2>标题</h2>"),
+        (
+            IMG.replace('width="1600">', 'width="1600" class="image-style-align-center image">'),
+            IMG,
+        ),
+        # Attributes image2 does not write.
+        (
+            '<figure class="image" id="x" data-cke-widget="1" title="t" onclick="alert(1)">' + IMG + "</figure>",
+            '<figure class="image">' + IMG + "</figure>",
+        ),
+        (
+            '<figcaption id="c" lang="en" onmouseover="alert(1)">图注</figcaption>',
+            "<figcaption>图注</figcaption>",
+        ),
+        (
+            '<img src="/media/a.jpg" srcset="https://evil.example/t.png 2x" loading="lazy" onerror="alert(1)"'
+            ' usemap="#m" ismap>',
+            '<img src="/media/a.jpg">',
+        ),
+        # Images from elsewhere lose their source, inside a figure as anywhere.
+        (
+            '<figure class="image"><img src="https://evil.example/t.png" alt="x"><figcaption>图</figcaption></figure>',
+            '<figure class="image"><img alt="x"><figcaption>图</figcaption></figure>',
+        ),
+        # Styles beyond layout, and scripts, in a figure or its caption.
+        (
+            '<figure class="image" style="position:fixed;top:0;width:100%">' + IMG + "</figure>",
+            '<figure class="image" style="width:100%">' + IMG + "</figure>",
+        ),
+        (
+            '<figure class="image">' + IMG + "<figcaption>图注<script>alert(1)</script><iframe src=x></iframe>"
+            "</figcaption></figure>",
+            '<figure class="image">' + IMG + "<figcaption>图注</figcaption></figure>",
+        ),
+    ],
+)
+def test_what_image2_does_not_write_is_refused(html, expected):
+    assert sanitize_html(html) == expected
+
+
+def test_sanitising_a_figure_twice_changes_nothing():
+    for html in IMAGE2_OUTPUT.values():
+        once = sanitize_html(html)
+        assert sanitize_html(once) == once
