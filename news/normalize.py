@@ -37,51 +37,60 @@ _MAY_START_WITH_SPACE = re.compile(
 class _LeadingSpaceRemover(HTMLParser):
     """
     Rewrites sanitised HTML (nh3's output: well formed, quoted, lower-case) token by token,
-    keeping every token as written except spaces at the start of a block. A block with
-    nothing but spaces (CKEditor's blank line, `<p>&nbsp;</p>`) keeps them.
+    keeping every token as written except spaces at the start of a block's text. While a
+    block has shown nothing but spaces and tags, its tokens wait in `pending`: text next
+    drops the spaces; anything else (an image, a table, a nested block, the block's end:
+    `<p>&nbsp;</p>` is CKEditor's blank line) keeps every token as it was.
     """
 
     def __init__(self):
         super().__init__(convert_charrefs=False)
         self.out = []
-        self.at_start = False
-        self.removed = []
+        self.pending = None  # (token, is_space) while at the start of a block, else None
 
-    def _content(self):
-        self.at_start = False
-        self.removed = []
+    def _keep_pending(self, drop_spaces):
+        if self.pending is not None:
+            self.out.extend(token for token, is_space in self.pending if not (drop_spaces and is_space))
+            self.pending = None
+
+    def _emit(self, token, is_space=False):
+        if self.pending is not None:
+            self.pending.append((token, is_space))
+        else:
+            self.out.append(token)
 
     def handle_starttag(self, tag, attrs):
-        if tag in BLOCKS:
-            self.at_start, self.removed = True, []
-        elif tag in CONTENT_TAGS:
-            self._content()
+        if tag not in BLOCKS and tag not in CONTENT_TAGS:
+            self._emit(self.get_starttag_text())
+            return
+        self._keep_pending(drop_spaces=False)
         self.out.append(self.get_starttag_text())
+        if tag in BLOCKS:
+            self.pending = []
 
     handle_startendtag = handle_starttag
 
     def handle_endtag(self, tag):
-        if tag in BLOCKS and self.at_start:
-            self.out.extend(self.removed)  # nothing but spaces: a blank line, kept as it was
-            self._content()
-        self.out.append(f"</{tag}>")
+        if tag in BLOCKS:
+            self._keep_pending(drop_spaces=False)
+        self._emit(f"</{tag}>")
 
     def handle_data(self, data):
-        if self.at_start:
-            text = data.lstrip(LEADING_SPACES)
-            self.removed.append(data[: len(data) - len(text)])
-            if not text:
-                return
-            self._content()
-            data = text
-        self.out.append(data)
+        if self.pending is None:
+            self.out.append(data)
+            return
+        text = data.lstrip(LEADING_SPACES)
+        if data != text:
+            self.pending.append((data[: len(data) - len(text)], True))
+        if text:
+            self._keep_pending(drop_spaces=True)
+            self.out.append(text)
 
     def _reference(self, raw, is_space):
-        if self.at_start and is_space:
-            self.removed.append(raw)
+        if self.pending is not None and is_space:
+            self.pending.append((raw, True))
             return
-        if self.at_start:
-            self._content()
+        self._keep_pending(drop_spaces=True)
         self.out.append(raw)
 
     def handle_entityref(self, name):
@@ -95,20 +104,25 @@ class _LeadingSpaceRemover(HTMLParser):
         self._reference(f"&#{name};", char != "" and char in LEADING_SPACES)
 
     def handle_comment(self, data):
-        self.out.append(f"<!--{data}-->")
+        self._emit(f"<!--{data}-->")
 
     def handle_decl(self, decl):
-        self.out.append(f"<!{decl}>")
+        self._emit(f"<!{decl}>")
 
     def unknown_decl(self, data):
-        self.out.append(f"<![{data}]>")
+        self._emit(f"<![{data}]>")
 
 
 def remove_leading_spaces(value):
     """`value` (sanitised HTML) without the spaces typed at the start of its blocks."""
     if not value or not _MAY_START_WITH_SPACE.search(value):
         return value
+    return _parse(value)
+
+
+def _parse(value):
     remover = _LeadingSpaceRemover()
     remover.feed(value)
     remover.close()
+    remover._keep_pending(drop_spaces=False)  # a block left open: as it was
     return "".join(remover.out) + remover.rawdata

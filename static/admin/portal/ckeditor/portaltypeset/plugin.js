@@ -84,8 +84,9 @@
         });
     }
 
-    // The text nodes holding the spaces at the start of `parent`, up to its first content;
-    // true when content was reached (a block of nothing but spaces keeps them: a blank line).
+    // The text nodes holding the spaces at the start of `parent`, up to its first content:
+    // 'text' when that is text (the spaces go), 'element' for an image, a table or a nested
+    // block, null for none (`<p>&nbsp;</p>`, a blank line): then the spaces are kept.
     function scanLeading(parent, edits, skip) {
         for (var child = parent.firstChild; child; child = child.nextSibling) {
             if (child.nodeType === 3) {
@@ -98,24 +99,25 @@
                     edits.push([child, text.slice(i)]);
                 }
                 if (i < text.length) {
-                    return true;
+                    return 'text';
                 }
             } else if (child.nodeType === 1) {
                 var name = tagName(child);
                 if (BLOCKS.indexOf(name) >= 0 || CONTENT_TAGS.indexOf(name) >= 0 || skip(child)) {
-                    return true;
+                    return 'element';
                 }
-                if (scanLeading(child, edits, skip)) {
-                    return true;
+                var found = scanLeading(child, edits, skip);
+                if (found) {
+                    return found;
                 }
             }
         }
-        return false;
+        return null;
     }
 
     function removeLeadingSpaces(block, skip) {
         var edits = [];
-        if (scanLeading(block, edits, skip)) {
+        if (scanLeading(block, edits, skip) === 'text') {
             edits.forEach(function (edit) {
                 edit[0].nodeValue = edit[1];
             });
