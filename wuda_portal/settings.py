@@ -369,6 +369,7 @@ ADMIN_CONTENT_SECURITY_POLICY = {
 
 CKEDITOR_BASEPATH = f"/{STATIC_URL}ckeditor/ckeditor/"
 _EDITOR_IMAGE_UPLOAD_URL = f"/{ADMIN_URL}editor/upload-image/"
+_EDITOR_PLUGINS = f"/{STATIC_URL}admin/portal/ckeditor/"
 CKEDITOR_CONFIGS = {
     "default": {
         "language": "zh-cn",
@@ -381,6 +382,7 @@ CKEDITOR_CONFIGS = {
             ["Bold", "Italic", "Underline", "RemoveFormat"],
             ["NumberedList", "BulletedList", "Outdent", "Indent"],
             ["JustifyLeft", "JustifyCenter", "JustifyRight", "JustifyBlock"],
+            ["Typeset", "FirstLineIndent"],
             ["Link", "Unlink"],
             ["PortalImageUpload", "Image", "Table", "HorizontalRule", "SpecialChar"],
             ["PasteText", "PasteFromWord"],
@@ -395,8 +397,13 @@ CKEDITOR_CONFIGS = {
         # class: news.sanitize keeps exactly these), uploads by paste, drop and the
         # 「上传图片」 button (portalimage, static/admin/portal/ckeditor/), all through
         # news.editor_uploads.
-        "extraPlugins": "image2,uploadimage,uploadwidget,portalimage",
-        "external_plugin_resources": [("portalimage", f"/{STATIC_URL}admin/portal/ckeditor/portalimage/", "plugin.js")],
+        # 一键排版, 首行缩进 and the paste rule (portaltypeset); 字数统计 (portalwordcount).
+        "extraPlugins": "image2,uploadimage,uploadwidget,portalimage,portaltypeset,portalwordcount",
+        "external_plugin_resources": [
+            ("portalimage", _EDITOR_PLUGINS + "portalimage/", "plugin.js"),
+            ("portaltypeset", _EDITOR_PLUGINS + "portaltypeset/", "plugin.js"),
+            ("portalwordcount", _EDITOR_PLUGINS + "portalwordcount/", "plugin.js"),
+        ],
         "image2_captionedClass": "image",
         "image2_alignClasses": ["image-style-align-left", "image-style-align-center", "image-style-align-right"],
         "image2_altRequired": False,
@@ -405,6 +412,9 @@ CKEDITOR_CONFIGS = {
         "filebrowserUploadUrl": _EDITOR_IMAGE_UPLOAD_URL,
         "filebrowserImageUploadUrl": _EDITOR_IMAGE_UPLOAD_URL,
         "uploadUrl": _EDITOR_IMAGE_UPLOAD_URL + "?responseType=json",
+        # “” and other characters as they are, not as named entities (&ldquo;): the body's
+        # HTML stays readable and is what the server stores.
+        "entities": False,
         "disallowedContent": "*{font*,color,background*,line-height}; *[on*]; script; style",
         "versionCheck": False,
     },

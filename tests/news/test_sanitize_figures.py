@@ -45,7 +45,7 @@ def test_the_align_classes_are_the_editors():
         "figure": {"image", IMAGE_ALIGN_CLASSES[0], IMAGE_ALIGN_CLASSES[2]},
         "img": {IMAGE_ALIGN_CLASSES[0], IMAGE_ALIGN_CLASSES[2]},
         "div": {IMAGE_ALIGN_CLASSES[1]},
-        "p": {IMAGE_ALIGN_CLASSES[1]},
+        "p": {IMAGE_ALIGN_CLASSES[1], "no-indent"},  # and 首行缩进 off (tests/news/test_normalize.py)
     }
 
 
