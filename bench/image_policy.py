@@ -34,10 +34,22 @@ def photo(size, quality):
     return buffer.getvalue()
 
 
+def progressive_bomb():
+    """One colour, 4:4:4: a small file whose decoder must hold every coefficient (6 bytes a pixel)."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (12600, 12600), (128, 128, 128)).save(
+        buffer, format="JPEG", quality=50, progressive=True, subsampling=0
+    )
+    return buffer.getvalue()
+
+
 CASES = {
     "12 MP phone photo (4032×3024)": lambda: photo((4032, 3024), 95),
     "48 MP phone photo (8064×6048)": lambda: photo((8064, 6048), 95),
     "108 MP phone photo (12000×9000)": lambda: photo((12000, 9000), 50),
+    "159 MP progressive JPEG bomb (12600×12600)": lambda: progressive_bomb(),
     "177 MP PNG bomb (13300×13300)": lambda: __import__("tests.images", fromlist=["huge_png"]).huge_png(),
 }
 

@@ -9,7 +9,9 @@ comes from (an image in the rich-text editor, an article's cover).
   A JPEG wider than needed is decoded at 1/2, 1/4 or 1/8 of its size (libjpeg scales while
   decoding), and the limit counts what is decoded: a 48-megapixel phone photo of 30 MB is
   decoded as 3 megapixels in half a second. Its header may claim at most
-  JPEG_HEADER_PIXELS_FACTOR × IMAGE_MAX_PIXELS.
+  JPEG_HEADER_PIXELS_FACTOR × IMAGE_MAX_PIXELS. This holds only for a JPEG decoded in one
+  pass: a progressive one keeps every coefficient of the full image in memory whatever the
+  scale (a 1.9 MB one of 160 megapixels took 7.6 s and 947 MB), so it counts in full.
 - Re-encoded, never stored as uploaded: EXIF data (GPS positions, the camera) and anything
   hidden in or appended to the file are dropped. A GIF keeps its animation (every frame,
   its duration, the loop).
@@ -37,6 +39,12 @@ JPEG_QUALITY = 85
 # 108-megapixel phone photo; Pillow itself refuses any image over about 179), as long as
 # what is decoded stays within the limit.
 JPEG_HEADER_PIXELS_FACTOR = 4
+# JPEG frame types (SOFn markers) that libjpeg decodes in one pass, scaled while decoding:
+# baseline, extended and arithmetic-coded sequential. Progressive, lossless and
+# hierarchical frames are all others.
+_ONE_PASS_FRAMES = {0xC0, 0xC1, 0xC9}
+_FRAMES = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
+_START_OF_SCAN = 0xDA
 # EXIF orientations that turn the image a quarter: its upright width is its stored height.
 _QUARTER_TURNS = {5, 6, 7, 8}
 _NOT_AN_IMAGE = "这不是有效的图片文件，请上传 JPG、PNG、GIF 或 WebP 格式的图片。"
@@ -70,7 +78,7 @@ def clean_image(uploaded):
             uploaded.seek(0)
             probe = Image.open(uploaded)  # reads the header only
             with probe:
-                _check_header(probe)
+                _check_header(probe, uploaded)
                 probe.verify()
             uploaded.seek(0)
             with Image.open(uploaded) as image:
@@ -91,12 +99,12 @@ def clean_image(uploaded):
     return CleanImage(content, FORMATS[image_format], width, height)
 
 
-def _check_header(image):
+def _check_header(image, uploaded):
     """Refuse by what the header says: the format, and the pixels decoding would produce."""
     if image.format not in FORMATS:
         raise ValidationError("只能上传 JPG、PNG、GIF 或 WebP 格式的图片。", code="format")
     width, height = image.size
-    if image.format == "JPEG":
+    if image.format == "JPEG" and _decoded_in_one_pass(uploaded):
         if width * height > settings.IMAGE_MAX_PIXELS * JPEG_HEADER_PIXELS_FACTOR:
             _refuse_size(f"{width}×{height} 像素", settings.IMAGE_MAX_PIXELS * JPEG_HEADER_PIXELS_FACTOR)
         _reduce_while_decoding(image)  # what is decoded is what counts
@@ -107,6 +115,44 @@ def _check_header(image):
     frames = image.n_frames if image.format == "GIF" else 1
     if width * height * frames > settings.IMAGE_MAX_PIXELS:
         _refuse_size(f"{frames} 帧、每帧 {width}×{height} 像素" if frames > 1 else f"{width}×{height} 像素")
+
+
+def _decoded_in_one_pass(file):
+    """
+    Whether libjpeg decodes the JPEG `file` in one pass, holding only what the (scaled)
+    output needs: a sequential frame whose first scan holds every component. Any other
+    JPEG (progressive, or its components in separate scans) is decoded by keeping the DCT
+    coefficients of the whole image, unscaled, in memory: it costs what its header says
+    whatever size it is decoded at. Reads the markers up to the first scan only; anything
+    unexpected counts as not one pass.
+    """
+    position = file.tell()
+    try:
+        file.seek(0)
+        if file.read(2) != b"\xff\xd8":
+            return False
+        components = None
+        while True:
+            marker = file.read(2)
+            while marker == b"\xff\xff":  # fill bytes before a marker
+                marker = b"\xff" + file.read(1)
+            if len(marker) < 2 or marker[0] != 0xFF:
+                return False
+            kind = marker[1]
+            if kind == 0x01 or 0xD0 <= kind <= 0xD7:  # TEM, RSTn: no segment follows
+                continue
+            length = int.from_bytes(file.read(2), "big")
+            segment = file.read(length - 2) if length >= 2 else b""
+            if length < 2 or len(segment) != length - 2:
+                return False
+            if kind in _FRAMES:
+                if kind not in _ONE_PASS_FRAMES or components is not None or len(segment) < 6:
+                    return False
+                components = segment[5]  # P, Y, X, then Nf
+            elif kind == _START_OF_SCAN:
+                return components is not None and segment[:1] == bytes([components])
+    finally:
+        file.seek(position)
 
 
 def _reduce_while_decoding(image):
