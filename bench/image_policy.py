@@ -50,6 +50,7 @@ CASES = {
     "48 MP phone photo (8064×6048)": lambda: photo((8064, 6048), 95),
     "108 MP phone photo (12000×9000)": lambda: photo((12000, 9000), 50),
     "159 MP progressive JPEG bomb (12600×12600)": lambda: progressive_bomb(),
+    "GIF of 100,000 one-pixel frames": lambda: __import__("tests.images", fromlist=["x"]).many_frame_gif(100_000),
     "177 MP PNG bomb (13300×13300)": lambda: __import__("tests.images", fromlist=["huge_png"]).huge_png(),
 }
 
@@ -88,7 +89,7 @@ def clean_one(path):
 def main():
     with tempfile.TemporaryDirectory() as folder:
         for name, build in CASES.items():
-            path = Path(folder) / ("upload.png" if "PNG" in name else "upload.jpg")
+            path = Path(folder) / ("upload.png" if "PNG" in name else "upload.gif" if "GIF" in name else "upload.jpg")
             path.write_bytes(build())
             result = subprocess.run(
                 [sys.executable, __file__, "--clean", str(path)], capture_output=True, text=True, check=True
