@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
+from PIL import Image, ImageSequence, UnidentifiedImageError
 
 # Pillow's format name -> the extension the stored file gets.
 FORMATS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
@@ -48,7 +48,18 @@ _START_OF_SCAN = 0xDA
 # Frames a GIF may have: each costs work whatever its size (a 2.3 MB GIF of 100,000 frames
 # of one pixel took 87 s), so the pixel limit alone does not bound an animation.
 GIF_MAX_FRAMES = 1000
-# EXIF orientations that turn the image a quarter: its upright width is its stored height.
+# How each EXIF orientation is undone (as ImageOps.exif_transpose does, which also writes
+# the EXIF back and fails on some it can read); 5 to 8 turn the image a quarter, so its
+# upright width is its stored height.
+_UPRIGHT = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
 _QUARTER_TURNS = {5, 6, 7, 8}
 _NOT_AN_IMAGE = "这不是有效的图片文件，请上传 JPG、PNG、GIF 或 WebP 格式的图片。"
 # What Pillow raises on a file it cannot read (or that claims more pixels than it allows).
@@ -209,9 +220,21 @@ def _reduce_while_decoding(image):
     if image.format != "JPEG":
         return
     limit = settings.IMAGE_MAX_WIDTH
-    turned = image.getexif().get(0x0112) in _QUARTER_TURNS
+    turned = _orientation(image) in _QUARTER_TURNS
     if (image.height if turned else image.width) > limit:
         image.draft(None, (1, limit) if turned else (limit, 1))
+
+
+def _orientation(image):
+    """
+    The image's EXIF orientation, or None. Only this is read of the EXIF data, which is
+    never stored: EXIF Pillow cannot parse is no reason to refuse a photo.
+    """
+    try:
+        orientation = image.getexif().get(0x0112)
+    except Exception:  # whatever the EXIF parser raises, the photo stays as it is
+        return None
+    return orientation if isinstance(orientation, int) else None
 
 
 def _refuse_size(size, limit=None):
@@ -226,7 +249,8 @@ def _still(image, image_format):
     A still image as it is stored: upright (by its EXIF orientation), in a mode its format
     can save, at most IMAGE_MAX_WIDTH wide.
     """
-    image = ImageOps.exif_transpose(image)
+    turn = _UPRIGHT.get(_orientation(image))
+    image = image.transpose(turn) if turn is not None else image
     if image_format == "JPEG" and image.mode not in ("RGB", "L"):
         image = image.convert("RGB")
     return _narrowed(image)
