@@ -14,7 +14,8 @@ comes from (an image in the rich-text editor, an article's cover).
   scale (a 1.9 MB one of 160 megapixels took 7.6 s and 947 MB), so it counts in full.
 - Re-encoded, never stored as uploaded: EXIF data (GPS positions, the camera) and anything
   hidden in or appended to the file are dropped. A GIF keeps its animation (every frame,
-  its duration, the loop), of at most GIF_MAX_FRAMES frames.
+  its duration, the loop), of at most ANIMATION_MAX_FRAMES frames; so does an animated
+  WebP or PNG.
 - Stored upright (by its EXIF orientation) and at most IMAGE_MAX_WIDTH pixels wide, so that
   editors never resize a photo by hand and readers never download a camera's full size.
   A PNG or WebP keeps its format (and its transparency); JPEGs are saved at JPEG_QUALITY.
@@ -45,9 +46,9 @@ JPEG_HEADER_PIXELS_FACTOR = 4
 _ONE_PASS_FRAMES = {0xC0, 0xC1, 0xC9}
 _FRAMES = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
 _START_OF_SCAN = 0xDA
-# Frames a GIF may have: each costs work whatever its size (a 2.3 MB GIF of 100,000 frames
+# Frames an animation may have: each costs work whatever its size (a 2.3 MB GIF of 100,000 frames
 # of one pixel took 87 s), so the pixel limit alone does not bound an animation.
-GIF_MAX_FRAMES = 1000
+ANIMATION_MAX_FRAMES = 1000
 # How each EXIF orientation is undone (as ImageOps.exif_transpose does, which also writes
 # the EXIF back and fails on some it can read); 5 to 8 turn the image a quarter, so its
 # upright width is its stored height.
@@ -97,8 +98,8 @@ def clean_image(uploaded):
             uploaded.seek(0)
             with Image.open(uploaded) as image:
                 image_format = image.format
-                if image_format == "GIF":
-                    content, (width, height) = _animation(image)
+                if image_format == "GIF" or getattr(image, "n_frames", 1) > 1:
+                    content, (width, height) = _animation(image, image_format)
                 else:
                     _reduce_while_decoding(image)
                     stored = _still(image, image_format)
@@ -125,10 +126,13 @@ def _check_header(image, uploaded):
         if image.width * image.height > settings.IMAGE_MAX_PIXELS:
             _refuse_size(f"{width}×{height} 像素")
         return
-    # Every frame of a GIF is decoded when it is re-encoded (counting them decodes none).
-    if image.format == "GIF" and _gif_frames(uploaded, GIF_MAX_FRAMES) > GIF_MAX_FRAMES:
-        raise ValidationError(f"动图帧数太多（超过 {GIF_MAX_FRAMES} 帧），请减少帧数后再上传。", code="too_many_frames")
-    frames = image.n_frames if image.format == "GIF" else 1
+    # Every frame of an animation is decoded when it is re-encoded (counting them decodes
+    # none): a GIF's are counted from its blocks, an animated WebP's or PNG's are declared.
+    if image.format == "GIF" and _gif_frames(uploaded, ANIMATION_MAX_FRAMES) > ANIMATION_MAX_FRAMES:
+        _refuse_frames()
+    frames = getattr(image, "n_frames", 1)
+    if frames > ANIMATION_MAX_FRAMES:
+        _refuse_frames()
     if width * height * frames > settings.IMAGE_MAX_PIXELS:
         _refuse_size(f"{frames} 帧、每帧 {width}×{height} 像素" if frames > 1 else f"{width}×{height} 像素")
 
@@ -169,6 +173,12 @@ def _decoded_in_one_pass(file):
                 return components is not None and segment[:1] == bytes([components])
     finally:
         file.seek(position)
+
+
+def _refuse_frames():
+    raise ValidationError(
+        f"动图帧数太多（超过 {ANIMATION_MAX_FRAMES} 帧），请减少帧数后再上传。", code="too_many_frames"
+    )
 
 
 def _gif_frames(file, limit):
@@ -277,11 +287,12 @@ def _encode(image, image_format):
     return buffer.getvalue()
 
 
-def _animation(image):
+def _animation(image, image_format):
     """
-    A GIF drawn again frame by frame, with each frame's duration and the loop count: no
-    byte of the upload (appended data, comments, application extensions) is copied. Wider
-    than IMAGE_MAX_WIDTH, every frame is scaled down. Returns the GIF and its size.
+    A GIF, or an animated WebP or PNG, drawn again frame by frame in its format, with each
+    frame's duration and the loop count: no byte of the upload (appended data, comments,
+    application extensions) is copied. Wider than IMAGE_MAX_WIDTH, every frame is scaled
+    down. Returns the animation and its size.
     """
     loop = image.info.get("loop")  # of the first frame: seeking replaces info
     frames, durations = [], []
@@ -292,19 +303,22 @@ def _animation(image):
         pixels += frame.width * frame.height
         if pixels > settings.IMAGE_MAX_PIXELS:
             _refuse_size(f"{len(frames) + 1} 帧，其中一帧 {frame.width}×{frame.height} 像素")
+        drawn = frame.copy()  # decoded now: a WebP frame's duration is known after
         durations.append(frame.info.get("duration", 0))
-        drawn = frame.copy()
-        drawn.info = {key: frame.info[key] for key in ("transparency",) if key in frame.info}
+        kept = ("transparency",) if image_format == "GIF" else ()
+        drawn.info = {key: frame.info[key] for key in kept if key in frame.info}
         frames.append(_narrowed(drawn))
     options = {"save_all": True, "append_images": frames[1:], "duration": durations}
     if loop is not None:
         options["loop"] = loop
-    if any(f.mode == "RGBA" or "transparency" in f.info for f in frames):
+    if image_format == "GIF" and any(f.mode == "RGBA" or "transparency" in f.info for f in frames):
         # Pillow hands out every frame whole (drawn over the ones before it): with
         # transparency, each must replace the last rather than be drawn over it.
         options["disposal"] = 2
+    if image_format == "WEBP":
+        options["quality"] = JPEG_QUALITY
     buffer = io.BytesIO()
-    frames[0].save(buffer, format="GIF", **options)
+    frames[0].save(buffer, format=image_format, **options)
     return buffer.getvalue(), frames[0].size
 
 

@@ -3,7 +3,7 @@ Review of issue 20 §3: the pixel limit counts a GIF's frames × their size, but
 also costs its own work whatever its size (seeking, copying, re-encoding). A 2.3 MB GIF
 of 100,000 frames of 1×1 pixels (0.1 megapixels) took 87 s and 327 MB in one process
 (bench/image_policy.py --clean); 30 MB holds over a million such frames. A GIF may have at
-most GIF_MAX_FRAMES frames, counted from the file's blocks before any frame is read.
+most ANIMATION_MAX_FRAMES frames, counted from the file's blocks before any frame is read.
 """
 
 import pytest
@@ -21,15 +21,15 @@ def clean(data):
 
 
 def test_a_gif_at_the_frame_limit_keeps_every_frame():
-    upload = many_frame_gif(images.GIF_MAX_FRAMES)
+    upload = many_frame_gif(images.ANIMATION_MAX_FRAMES)
     with Image.open(ContentFile(upload)) as image:
-        assert image.n_frames == images.GIF_MAX_FRAMES
+        assert image.n_frames == images.ANIMATION_MAX_FRAMES
     stored = clean(upload)
     assert stored.extension == "gif"
-    assert len(rendered_frames(stored.content)) == images.GIF_MAX_FRAMES
+    assert len(rendered_frames(stored.content)) == images.ANIMATION_MAX_FRAMES
 
 
-@pytest.mark.parametrize("frames", [images.GIF_MAX_FRAMES + 1, 100_000])
+@pytest.mark.parametrize("frames", [images.ANIMATION_MAX_FRAMES + 1, 100_000])
 def test_a_gif_over_the_frame_limit_is_refused_in_chinese(frames, monkeypatch):
     # Refused from the blocks: Pillow never counts (nor decodes) the frames.
     monkeypatch.setattr(
@@ -37,5 +37,5 @@ def test_a_gif_over_the_frame_limit_is_refused_in_chinese(frames, monkeypatch):
     )
     with pytest.raises(ValidationError) as refusal:
         clean(many_frame_gif(frames))
-    assert refusal.value.messages == [f"动图帧数太多（超过 {images.GIF_MAX_FRAMES} 帧），请减少帧数后再上传。"]
+    assert refusal.value.messages == [f"动图帧数太多（超过 {images.ANIMATION_MAX_FRAMES} 帧），请减少帧数后再上传。"]
     assert refusal.value.error_list[0].code == "too_many_frames"
