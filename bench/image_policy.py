@@ -45,11 +45,26 @@ def progressive_bomb():
     return buffer.getvalue()
 
 
+def noisy_gif(frames=1000, size=(1601, 24)):
+    """Frames of four colours in noise, just wider than IMAGE_MAX_WIDTH: scaled, each has thousands."""
+    from PIL import Image
+
+    drawn = []
+    for _ in range(frames):
+        frame = Image.frombytes("L", size, bytes(b % 4 for b in os.urandom(size[0] * size[1]))).convert("P")
+        frame.putpalette([255, 0, 0, 0, 255, 0, 0, 0, 255, 255, 255, 255] + [0] * 756)
+        drawn.append(frame)
+    buffer = io.BytesIO()
+    drawn[0].save(buffer, format="GIF", save_all=True, append_images=drawn[1:], duration=50, loop=0)
+    return buffer.getvalue()
+
+
 CASES = {
     "12 MP phone photo (4032×3024)": lambda: photo((4032, 3024), 95),
     "48 MP phone photo (8064×6048)": lambda: photo((8064, 6048), 95),
     "108 MP phone photo (12000×9000)": lambda: photo((12000, 9000), 50),
     "159 MP progressive JPEG bomb (12600×12600)": lambda: progressive_bomb(),
+    "GIF of 1000 noisy frames of 1601×24 (38 MP)": noisy_gif,
     "GIF of 100,000 one-pixel frames": lambda: __import__("tests.images", fromlist=["x"]).many_frame_gif(100_000),
     "177 MP PNG bomb (13300×13300)": lambda: __import__("tests.images", fromlist=["huge_png"]).huge_png(),
 }

@@ -315,11 +315,26 @@ def _animation(image, image_format):
         # Pillow hands out every frame whole (drawn over the ones before it): with
         # transparency, each must replace the last rather than be drawn over it.
         options["disposal"] = 2
+    if image_format == "GIF":
+        frames = [_in_256_colours(frame) for frame in frames]
+        options["append_images"] = frames[1:]
     if image_format == "WEBP":
         options["quality"] = JPEG_QUALITY
     buffer = io.BytesIO()
     frames[0].save(buffer, format=image_format, **options)
     return buffer.getvalue(), frames[0].size
+
+
+def _in_256_colours(frame):
+    """
+    A GIF frame in full colour (every frame after the first, as Pillow hands them out, and
+    every scaled one) in 256 colours by the fast octree, in about a millisecond. Left to the
+    GIF encoder it would be median cut: 0.1 to 0.3 s for a frame of 40,000 pixels of many
+    colours, five minutes for a GIF of 1000 such frames. The octree keeps transparency.
+    """
+    if frame.mode not in ("RGB", "RGBA"):
+        return frame
+    return frame.quantize(256, method=Image.Quantize.FASTOCTREE)
 
 
 def apply_cover_policy(article):
