@@ -35,6 +35,8 @@ from PIL import Image, ImageSequence, UnidentifiedImageError
 
 # Pillow's format name -> the extension the stored file gets.
 FORMATS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
+# Formats whose files may hold an animation (kept, frame by frame).
+_ANIMATED = {"GIF", "WEBP", "PNG"}
 JPEG_QUALITY = 85
 # A JPEG's header may claim this many times IMAGE_MAX_PIXELS (4 × 40 = 160 megapixels: a
 # 108-megapixel phone photo; Pillow itself refuses any image over about 179), as long as
@@ -97,8 +99,8 @@ def clean_image(uploaded):
                 probe.verify()
             uploaded.seek(0)
             with Image.open(uploaded) as image:
-                image_format = image.format
-                if image_format == "GIF" or getattr(image, "n_frames", 1) > 1:
+                image_format = _format_of(image)
+                if image_format == "GIF" or (image_format in _ANIMATED and image.n_frames > 1):
                     content, (width, height) = _animation(image, image_format)
                 else:
                     _reduce_while_decoding(image)
@@ -114,12 +116,23 @@ def clean_image(uploaded):
     return CleanImage(content, FORMATS[image_format], width, height)
 
 
+def _format_of(image):
+    """
+    The image's format as the policy knows it. A JPEG with a Multi-Picture segment and
+    more images after its own (an Ultra HDR phone photo and its gain map, a camera's
+    depth or 3D views) is "MPO" to Pillow and a JPEG to browsers, which show its first
+    image: so it is here, and only that image is decoded and stored.
+    """
+    return "JPEG" if image.format == "MPO" else image.format
+
+
 def _check_header(image, uploaded):
     """Refuse by what the header says: the format, and the pixels decoding would produce."""
-    if image.format not in FORMATS:
+    image_format = _format_of(image)
+    if image_format not in FORMATS:
         raise ValidationError("只能上传 JPG、PNG、GIF 或 WebP 格式的图片。", code="format")
     width, height = image.size
-    if image.format == "JPEG" and _decoded_in_one_pass(uploaded):
+    if image_format == "JPEG" and _decoded_in_one_pass(uploaded):
         if width * height > settings.IMAGE_MAX_PIXELS * JPEG_HEADER_PIXELS_FACTOR:
             _refuse_size(f"{width}×{height} 像素", settings.IMAGE_MAX_PIXELS * JPEG_HEADER_PIXELS_FACTOR)
         _reduce_while_decoding(image)  # what is decoded is what counts
@@ -128,9 +141,9 @@ def _check_header(image, uploaded):
         return
     # Every frame of an animation is decoded when it is re-encoded (counting them decodes
     # none): a GIF's are counted from its blocks, an animated WebP's or PNG's are declared.
-    if image.format == "GIF" and _gif_frames(uploaded, ANIMATION_MAX_FRAMES) > ANIMATION_MAX_FRAMES:
+    if image_format == "GIF" and _gif_frames(uploaded, ANIMATION_MAX_FRAMES) > ANIMATION_MAX_FRAMES:
         _refuse_frames()
-    frames = getattr(image, "n_frames", 1)
+    frames = image.n_frames if image_format in _ANIMATED else 1
     if frames > ANIMATION_MAX_FRAMES:
         _refuse_frames()
     if width * height * frames > settings.IMAGE_MAX_PIXELS:
@@ -227,7 +240,7 @@ def _reduce_while_decoding(image):
     and 1/8 of its size that is still at least that wide; image.size becomes that size.
     Nothing is decoded here; other formats are left as they are.
     """
-    if image.format != "JPEG":
+    if _format_of(image) != "JPEG":
         return
     limit = settings.IMAGE_MAX_WIDTH
     turned = _orientation(image) in _QUARTER_TURNS
