@@ -51,6 +51,9 @@ _START_OF_SCAN = 0xDA
 # Frames an animation may have: each costs work whatever its size (a 2.3 MB GIF of 100,000 frames
 # of one pixel took 87 s), so the pixel limit alone does not bound an animation.
 ANIMATION_MAX_FRAMES = 1000
+# Bytes between a GIF's blocks that start none: Pillow skips them one by one in Python (a
+# GIF of one frame and 29 MB of such bytes took 30 s), so more than these refuse the file.
+_GIF_STRAY_BYTES = 256
 # How each EXIF orientation is undone (as ImageOps.exif_transpose does, which also writes
 # the EXIF back and fails on some it can read); 5 to 8 turn the image a quarter, so its
 # upright width is its stored height.
@@ -92,6 +95,9 @@ def clean_image(uploaded):
         with warnings.catch_warnings():
             # Pillow warns of a possible decompression bomb; _check_header refuses it.
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            uploaded.seek(0)
+            if uploaded.read(4) == b"GIF8":
+                _check_gif_blocks(uploaded)  # before Pillow reads any of it
             uploaded.seek(0)
             probe = Image.open(uploaded)  # reads the header only
             with probe:
@@ -140,9 +146,8 @@ def _check_header(image, uploaded):
             _refuse_size(f"{width}×{height} 像素")
         return
     # Every frame of an animation is decoded when it is re-encoded (counting them decodes
-    # none): a GIF's are counted from its blocks, an animated WebP's or PNG's are declared.
-    if image_format == "GIF" and _gif_frames(uploaded, ANIMATION_MAX_FRAMES) > ANIMATION_MAX_FRAMES:
-        _refuse_frames()
+    # none): a GIF's were counted from its blocks (_check_gif_blocks, so Pillow's count
+    # is cheap), an animated WebP's or PNG's are declared.
     frames = image.n_frames if image_format in _ANIMATED else 1
     if frames > ANIMATION_MAX_FRAMES:
         _refuse_frames()
@@ -194,44 +199,50 @@ def _refuse_frames():
     )
 
 
-def _gif_frames(file, limit):
+def _check_gif_blocks(file):
     """
-    The number of frames (image descriptors) in the GIF `file`, read from its blocks
-    without decoding any; counting stops at limit + 1. (Pillow's seek loads every frame it
-    passes; its n_frames reads the whole file however many frames it holds.)
+    Walk the GIF `file`'s blocks as Pillow reads them, without decoding anything, and
+    refuse what would make Pillow's reading of them slow: more than ANIMATION_MAX_FRAMES
+    frames (Pillow's seek loads every frame it passes), more than a few bytes that start no
+    block, or data cut in more sub-blocks than a GIF encoder writes (Pillow reads each in
+    Python and keeps a comment's: a 29 MB comment of one-byte sub-blocks took 33 s and
+    1.3 GB). A GIF this does not refuse may still be refused by Pillow.
     """
-    position = file.tell()
-    try:
-        file.seek(0)
-        screen = file.read(13)
-        if len(screen) < 13:
-            return 0
-        if screen[10] & 0x80:  # a global colour table follows
-            file.seek(3 << ((screen[10] & 7) + 1), io.SEEK_CUR)
-        frames = 0
-        while frames <= limit:
-            block = file.read(1)
-            if block == b"\x2c":  # an image descriptor, maybe a local colour table, the LZW code size
-                frames += 1
-                descriptor = file.read(9)
-                if len(descriptor) < 9:
-                    break
-                if descriptor[8] & 0x80:
-                    file.seek(3 << ((descriptor[8] & 7) + 1), io.SEEK_CUR)
-                file.read(1)
-            elif block == b"\x21":  # an extension: its label
-                file.read(1)
-            else:  # the trailer, or the end of the file
-                break
-            _skip_sub_blocks(file)
-        return frames
-    finally:
-        file.seek(position)
-
-
-def _skip_sub_blocks(file):
-    while (size := file.read(1)) not in (b"", b"\x00"):
-        file.seek(size[0], io.SEEK_CUR)
+    size = file.seek(0, io.SEEK_END)
+    # Encoders write sub-blocks of 255 bytes but the last of each block; this allows a
+    # sub-block per 64 bytes and then some.
+    budget = size // 64 + 10_000
+    file.seek(0)
+    screen = file.read(13)
+    if len(screen) == 13 and screen[10] & 0x80:  # a global colour table follows
+        file.seek(3 << ((screen[10] & 7) + 1), io.SEEK_CUR)
+    frames = stray = 0
+    while True:
+        block = file.read(1)
+        if block == b"\x2c":  # an image descriptor, maybe a local colour table, the LZW code size
+            frames += 1
+            if frames > ANIMATION_MAX_FRAMES:
+                _refuse_frames()
+            descriptor = file.read(9)
+            if len(descriptor) < 9:
+                return
+            if descriptor[8] & 0x80:
+                file.seek(3 << ((descriptor[8] & 7) + 1), io.SEEK_CUR)
+            file.read(1)
+        elif block == b"\x21":  # an extension: its label
+            file.read(1)
+        elif block in (b"", b"\x3b"):  # the end of the file, or the trailer
+            return
+        else:  # a byte that starts no block: skipped, as Pillow does, a few only
+            stray += 1
+            if stray > _GIF_STRAY_BYTES:
+                raise ValidationError(_NOT_AN_IMAGE, code="invalid_image")
+            continue
+        while (length := file.read(1)) not in (b"", b"\x00"):  # the block's sub-blocks
+            budget -= 1
+            if budget < 0:
+                raise ValidationError(_NOT_AN_IMAGE, code="invalid_image")
+            file.seek(length[0], io.SEEK_CUR)
 
 
 def _reduce_while_decoding(image):
