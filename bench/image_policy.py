@@ -34,10 +34,38 @@ def photo(size, quality):
     return buffer.getvalue()
 
 
+def progressive_bomb():
+    """One colour, 4:4:4: a small file whose decoder must hold every coefficient (6 bytes a pixel)."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (12600, 12600), (128, 128, 128)).save(
+        buffer, format="JPEG", quality=50, progressive=True, subsampling=0
+    )
+    return buffer.getvalue()
+
+
+def noisy_gif(frames=1000, size=(1601, 24)):
+    """Frames of four colours in noise, just wider than IMAGE_MAX_WIDTH: scaled, each has thousands."""
+    from PIL import Image
+
+    drawn = []
+    for _ in range(frames):
+        frame = Image.frombytes("L", size, bytes(b % 4 for b in os.urandom(size[0] * size[1]))).convert("P")
+        frame.putpalette([255, 0, 0, 0, 255, 0, 0, 0, 255, 255, 255, 255] + [0] * 756)
+        drawn.append(frame)
+    buffer = io.BytesIO()
+    drawn[0].save(buffer, format="GIF", save_all=True, append_images=drawn[1:], duration=50, loop=0)
+    return buffer.getvalue()
+
+
 CASES = {
     "12 MP phone photo (4032×3024)": lambda: photo((4032, 3024), 95),
     "48 MP phone photo (8064×6048)": lambda: photo((8064, 6048), 95),
     "108 MP phone photo (12000×9000)": lambda: photo((12000, 9000), 50),
+    "159 MP progressive JPEG bomb (12600×12600)": lambda: progressive_bomb(),
+    "GIF of 1000 noisy frames of 1601×24 (38 MP)": noisy_gif,
+    "GIF of 100,000 one-pixel frames": lambda: __import__("tests.images", fromlist=["x"]).many_frame_gif(100_000),
     "177 MP PNG bomb (13300×13300)": lambda: __import__("tests.images", fromlist=["huge_png"]).huge_png(),
 }
 
@@ -76,7 +104,7 @@ def clean_one(path):
 def main():
     with tempfile.TemporaryDirectory() as folder:
         for name, build in CASES.items():
-            path = Path(folder) / ("upload.png" if "PNG" in name else "upload.jpg")
+            path = Path(folder) / ("upload.png" if "PNG" in name else "upload.gif" if "GIF" in name else "upload.jpg")
             path.write_bytes(build())
             result = subprocess.run(
                 [sys.executable, __file__, "--clean", str(path)], capture_output=True, text=True, check=True

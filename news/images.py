@@ -9,10 +9,13 @@ comes from (an image in the rich-text editor, an article's cover, a topic's bann
   A JPEG wider than needed is decoded at 1/2, 1/4 or 1/8 of its size (libjpeg scales while
   decoding), and the limit counts what is decoded: a 48-megapixel phone photo of 30 MB is
   decoded as 3 megapixels in half a second. Its header may claim at most
-  JPEG_HEADER_PIXELS_FACTOR × IMAGE_MAX_PIXELS.
+  JPEG_HEADER_PIXELS_FACTOR × IMAGE_MAX_PIXELS. This holds only for a JPEG decoded in one
+  pass: a progressive one keeps every coefficient of the full image in memory whatever the
+  scale (a 1.9 MB one of 160 megapixels took 7.6 s and 947 MB), so it counts in full.
 - Re-encoded, never stored as uploaded: EXIF data (GPS positions, the camera) and anything
   hidden in or appended to the file are dropped. A GIF keeps its animation (every frame,
-  its duration, the loop).
+  its duration, the loop), of at most ANIMATION_MAX_FRAMES frames; so does an animated
+  WebP or PNG.
 - Stored upright (by its EXIF orientation) and at most IMAGE_MAX_WIDTH pixels wide, so that
   editors never resize a photo by hand and readers never download a camera's full size.
   A PNG or WebP keeps its format (and its transparency); JPEGs are saved at JPEG_QUALITY.
@@ -28,16 +31,48 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
+from PIL import Image, ImageSequence, UnidentifiedImageError
 
 # Pillow's format name -> the extension the stored file gets.
 FORMATS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
+# Formats whose files may hold an animation (kept, frame by frame).
+_ANIMATED = {"GIF", "WEBP", "PNG"}
 JPEG_QUALITY = 85
 # A JPEG's header may claim this many times IMAGE_MAX_PIXELS (4 × 40 = 160 megapixels: a
 # 108-megapixel phone photo; Pillow itself refuses any image over about 179), as long as
 # what is decoded stays within the limit.
 JPEG_HEADER_PIXELS_FACTOR = 4
-# EXIF orientations that turn the image a quarter: its upright width is its stored height.
+# JPEG frame types (SOFn markers) that libjpeg decodes in one pass, scaled while decoding:
+# baseline, extended and arithmetic-coded sequential. Progressive, lossless and
+# hierarchical frames are all others.
+_ONE_PASS_FRAMES = {0xC0, 0xC1, 0xC9}
+_FRAMES = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
+_START_OF_SCAN = 0xDA
+# Frames an animation may have: each costs work whatever its size (a 2.3 MB GIF of 100,000 frames
+# of one pixel took 87 s), so the pixel limit alone does not bound an animation.
+ANIMATION_MAX_FRAMES = 1000
+# Bytes between a GIF's blocks that start none: Pillow skips them one by one in Python (a
+# GIF of one frame and 29 MB of such bytes took 30 s), so more than these refuse the file.
+_GIF_STRAY_BYTES = 256
+# Pillow reads a JPEG's segments before its image, and a PNG's chunks, one at a time in
+# Python: a 25 MB JPEG of 5 million comment segments took 37 s and 690 MB, a 30 MB PNG of
+# 2 million text chunks 22 s. Cameras write a few dozen segments; PNG encoders chunks of
+# kilobytes.
+_JPEG_MAX_SEGMENTS = 1000
+_JPEG_STRAY_BYTES = 1024
+_PNG_BYTES_PER_CHUNK = 256
+# How each EXIF orientation is undone (as ImageOps.exif_transpose does, which also writes
+# the EXIF back and fails on some it can read); 5 to 8 turn the image a quarter, so its
+# upright width is its stored height.
+_UPRIGHT = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
 _QUARTER_TURNS = {5, 6, 7, 8}
 _NOT_AN_IMAGE = "这不是有效的图片文件，请上传 JPG、PNG、GIF 或 WebP 格式的图片。"
 # What Pillow raises on a file it cannot read (or that claims more pixels than it allows).
@@ -67,16 +102,17 @@ def clean_image(uploaded):
         with warnings.catch_warnings():
             # Pillow warns of a possible decompression bomb; _check_header refuses it.
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            _check_structure(uploaded)  # before Pillow reads any of it
             uploaded.seek(0)
             probe = Image.open(uploaded)  # reads the header only
             with probe:
-                _check_header(probe)
+                _check_header(probe, uploaded)
                 probe.verify()
             uploaded.seek(0)
             with Image.open(uploaded) as image:
-                image_format = image.format
-                if image_format == "GIF":
-                    content, (width, height) = _animation(image)
+                image_format = _format_of(image)
+                if image_format == "GIF" or (image_format in _ANIMATED and image.n_frames > 1):
+                    content, (width, height) = _animation(image, image_format)
                 else:
                     _reduce_while_decoding(image)
                     stored = _still(image, image_format)
@@ -91,22 +127,188 @@ def clean_image(uploaded):
     return CleanImage(content, FORMATS[image_format], width, height)
 
 
-def _check_header(image):
+def _format_of(image):
+    """
+    The image's format as the policy knows it. A JPEG with a Multi-Picture segment and
+    more images after its own (an Ultra HDR phone photo and its gain map, a camera's
+    depth or 3D views) is "MPO" to Pillow and a JPEG to browsers, which show its first
+    image: so it is here, and only that image is decoded and stored.
+    """
+    return "JPEG" if image.format == "MPO" else image.format
+
+
+def _check_header(image, uploaded):
     """Refuse by what the header says: the format, and the pixels decoding would produce."""
-    if image.format not in FORMATS:
+    image_format = _format_of(image)
+    if image_format not in FORMATS:
         raise ValidationError("只能上传 JPG、PNG、GIF 或 WebP 格式的图片。", code="format")
     width, height = image.size
-    if image.format == "JPEG":
+    if image_format == "JPEG" and _decoded_in_one_pass(uploaded):
         if width * height > settings.IMAGE_MAX_PIXELS * JPEG_HEADER_PIXELS_FACTOR:
             _refuse_size(f"{width}×{height} 像素", settings.IMAGE_MAX_PIXELS * JPEG_HEADER_PIXELS_FACTOR)
         _reduce_while_decoding(image)  # what is decoded is what counts
         if image.width * image.height > settings.IMAGE_MAX_PIXELS:
             _refuse_size(f"{width}×{height} 像素")
         return
-    # Every frame of a GIF is decoded when it is re-encoded (counting them decodes none).
-    frames = image.n_frames if image.format == "GIF" else 1
+    # Every frame of an animation is decoded when it is re-encoded (counting them decodes
+    # none): a GIF's were counted from its blocks (_check_gif_blocks, so Pillow's count
+    # is cheap), an animated WebP's or PNG's are declared.
+    frames = image.n_frames if image_format in _ANIMATED else 1
+    if frames > ANIMATION_MAX_FRAMES:
+        _refuse_frames()
     if width * height * frames > settings.IMAGE_MAX_PIXELS:
         _refuse_size(f"{frames} 帧、每帧 {width}×{height} 像素" if frames > 1 else f"{width}×{height} 像素")
+
+
+def _decoded_in_one_pass(file):
+    """
+    Whether libjpeg decodes the JPEG `file` in one pass, holding only what the (scaled)
+    output needs: a sequential frame whose first scan holds every component. Any other
+    JPEG (progressive, or its components in separate scans) is decoded by keeping the DCT
+    coefficients of the whole image, unscaled, in memory: it costs what its header says
+    whatever size it is decoded at. Reads the markers up to the first scan only; anything
+    unexpected counts as not one pass.
+    """
+    position = file.tell()
+    try:
+        file.seek(0)
+        if file.read(2) != b"\xff\xd8":
+            return False
+        components = None
+        while True:
+            marker = file.read(2)
+            while marker == b"\xff\xff":  # fill bytes before a marker
+                marker = b"\xff" + file.read(1)
+            if len(marker) < 2 or marker[0] != 0xFF:
+                return False
+            kind = marker[1]
+            if kind == 0x01 or 0xD0 <= kind <= 0xD7:  # TEM, RSTn: no segment follows
+                continue
+            length = int.from_bytes(file.read(2), "big")
+            segment = file.read(length - 2) if length >= 2 else b""
+            if length < 2 or len(segment) != length - 2:
+                return False
+            if kind in _FRAMES:
+                if kind not in _ONE_PASS_FRAMES or components is not None or len(segment) < 6:
+                    return False
+                components = segment[5]  # P, Y, X, then Nf
+            elif kind == _START_OF_SCAN:
+                return components is not None and segment[:1] == bytes([components])
+    finally:
+        file.seek(position)
+
+
+def _refuse_frames():
+    raise ValidationError(
+        f"动图帧数太多（超过 {ANIMATION_MAX_FRAMES} 帧），请减少帧数后再上传。", code="too_many_frames"
+    )
+
+
+def _check_structure(file):
+    """
+    Refuse, before Pillow reads it, a file cut in more pieces than encoders write, which
+    Pillow would read one piece at a time in Python (_check_gif_blocks and below).
+    """
+    size = file.seek(0, io.SEEK_END)
+    file.seek(0)
+    signature = file.read(8)
+    if signature.startswith(b"GIF8"):
+        _check_gif_blocks(file)
+    elif signature.startswith(b"\xff\xd8"):
+        _check_jpeg_segments(file)
+    elif signature == b"\x89PNG\r\n\x1a\n":
+        _check_png_chunks(file, budget=size // _PNG_BYTES_PER_CHUNK + 1000)
+    file.seek(0)
+
+
+def _check_jpeg_segments(file):
+    """The segments before a JPEG's first scan (the scan is read by libjpeg, in C)."""
+    file.seek(2)
+    segments = stray = 0
+    while True:
+        byte = file.read(1)
+        if byte != b"\xff":
+            if not byte:
+                return
+            stray += 1  # Pillow skips bytes that start no marker one by one
+            if stray > _JPEG_STRAY_BYTES:
+                raise ValidationError(_NOT_AN_IMAGE, code="invalid_image")
+            continue
+        kind = file.read(1)
+        if not kind or kind in (b"\xda", b"\xd9"):  # the end, the first scan, the end of the image
+            return
+        if kind == b"\xff" or kind == b"\x01" or b"\xd0" <= kind <= b"\xd7":
+            file.seek(-1 if kind == b"\xff" else 0, io.SEEK_CUR)  # fill byte, or a marker without a segment
+            stray += 1
+            if stray > _JPEG_STRAY_BYTES:
+                raise ValidationError(_NOT_AN_IMAGE, code="invalid_image")
+            continue
+        segments += 1
+        if segments > _JPEG_MAX_SEGMENTS:
+            raise ValidationError(_NOT_AN_IMAGE, code="invalid_image")
+        length = int.from_bytes(file.read(2), "big")
+        if length < 2:
+            return
+        file.seek(length - 2, io.SEEK_CUR)
+
+
+def _check_png_chunks(file, budget):
+    """A PNG's chunks: at most `budget` of them."""
+    file.seek(8)
+    while len(header := file.read(8)) == 8:
+        budget -= 1
+        if budget < 0:
+            raise ValidationError(_NOT_AN_IMAGE, code="invalid_image")
+        if header[4:] == b"IEND":
+            return
+        file.seek(int.from_bytes(header[:4], "big") + 4, io.SEEK_CUR)  # the data, the CRC
+
+
+def _check_gif_blocks(file):
+    """
+    Walk the GIF `file`'s blocks as Pillow reads them, without decoding anything, and
+    refuse what would make Pillow's reading of them slow: more than ANIMATION_MAX_FRAMES
+    frames (Pillow's seek loads every frame it passes), more than a few bytes that start no
+    block, or data cut in more sub-blocks than a GIF encoder writes (Pillow reads each in
+    Python and keeps a comment's: a 29 MB comment of one-byte sub-blocks took 33 s and
+    1.3 GB). A GIF this does not refuse may still be refused by Pillow.
+    """
+    size = file.seek(0, io.SEEK_END)
+    file.seek(0)
+    # Encoders write sub-blocks of 255 bytes but the last of each block; this allows a
+    # sub-block per 64 bytes and then some.
+    budget = size // 64 + 10_000
+    file.seek(0)
+    screen = file.read(13)
+    if len(screen) == 13 and screen[10] & 0x80:  # a global colour table follows
+        file.seek(3 << ((screen[10] & 7) + 1), io.SEEK_CUR)
+    frames = stray = 0
+    while True:
+        block = file.read(1)
+        if block == b"\x2c":  # an image descriptor, maybe a local colour table, the LZW code size
+            frames += 1
+            if frames > ANIMATION_MAX_FRAMES:
+                _refuse_frames()
+            descriptor = file.read(9)
+            if len(descriptor) < 9:
+                return
+            if descriptor[8] & 0x80:
+                file.seek(3 << ((descriptor[8] & 7) + 1), io.SEEK_CUR)
+            file.read(1)
+        elif block == b"\x21":  # an extension: its label
+            file.read(1)
+        elif block in (b"", b"\x3b"):  # the end of the file, or the trailer
+            return
+        else:  # a byte that starts no block: skipped, as Pillow does, a few only
+            stray += 1
+            if stray > _GIF_STRAY_BYTES:
+                raise ValidationError(_NOT_AN_IMAGE, code="invalid_image")
+            continue
+        while (length := file.read(1)) not in (b"", b"\x00"):  # the block's sub-blocks
+            budget -= 1
+            if budget < 0:
+                raise ValidationError(_NOT_AN_IMAGE, code="invalid_image")
+            file.seek(length[0], io.SEEK_CUR)
 
 
 def _reduce_while_decoding(image):
@@ -115,12 +317,24 @@ def _reduce_while_decoding(image):
     and 1/8 of its size that is still at least that wide; image.size becomes that size.
     Nothing is decoded here; other formats are left as they are.
     """
-    if image.format != "JPEG":
+    if _format_of(image) != "JPEG":
         return
     limit = settings.IMAGE_MAX_WIDTH
-    turned = image.getexif().get(0x0112) in _QUARTER_TURNS
+    turned = _orientation(image) in _QUARTER_TURNS
     if (image.height if turned else image.width) > limit:
         image.draft(None, (1, limit) if turned else (limit, 1))
+
+
+def _orientation(image):
+    """
+    The image's EXIF orientation, or None. Only this is read of the EXIF data, which is
+    never stored: EXIF Pillow cannot parse is no reason to refuse a photo.
+    """
+    try:
+        orientation = image.getexif().get(0x0112)
+    except Exception:  # whatever the EXIF parser raises, the photo stays as it is
+        return None
+    return orientation if isinstance(orientation, int) else None
 
 
 def _refuse_size(size, limit=None):
@@ -135,7 +349,8 @@ def _still(image, image_format):
     A still image as it is stored: upright (by its EXIF orientation), in a mode its format
     can save, at most IMAGE_MAX_WIDTH wide.
     """
-    image = ImageOps.exif_transpose(image)
+    turn = _UPRIGHT.get(_orientation(image))
+    image = image.transpose(turn) if turn is not None else image
     if image_format == "JPEG" and image.mode not in ("RGB", "L"):
         image = image.convert("RGB")
     return _narrowed(image)
@@ -162,11 +377,12 @@ def _encode(image, image_format):
     return buffer.getvalue()
 
 
-def _animation(image):
+def _animation(image, image_format):
     """
-    A GIF drawn again frame by frame, with each frame's duration and the loop count: no
-    byte of the upload (appended data, comments, application extensions) is copied. Wider
-    than IMAGE_MAX_WIDTH, every frame is scaled down. Returns the GIF and its size.
+    A GIF, or an animated WebP or PNG, drawn again frame by frame in its format, with each
+    frame's duration and the loop count: no byte of the upload (appended data, comments,
+    application extensions) is copied. Wider than IMAGE_MAX_WIDTH, every frame is scaled
+    down. Returns the animation and its size.
     """
     loop = image.info.get("loop")  # of the first frame: seeking replaces info
     frames, durations = [], []
@@ -177,20 +393,38 @@ def _animation(image):
         pixels += frame.width * frame.height
         if pixels > settings.IMAGE_MAX_PIXELS:
             _refuse_size(f"{len(frames) + 1} 帧，其中一帧 {frame.width}×{frame.height} 像素")
+        drawn = frame.copy()  # decoded now: a WebP frame's duration is known after
         durations.append(frame.info.get("duration", 0))
-        drawn = frame.copy()
-        drawn.info = {key: frame.info[key] for key in ("transparency",) if key in frame.info}
+        kept = ("transparency",) if image_format == "GIF" else ()
+        drawn.info = {key: frame.info[key] for key in kept if key in frame.info}
         frames.append(_narrowed(drawn))
     options = {"save_all": True, "append_images": frames[1:], "duration": durations}
     if loop is not None:
         options["loop"] = loop
-    if any(f.mode == "RGBA" or "transparency" in f.info for f in frames):
+    if image_format == "GIF" and any(f.mode == "RGBA" or "transparency" in f.info for f in frames):
         # Pillow hands out every frame whole (drawn over the ones before it): with
         # transparency, each must replace the last rather than be drawn over it.
         options["disposal"] = 2
+    if image_format == "GIF":
+        frames = [_in_256_colours(frame) for frame in frames]
+        options["append_images"] = frames[1:]
+    if image_format == "WEBP":
+        options["quality"] = JPEG_QUALITY
     buffer = io.BytesIO()
-    frames[0].save(buffer, format="GIF", **options)
+    frames[0].save(buffer, format=image_format, **options)
     return buffer.getvalue(), frames[0].size
+
+
+def _in_256_colours(frame):
+    """
+    A GIF frame in full colour (every frame after the first, as Pillow hands them out, and
+    every scaled one) in 256 colours by the fast octree, in about a millisecond. Left to the
+    GIF encoder it would be median cut: 0.1 to 0.3 s for a frame of 40,000 pixels of many
+    colours, five minutes for a GIF of 1000 such frames. The octree keeps transparency.
+    """
+    if frame.mode not in ("RGB", "RGBA"):
+        return frame
+    return frame.quantize(256, method=Image.Quantize.FASTOCTREE)
 
 
 def apply_cover_policy(article):
