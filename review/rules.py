@@ -10,6 +10,7 @@ whatever the request contains.
 """
 
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import reversion
@@ -41,6 +42,9 @@ class ReviewRules:
     publish_permission: str  # "news.publish_article"
     reviewer_fields: tuple = ()  # fields only reviewers set
     reviewer_fields_label: str = ""  # what they are, for a refusal: "置顶和头条"
+    # Why an object may not be published as it is (None: it may), asked of every change
+    # that leaves it published, whoever makes it: e.g. unconfirmed serious 错敏词.
+    publication_check: Callable | None = None
 
 
 def rules_of(model):
@@ -91,6 +95,10 @@ def check_change(user, obj, *, previous=None):
     new); `obj` what is about to be saved.
     """
     model = type(obj)
+    if obj.status == Status.PUBLISHED and rules_of(model).publication_check is not None:
+        refusal = rules_of(model).publication_check(obj)
+        if refusal:
+            raise PermissionDenied(refusal)
     if can_publish(user, model):
         return
     if previous is not None and previous.status not in EDITOR_EDITABLE_STATUSES:

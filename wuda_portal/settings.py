@@ -54,10 +54,11 @@ THIRD_PARTY_APPS = [
 ]
 LOCAL_APPS = [
     # Dependencies run one way, down this list read from the bottom: the project package
-    # (settings, URLs) -> legacy, demo -> attachments -> news -> review -> core. Checked by the
+    # (settings, URLs) -> legacy, demo -> attachments -> news -> review, wording -> core. Checked by the
     # import-linter contract in pyproject.toml; docs/architecture.md explains it.
     "core",
     "review",
+    "wording",
     "news",
     "attachments",
     "legacy",

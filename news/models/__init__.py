@@ -9,7 +9,7 @@ from .articles import (
     cover_upload_to,
     summary_of,
 )
-from .categories import Category
+from .categories import Category, UpdateRule
 from .rules import is_pinned_now, is_public, pinned_now, public
 from .search_entries import ArticleSearchEntry
 from .view_counts import ViewCountBatch
@@ -22,6 +22,7 @@ __all__ = [
     "Article",
     "ArticleSearchEntry",
     "Category",
+    "UpdateRule",
     "cover_upload_to",
     "ViewCountBatch",
     "is_pinned_now",

@@ -1,0 +1,133 @@
+"""
+Finding 错敏词 in text: one Aho-Corasick automaton (pyahocorasick) over every wrong form and
+every right form of the list, built once per version of the list and kept in the process.
+
+A wrong form inside an occurrence of a right form is no finding: an entry's right form may
+contain its wrong form (or another entry's), and text that has the right form is right.
+"""
+
+import threading
+from dataclasses import dataclass
+
+import ahocorasick
+from django.db.models import Count, Max
+
+from .models import Severity, WordingEntry
+
+_WRONG, _RIGHT = 0, 1
+
+
+@dataclass(frozen=True)
+class Entry:
+    wrong: str
+    right: str
+    severity: str
+    note: str = ""
+
+    @property
+    def is_serious(self):
+        return self.severity == Severity.SERIOUS
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A wrong form found in one field: `start` is its offset (in characters) in that field's text."""
+
+    field: str
+    start: int
+    entry: Entry
+
+    @property
+    def end(self):
+        return self.start + len(self.entry.wrong)
+
+    @property
+    def is_serious(self):
+        return self.entry.is_serious
+
+    def describe(self):
+        """The finding in one Chinese sentence, for editors."""
+        level = "严重" if self.is_serious else "一般"
+        note = f"（{self.entry.note}）" if self.entry.note else ""
+        return (
+            f"错敏词（{level}）：{self.field}第 {self.start + 1} 字起“{self.entry.wrong}”应为“{self.entry.right}”{note}"
+        )
+
+
+class Matcher:
+    def __init__(self, entries):
+        self.entries = list(entries)
+        self._automaton = None
+        if not self.entries:
+            return
+        keys = {}
+        for index, entry in enumerate(self.entries):
+            keys.setdefault(entry.wrong, []).append((_WRONG, index))
+            keys.setdefault(entry.right, []).append((_RIGHT, index))
+        automaton = ahocorasick.Automaton()
+        for key, values in keys.items():
+            automaton.add_word(key, (len(key), tuple(values)))
+        automaton.make_automaton()
+        self._automaton = automaton
+
+    def find(self, text):
+        """The (start, entry) of each wrong form in `text` not inside a right form, in order."""
+        if self._automaton is None or not text:
+            return []
+        wrong = []
+        right_spans = []
+        for end, (length, values) in self._automaton.iter(text):
+            start = end - length + 1
+            for kind, index in values:
+                if kind == _WRONG:
+                    wrong.append((start, end, index))
+                else:
+                    right_spans.append((start, end))
+        if not wrong:
+            return []
+        found = []
+        for start, end, index in wrong:
+            # Few right forms occur in a text: a plain scan is the fast way here.
+            if any(r_start <= start and end <= r_end for r_start, r_end in right_spans):
+                continue
+            found.append((start, self.entries[index]))
+        found.sort(key=lambda item: item[0])
+        return found
+
+    def check(self, fields):
+        """Findings in `fields`, pairs of (field label, text), field by field."""
+        return [Finding(label, start, entry) for label, text in fields for start, entry in self.find(text)]
+
+
+_lock = threading.Lock()
+_cached = {"version": None, "matcher": None}
+
+
+def list_version():
+    """What changes whenever an entry is added, changed or deleted (one small query)."""
+    stats = WordingEntry.objects.aggregate(count=Count("id"), latest=Max("updated_at"))
+    return (stats["count"], stats["latest"])
+
+
+def current_matcher():
+    """The matcher of the list as it is now: built again only when the list changed."""
+    version = list_version()
+    matcher = _cached["matcher"]
+    if matcher is not None and _cached["version"] == version:
+        return matcher
+    with _lock:
+        if _cached["matcher"] is None or _cached["version"] != version:
+            entries = [
+                Entry(wrong, right, severity, note)
+                for wrong, right, severity, note in WordingEntry.objects.values_list(
+                    "wrong", "right", "severity", "note"
+                )
+            ]
+            _cached["matcher"] = Matcher(entries)
+            _cached["version"] = version
+        return _cached["matcher"]
+
+
+def check(fields):
+    """Findings of the current list in `fields`, pairs of (field label, text)."""
+    return current_matcher().check(fields)
