@@ -37,10 +37,15 @@ def unconfirmed_serious(article, found=None):
 
 
 def confirm(article, found=None):
-    """Record that a reviewer checked the serious findings the article has now."""
+    """
+    Mark the serious findings the article has now as checked by a reviewer; returns the
+    wrong forms newly confirmed (for the review record).
+    """
     found = findings(article) if found is None else found
-    forms = confirmed_forms(article) | {f.entry.wrong for f in found if f.is_serious}
-    article.wording_confirmed = "\n".join(sorted(forms))
+    before = confirmed_forms(article)
+    serious = {f.entry.wrong for f in found if f.is_serious}
+    article.wording_confirmed = "\n".join(sorted(before | serious))
+    return sorted(serious - before)
 
 
 def publication_refusal(article):

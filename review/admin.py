@@ -9,15 +9,23 @@ database (django-reversion reverts, then runs the change form on the result), so
 views remember the stored object before that (`stored_object`).
 """
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from . import rules
+from . import records, rules
+from .records import Action
 from .rules import Status
+
+COMMENT_HELP = "退回修改时必须填写，编辑会在工作台和表单上看到；提交、发布、撤回时可选填。都记入审核记录。"
 
 
 def remember_stored(request, model, object_id):
@@ -48,6 +56,70 @@ def belongs_to(version, model, object_id):
     return any(str(version.field_dict.get(link)) == str(object_id) for link in links)
 
 
+def review_records(obj):
+    """
+    `obj`'s review record, newest first (a list), read once and kept on `obj`: the form's
+    fieldsets and its read-only fields (which get only the object) ask for it.
+    """
+    if obj is None or obj.pk is None:
+        return []
+    if getattr(obj, "_review_records", None) is None:
+        obj._review_records = list(records.records_of(obj))
+    return obj._review_records
+
+
+def open_return_in(record_list):
+    """The open return among `record_list` (newest first): the last state record, if a return."""
+    last = next((r for r in record_list if r.action in records.STATE_ACTIONS), None)
+    return last if last is not None and last.action == Action.RETURNED else None
+
+
+def minute(moment):
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+class ReturnForm(forms.Form):
+    """The comment the list's 退回 action asks for."""
+
+    comment = forms.CharField(
+        label="审核意见",
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+        error_messages={"required": "退回修改时必须填写审核意见，说明需要修改的地方。"},
+    )
+
+
+def with_review_comment(form_class, *, user, stored, model):
+    """
+    `form_class` with 审核意见 (review_comment): optional, except when a reviewer returns
+    what is in review to draft. `stored` is the object as the database held it before the
+    request (None for a new one).
+    """
+
+    def clean(self):
+        cleaned = form_class.clean(self)
+        status = cleaned.get("status") if "status" in self.fields else None
+        if status is not None:
+            previous = stored.status if stored is not None else None
+            action = rules.state_action(previous, status, by=user, model=model)
+            try:
+                rules.check_comment(action, cleaned.get("review_comment"))
+            except ValidationError as error:
+                self.add_error("review_comment", error)
+        return cleaned
+
+    attrs = {
+        "review_comment": forms.CharField(
+            label="审核意见",
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+            help_text=COMMENT_HELP,
+        ),
+        "clean": clean,
+        "__module__": form_class.__module__,
+    }
+    return type(form_class)(form_class.__name__, (form_class,), attrs)
+
+
 def editable(request, obj):
     """Whether the user may change `obj` (and what belongs to it), as stored before the request."""
     stored = stored_object(request, obj) if obj is not None else None
@@ -58,7 +130,7 @@ class ReviewedAdmin(VersionAdmin):
     """A VersionAdmin for a reviewed model. The model's form has a `status` field."""
 
     reviewer_only_fields = ()  # read-only for editors; defaults to the model's reviewer fields
-    actions = ("submit_for_review", "publish", "withdraw")
+    actions = ("submit_for_review", "return_for_revision", "publish", "withdraw")
 
     def changelist_view(self, request, extra_context=None):
         # django-reversion wraps the whole list page, its actions included, in one revision:
@@ -116,12 +188,68 @@ class ReviewedAdmin(VersionAdmin):
         return rules.can_publish(request.user, self.model)
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = tuple(super().get_readonly_fields(request, obj))
+        readonly = (*super().get_readonly_fields(request, obj), "review_return_notice", "review_log")
         if rules.can_publish(request.user, self.model):
             return readonly
         return readonly + tuple(self.reviewer_only_fields or rules.rules_of(self.model).reviewer_fields)
 
+    # --- The review record on the form (review.records) ---------------------------------
+
+    def get_fieldsets(self, request, obj=None):
+        return self.with_review_fieldsets(request, obj, super().get_fieldsets(request, obj))
+
+    def with_review_fieldsets(self, request, obj, fieldsets):
+        """
+        `fieldsets` with the open return's comment first (until the next submission), and
+        审核意见 and 审核记录 last. The record is the object's own, kept apart from its versions:
+        a restored version shows the record as it is.
+        """
+        fieldsets = tuple(fieldsets)
+        record_list = review_records(obj)
+        if open_return_in(record_list) is not None:
+            fieldsets = (
+                ("退回修改", {"fields": ("review_return_notice",), "classes": ("review-returned",)}),
+                *fieldsets,
+            )
+        fields = ("review_comment",) if obj is None or self.has_change_permission(request, obj) else ()
+        if record_list:
+            fields += ("review_log",)
+        return (*fieldsets, ("审核", {"fields": fields})) if fields else fieldsets
+
+    @admin.display(description="审核意见")
+    def review_return_notice(self, obj):
+        returned = open_return_in(review_records(obj))
+        if returned is None:
+            return "—"
+        return format_html(
+            '<div class="review-return"><p><strong>{}</strong> 于 {} 退回修改，审核意见：</p>'
+            '<blockquote class="review-comment">{}</blockquote><p class="help">修改后重新提交审核，这条意见就不再显示（仍保留在审核记录中）。</p></div>',
+            returned.user_name or "审核人员",
+            minute(returned.at),
+            returned.comment,
+        )
+
+    @admin.display(description="审核记录")
+    def review_log(self, obj):
+        record_list = review_records(obj)
+        if not record_list:
+            return "暂无审核记录。"
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            ((minute(r.at), r.get_action_display(), r.user_name or "—", r.comment or "—") for r in record_list),
+        )
+        return format_html(
+            '<table class="review-log"><thead><tr><th scope="col">时间</th><th scope="col">操作</th>'
+            '<th scope="col">操作人</th><th scope="col">审核意见</th></tr></thead><tbody>{}</tbody></table>',
+            rows,
+        )
+
     def get_form(self, request, obj=None, change=False, **kwargs):
+        stored = stored_object(request, obj) if obj is not None else None
+        kwargs["form"] = with_review_comment(
+            kwargs.get("form", self.form), user=request.user, stored=stored, model=self.model
+        )
         form = super().get_form(request, obj, change=change, **kwargs)
         if "status" in form.base_fields:
             allowed = rules.allowed_statuses(request.user, self.model)
@@ -141,11 +269,18 @@ class ReviewedAdmin(VersionAdmin):
         return previous
 
     def save_model(self, request, obj, form, change):
-        self.check_review_rule(request, obj, change)
+        previous = self.check_review_rule(request, obj, change)
         if not change:
             obj.created_by = request.user
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
+        # In the same transaction as the save (the admin's change view is atomic).
+        rules.record_state_change(
+            obj,
+            previous=previous.status if previous is not None else None,
+            by=request.user,
+            comment=form.cleaned_data.get("review_comment", ""),
+        )
 
     # --- Actions ----------------------------------------------------------------------
 
@@ -156,6 +291,8 @@ class ReviewedAdmin(VersionAdmin):
                 change(obj)
             except PermissionDenied as refusal:
                 self.message_user(request, f"“{obj}”：{refusal}", messages.ERROR)
+            except ValidationError as refusal:
+                self.message_user(request, f"“{obj}”：{' '.join(refusal.messages)}", messages.ERROR)
             else:
                 done += 1
         if done:
@@ -167,6 +304,33 @@ class ReviewedAdmin(VersionAdmin):
     @admin.action(description="提交审核", permissions=["change"])
     def submit_for_review(self, request, queryset):
         self.set_status_of(request, queryset.filter(status=Status.DRAFT), Status.REVIEW, "提交审核")
+
+    @admin.action(description="退回修改（填写审核意见）", permissions=["publish"])
+    def return_for_revision(self, request, queryset):
+        """Asks for the comment on a page of its own, then returns each selected item in review."""
+        form = ReturnForm(request.POST if "apply_return" in request.POST else None)
+        if form.is_valid():
+            comment = form.cleaned_data["comment"]
+            self.apply_to_each(
+                request,
+                queryset,
+                lambda obj: rules.return_for_revision(obj, by=request.user, comment=comment),
+                "退回",
+            )
+            return None
+        opts = self.model._meta
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"退回{rules.noun(self.model)}",
+            "opts": opts,
+            "form": form,
+            "queryset": queryset,
+            "in_review": [obj for obj in queryset if obj.status == Status.REVIEW],
+            "not_in_review": [obj for obj in queryset if obj.status != Status.REVIEW],
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "media": self.media,
+        }
+        return TemplateResponse(request, "review/return_for_revision.html", context)
 
     @admin.action(description="发布所选内容", permissions=["publish"])
     def publish(self, request, queryset):

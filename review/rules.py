@@ -15,8 +15,11 @@ from dataclasses import dataclass
 
 import reversion
 from django.contrib.admin.models import CHANGE, LogEntry
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+
+from . import records
+from .records import Action
 
 
 class Status(models.TextChoices):
@@ -128,10 +131,67 @@ def save_with_history(obj, *, by, message, fields):
         )
 
 
-def set_status(obj, status, *, by):
-    """Move `obj` to `status` on behalf of `by`, recorded in its history and the admin log."""
+def state_action(previous, status, *, by, model):
+    """
+    What the review record keeps of a move from state `previous` (None: something new) to
+    `status` by `by` (None: nothing to keep). A reviewer sending something in review back
+    to draft returns it, with a comment.
+    """
+    if previous == status:
+        return None
+    if status == Status.REVIEW:
+        return Action.SUBMITTED
+    if status == Status.PUBLISHED:
+        return Action.PUBLISHED
+    if status == Status.WITHDRAWN or previous == Status.PUBLISHED:
+        return Action.WITHDRAWN
+    if status == Status.DRAFT and previous == Status.REVIEW and can_publish(by, model):
+        return Action.RETURNED
+    return None
+
+
+def check_comment(action, comment):
+    """A return says why (its comment is what the editor reads on the workbench and the form)."""
+    if action == Action.RETURNED and not (comment or "").strip():
+        raise ValidationError("退回修改时必须填写审核意见，说明需要修改的地方。", code="comment_required")
+
+
+def record_state_change(obj, *, previous, by, comment=""):
+    """Keep `obj`'s move from state `previous` (None: it is new) in its review record."""
+    action = state_action(previous, obj.status, by=by, model=type(obj))
+    if action is not None:
+        records.record(obj, action, by, comment)
+
+
+def set_status(obj, status, *, by, comment=""):
+    """
+    Move `obj` to `status` on behalf of `by`, recorded in its history, the admin log and its
+    review record (with `comment`; a return needs one).
+    """
     changed = copy.copy(obj)
     changed.status = status
     check_change(by, changed, previous=obj)
+    action = state_action(obj.status, status, by=by, model=type(obj))
+    check_comment(action, comment)
     obj.status = status
-    save_with_history(obj, by=by, message=ACTION_LABELS[status], fields=["status"])
+    message = Action.RETURNED.label if action == Action.RETURNED else ACTION_LABELS[status]
+    with transaction.atomic():
+        save_with_history(obj, by=by, message=message, fields=["status"])
+        if action is not None:
+            records.record(obj, action, by, comment)
+
+
+def return_for_revision(obj, *, by, comment):
+    """退回: a reviewer sends `obj`, in review, back to its editor as a draft, saying why."""
+    if not can_publish(by, type(obj)):
+        raise PermissionDenied(f"只有审核发布人员可以退回{noun(type(obj))}。")
+    if obj.status != Status.REVIEW:
+        raise PermissionDenied(f"只有待审核的{noun(type(obj))}可以退回。")
+    set_status(obj, Status.DRAFT, by=by, comment=comment)
+
+
+def reviewed_models():
+    """Every model held to this rule: those naming their `review_rules` (articles, single pages...)."""
+    from django.apps import apps
+
+    return [model for model in apps.get_models() if isinstance(getattr(model, "review_rules", None), ReviewRules)]

@@ -7,6 +7,7 @@ contain its wrong form (or another entry's), and text that has the right form is
 """
 
 import threading
+import time
 from dataclasses import dataclass
 
 import ahocorasick
@@ -100,7 +101,11 @@ class Matcher:
 
 
 _lock = threading.Lock()
-_cached = {"version": None, "matcher": None}
+_cached = {"version": None, "matcher": None, "checked": 0.0}
+# How long a process trusts the version it last read before asking the database again: a
+# page that checks many articles (the workbench's queue) asks once. An edit in this process
+# is seen at once (forget(), connected in apps.py); one in another process within this time.
+VERSION_CHECK_SECONDS = 1.0
 
 
 def list_version():
@@ -109,11 +114,20 @@ def list_version():
     return (stats["count"], stats["latest"])
 
 
+def forget(**kwargs):
+    """Make the next check read the list's version again (the list changed in this process)."""
+    _cached["checked"] = 0.0
+
+
 def current_matcher():
     """The matcher of the list as it is now: built again only when the list changed."""
-    version = list_version()
+    now = time.monotonic()
     matcher = _cached["matcher"]
+    if matcher is not None and now - _cached["checked"] < VERSION_CHECK_SECONDS:
+        return matcher
+    version = list_version()
     if matcher is not None and _cached["version"] == version:
+        _cached["checked"] = now
         return matcher
     with _lock:
         if _cached["matcher"] is None or _cached["version"] != version:
@@ -125,6 +139,7 @@ def current_matcher():
             ]
             _cached["matcher"] = Matcher(entries)
             _cached["version"] = version
+        _cached["checked"] = now
         return _cached["matcher"]
 
 

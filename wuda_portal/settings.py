@@ -38,7 +38,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # --- Applications ---------------------------------------------------------------------
 
 DJANGO_APPS = [
-    "django.contrib.admin",
+    "desk.apps.PortalAdminConfig",  # django.contrib.admin, its index the workbench (desk.sites)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -54,17 +54,22 @@ THIRD_PARTY_APPS = [
 ]
 LOCAL_APPS = [
     # Dependencies run one way, down this list read from the bottom: the project package
-    # (settings, URLs) -> legacy, demo -> attachments -> news -> review, wording -> core. Checked by the
+    # (settings, URLs) -> legacy, demo -> desk -> attachments -> news -> review, wording -> core. Checked by the
     # import-linter contract in pyproject.toml; docs/architecture.md explains it.
     "core",
     "review",
     "wording",
     "news",
     "attachments",
+    "desk",
     "legacy",
     "demo",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
+
+# What the checks found, shown on the workbench (desk.alerts): dotted paths of functions
+# `provider(request)` returning alerts, red (单项否决) or amber (即将到期).
+WORKBENCH_ALERT_PROVIDERS = []
 
 # Anonymous visitors' pages are cached in front of all this, in core.pagecache.
 MIDDLEWARE = [

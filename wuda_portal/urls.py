@@ -11,10 +11,6 @@ from core.pagecache import page_number, public_page
 from news.editor_uploads import upload_image
 from news.sitemaps import SITEMAPS
 
-admin.site.site_header = "乌达党建 内容管理"
-admin.site.site_title = "乌达党建 内容管理"
-admin.site.index_title = "内容管理"
-
 portal_patterns = (
     [
         path("healthz", views.healthz, name="healthz"),

@@ -8,7 +8,7 @@ from django.utils.html import escape, format_html, format_html_join
 from reversion.models import Version
 
 from core.admin_desk import DeskAdminMixin
-from review import rules
+from review import records, rules
 from review.admin import ReviewedAdmin, stored_object
 
 from .. import wordcheck, workflow
@@ -118,12 +118,21 @@ class ArticleAdmin(DeskAdminMixin, ReviewedAdmin):
 
     def save_model(self, request, obj, form, change):
         previous = stored_object(request, obj) if change else None
+        confirmed = []
         if form.cleaned_data.get("confirm_wording") and rules.can_publish(request.user, Article):
             # 「已核对错敏词」: the serious findings it has now no longer stop publication.
-            wordcheck.confirm(obj)
+            confirmed = wordcheck.confirm(obj)
+        if confirmed and obj.pk is not None:
+            self.record_wording_confirmation(request, obj, confirmed)  # before the publication it allows
         super().save_model(request, obj, form, change)
+        if confirmed and not change:
+            self.record_wording_confirmation(request, obj, confirmed)
         if previous is None or previous.status != Article.Status.PUBLISHED:
             self.note_time_in_the_past(request, obj)
+
+    def record_wording_confirmation(self, request, obj, forms):
+        comment = "已核对错敏词：" + "、".join(f"“{form}”" for form in forms)
+        records.record(obj, records.Action.CONFIRMED, request.user, comment)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -201,12 +210,13 @@ class ArticleAdmin(DeskAdminMixin, ReviewedAdmin):
         reason = rules.edit_refusal_reason(request.user, stored_object(request, obj) or obj)
         # In the look of the admin's messages (the description is inserted as HTML).
         reason_html = format_html('<ul class="messagelist"><li class="warning">{}</li></ul>', reason)
-        return (
+        fieldsets = (
             (None, {"fields": ("title", "subtitle", "category_column", "rendered_body"), "description": reason_html}),
             ("来源与发布", {"fields": ("source", "author", "status_column", "publication_state")}),
             ("首页展示", {"fields": ("summary", "cover", "is_headline", "is_pinned", "pinned_until")}),
             self.fieldsets[-1],
         )
+        return self.with_review_fieldsets(request, obj, fieldsets)
 
     @admin.display(description="正文")
     def rendered_body(self, obj):
@@ -252,7 +262,7 @@ class ArticleAdmin(DeskAdminMixin, ReviewedAdmin):
 
     # --- Actions ----------------------------------------------------------------------
 
-    actions = ("submit_for_review", "publish", "withdraw", "pin", "unpin")
+    actions = ("submit_for_review", "return_for_revision", "publish", "withdraw", "pin", "unpin")
 
     @admin.action(description="发布所选文章", permissions=["publish"])
     def publish(self, request, queryset):

@@ -222,7 +222,9 @@ def test_an_editor_cannot_delete_articles(editor_client):
 def test_a_reviewer_may_restore_any_version(reviewer_client, state):
     article, draft_version = _draft_version_then(state)
     url = reverse("admin:news_article_revision", args=[article.pk, draft_version.pk])
-    response = reviewer_client.post(url, article_form_data(article, title="恢复的标题", status="draft"))
+    # Back to draft from 待审核 is a return (退回): it says why, on this path as on the others.
+    data = article_form_data(article, title="恢复的标题", status="draft", review_comment="恢复到草稿版本，请重新整理。")
+    response = reviewer_client.post(url, data)
     assert response.status_code == 302
     assert Article.objects.get(pk=article.pk).title == "恢复的标题"
 

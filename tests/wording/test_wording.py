@@ -10,7 +10,7 @@ from django.urls import reverse
 from news import wordcheck
 from news.models import Article
 from news.prepublish import prepublish_warnings
-from review import rules
+from review import records, rules
 from tests.factories import ArticleFactory, article_form_data
 from wording import matching
 from wording.models import Severity, WordingEntry
@@ -161,6 +161,12 @@ def test_a_reviewer_confirms_and_publishes(reviewer_client):
     article.refresh_from_db()
     assert article.status == Status.PUBLISHED
     assert article.wording_confirmed == "习近平思想"
+    # In the review record (审核记录), before the publication it allowed.
+    kept = [(r.action, r.comment, r.user.username) for r in records.records_of(article)]
+    assert kept[:2] == [
+        (records.Action.PUBLISHED, "", "reviewer"),
+        (records.Action.CONFIRMED, "已核对错敏词：“习近平思想”", "reviewer"),
+    ]
     assert (
         "错敏词（严重）：正文第 5 字起“习近平思想”应为“习近平新时代中国特色社会主义思想”（不得简称。）（已核对）"
         in (prepublish_warnings(article))
