@@ -18,13 +18,12 @@ from urllib.parse import unquote, urlsplit
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
-from django.utils.text import Truncator
 
 from attachments.models import Attachment
-from news.models import SUMMARY_LENGTH, Article, Category, UpdateRule, public
-from news.sanitize import html_to_text
+from news.models import Article, ArticleSearchEntry, Category, UpdateRule, public
+from news.search import normalize
 from wording import matching
 
 from .models import SiteCheck
@@ -229,42 +228,36 @@ def _article_states():
     return states
 
 
-def scan_content(*, chunk=2000):
+def _wording_rows(chunk):
     """
-    Read every public article once: links to what is gone, 错敏词; and every attachment's
-    file. Returns (findings as JSON-ready dict, number of articles read).
+    (id, title, subtitle, written summary or "", text) of every public article. The text is
+    the search index's copy (news.ArticleSearchEntry: the body without markup, width-folded,
+    the same for Chinese), so that no body is read or stripped of markup here.
     """
-    matcher = matching.current_matcher()
-    files = FileIndex()
-    attachment_files = dict(Attachment.objects.values_list("pk", "file"))
-    articles = None  # read only if a body links to an article
-    broken, wording = [], []
-    count = 0
     rows = (
-        Article.objects.filter(public())
+        ArticleSearchEntry.objects.public()
         .order_by()
-        .values_list("pk", "title", "subtitle", "summary", "body")
+        .values_list("article_id", "article__title", "article__subtitle", "article__summary", "text")
         .iterator(chunk_size=chunk)
     )
-    for pk, title, subtitle, summary, body in rows:
-        count += 1
-        for url in _LINK.findall(body):
-            path = local_path(url)
-            if path is None:
-                continue
-            if articles is None and _ARTICLE_PATH.match(path):
-                articles = _article_states()
-            problem = _link_problem(path, articles or {}, attachment_files, files)
-            if problem:
-                broken.append(asdict(BrokenLink(pk, title, url, problem)))
-        body_text = html_to_text(body)
-        fields = [("标题", title), ("副标题", subtitle)]
+    for pk, title, subtitle, summary, text in rows:
+        # The text is: title and subtitle, source, author, then the body (fields_for).
+        body = text.split("\n", 3)[3] if text.count("\n") >= 3 else ""
         # A summary nobody wrote is the body's start (Article.summary_follows_body): checked there.
-        if summary and summary != Truncator(body_text.replace("\n", " ").strip()).chars(SUMMARY_LENGTH):
-            fields.append(("摘要", summary))
-        fields.append(("正文", body_text))
+        if summary and body.replace("\n", " ").startswith(normalize(summary.rstrip("…")).strip()):
+            summary = ""
+        yield pk, title, subtitle, summary, body
+
+
+def scan_wording(*, chunk=5000):
+    """The 错敏词 in every public article, as JSON-ready dicts; and the number of articles read."""
+    matcher = matching.current_matcher()
+    found, count = [], 0
+    for pk, title, subtitle, summary, body in _wording_rows(chunk):
+        count += 1
+        fields = [("标题", title), ("副标题", subtitle), ("摘要", summary), ("正文", body)]
         for finding in matcher.check(fields):
-            wording.append(
+            found.append(
                 {
                     "article_id": pk,
                     "article_title": title,
@@ -276,6 +269,42 @@ def scan_content(*, chunk=2000):
                     "text": finding.describe(),
                 }
             )
+    return found, count
+
+
+def scan_links(files, attachment_files, *, chunk=2000):
+    """Links in public bodies to what is gone (only bodies with a link or an image are read)."""
+    broken = []
+    articles = None  # read only if a body links to an article
+    rows = (
+        Article.objects.filter(public())
+        .filter(Q(body__contains="href=") | Q(body__contains="src="))
+        .order_by()
+        .values_list("pk", "title", "body")
+        .iterator(chunk_size=chunk)
+    )
+    for pk, title, body in rows:
+        for url in _LINK.findall(body):
+            path = local_path(url)
+            if path is None:
+                continue
+            if articles is None and _ARTICLE_PATH.match(path):
+                articles = _article_states()
+            problem = _link_problem(path, articles or {}, attachment_files, files)
+            if problem:
+                broken.append(asdict(BrokenLink(pk, title, url, problem)))
+    return broken
+
+
+def scan_content():
+    """
+    Every public article's links and 错敏词, and every attachment's file. Returns (findings
+    as a JSON-ready dict, number of articles read).
+    """
+    files = FileIndex()
+    attachment_files = dict(Attachment.objects.values_list("pk", "file"))
+    broken = scan_links(files, attachment_files)
+    wording, count = scan_wording()
     missing = [
         {"attachment_id": pk, "article_id": article_id, "title": title or original, "file": name}
         for pk, article_id, title, original, name in Attachment.objects.values_list(

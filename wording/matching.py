@@ -1,6 +1,8 @@
 """
-Finding 错敏词 in text: one Aho-Corasick automaton (pyahocorasick) over every wrong form and
-every right form of the list, built once per version of the list and kept in the process.
+Finding 错敏词 in text: one Aho-Corasick automaton (ahocorasick-rs, a DFA) over every wrong
+form of the list and the right forms that contain one, built once per version of the list
+and kept in the process. (pyahocorasick was tried first: with thousands of patterns over the
+CJK alphabet it walks the text some twenty times slower; docs/benchmarks.md.)
 
 A wrong form inside an occurrence of a right form is no finding: an entry's right form may
 contain its wrong form (or another entry's), and text that has the right form is right.
@@ -10,7 +12,7 @@ import threading
 import time
 from dataclasses import dataclass
 
-import ahocorasick
+import ahocorasick_rs
 from django.db.models import Count, Max
 
 from .models import Severity, WordingEntry
@@ -55,6 +57,13 @@ class Finding:
         )
 
 
+def _automaton(keys):
+    """(automaton, [(kind, entry index), ...] per pattern) over the keys of `keys`."""
+    patterns = list(keys)
+    automaton = ahocorasick_rs.AhoCorasick(patterns, implementation=ahocorasick_rs.Implementation.DFA)
+    return automaton, [tuple(keys[pattern]) for pattern in patterns]
+
+
 class Matcher:
     def __init__(self, entries):
         self.entries = list(entries)
@@ -64,12 +73,13 @@ class Matcher:
         keys = {}
         for index, entry in enumerate(self.entries):
             keys.setdefault(entry.wrong, []).append((_WRONG, index))
-            keys.setdefault(entry.right, []).append((_RIGHT, index))
-        automaton = ahocorasick.Automaton()
-        for key, values in keys.items():
-            automaton.add_word(key, (len(key), tuple(values)))
-        automaton.make_automaton()
-        self._automaton = automaton
+        wrong_only, _ = _automaton(keys)
+        # Only a right form that contains a wrong form can cover a finding: the others (most,
+        # and common words such as 部署) stay out, so that ordinary text yields few matches.
+        for index, entry in enumerate(self.entries):
+            if wrong_only.find_matches_as_indexes(entry.right):
+                keys.setdefault(entry.right, []).append((_RIGHT, index))
+        self._automaton, self._values = _automaton(keys)
 
     def find(self, text):
         """The (start, entry) of each wrong form in `text` not inside a right form, in order."""
@@ -77,9 +87,8 @@ class Matcher:
             return []
         wrong = []
         right_spans = []
-        for end, (length, values) in self._automaton.iter(text):
-            start = end - length + 1
-            for kind, index in values:
+        for pattern, start, end in self._automaton.find_matches_as_indexes(text, overlapping=True):
+            for kind, index in self._values[pattern]:
                 if kind == _WRONG:
                     wrong.append((start, end, index))
                 else:
