@@ -60,6 +60,19 @@ class Migration(migrations.Migration):
                 verbose_name="更新要求",
             ),
         ),
+        migrations.AddIndex(
+            model_name="article",
+            index=models.Index(
+                condition=models.Q(("status", "published")),
+                fields=["published_at"],
+                include=("category", "created_by"),
+                name="news_article_stats_pub_idx",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="article",
+            index=models.Index(fields=["created_at"], include=("created_by",), name="news_article_stats_new_idx"),
+        ),
         migrations.RunPython(set_default_rules, migrations.RunPython.noop),
         migrations.RunPython(grant_wording_permissions, migrations.RunPython.noop),
     ]

@@ -127,6 +127,18 @@ def test_wording_in_published_articles(frozen):
     ]
 
 
+def test_a_written_summary_is_scanned_and_an_automatic_one_is_not(frozen):
+    category = CategoryFactory(name="党建动态")
+    written = published(category, 1, title="甲", summary="认真布署工作")
+    automatic = published(category, 1, title="乙", body="<p>认真布署工作。</p>")
+    assert automatic.summary == "认真布署工作。"
+    findings, _ = compliance.scan_content()
+    assert sorted((f["article_id"], f["field"], f["position"]) for f in findings["wording"]) == [
+        (written.pk, "摘要", 3),
+        (automatic.pk, "正文", 3),
+    ]
+
+
 def run_site_check(*args):
     out = io.StringIO()
     try:
