@@ -234,12 +234,16 @@ def _wording_rows(chunk):
     the search index's copy (news.ArticleSearchEntry: the body without markup, width-folded,
     the same for Chinese), so that no body is read or stripped of markup here.
     """
-    rows = (
-        ArticleSearchEntry.objects.public()
+    # Two plain queries (a join of the two tables costs more than it saves).
+    fields = {
+        pk: (title, subtitle, summary)
+        for pk, title, subtitle, summary in Article.objects.filter(public())
         .order_by()
-        .values_list("article_id", "article__title", "article__subtitle", "article__summary", "text")
+        .values_list("pk", "title", "subtitle", "summary")
         .iterator(chunk_size=chunk)
-    )
+    }
+    texts = ArticleSearchEntry.objects.public().order_by().values_list("article_id", "text").iterator(chunk_size=chunk)
+    rows = ((pk, *fields[pk], text) for pk, text in texts if pk in fields)
     for pk, title, subtitle, summary, text in rows:
         # The text is: title and subtitle, source, author, then the body (fields_for).
         body = text.split("\n", 3)[3] if text.count("\n") >= 3 else ""

@@ -26,6 +26,9 @@ def page_context(request, title):
     return {**admin.site.each_context(request), "title": title}
 
 
+PAGE_LIMIT = 200  # findings listed per kind on the page (site_check prints them all)
+
+
 @staff_page
 def compliance(request):
     report = latest_report()
@@ -34,6 +37,9 @@ def compliance(request):
         "report": report,
         "soon": SOON_DUE,
         "veto_count": len(report.veto_categories) + len(report.serious_wording),
+        "limit": PAGE_LIMIT,
+        "limit_slice": f":{PAGE_LIMIT}",
+        "over_limit": any(len(items) > PAGE_LIMIT for items in report.findings.values()),
     }
     return TemplateResponse(request, "reports/compliance.html", context)
 

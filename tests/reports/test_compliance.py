@@ -215,3 +215,14 @@ def test_the_demo_has_one_overdue_category_and_one_wording_finding():
         ("乌达区开展“主题党日”示范观摩活动", "布署", False)
     ]
     assert findings["broken_links"] == [] and findings["missing_files"] == []
+
+
+def test_the_check_page_lists_at_most_its_limit(linked_site, reviewer_client, monkeypatch):
+    from reports import views
+
+    monkeypatch.setattr(views, "PAGE_LIMIT", 2)
+    run_site_check()
+    page = reviewer_client.get(reverse("reports:compliance")).content.decode()
+    assert "失效链接（6）" in page
+    assert page.count("<code>/articles/") + page.count("<code>http://localhost/") == 2
+    assert "每类最多列出 2 处" in page
