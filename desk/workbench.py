@@ -74,6 +74,10 @@ class Workbench:
     recent: list | None
     alerts: list
 
+    @property
+    def mine_shown(self):
+        return len(self.returned) + len(self.drafts) + len(self.submitted)
+
 
 def waiting_text(since, now):
     """How long since `since`, as an editor says it: 45 分钟, 5 小时, 3 天 4 小时."""
@@ -107,7 +111,7 @@ def changelist_url(model, **query):
 
 def related(model):
     """What a row shows beyond the object's own columns: its author and 栏目."""
-    names = ["created_by"]
+    names = ["created_by"] if has_field(model, "created_by") else []
     if has_field(model, "category"):
         names.append("category__parent")
     return names
@@ -149,7 +153,7 @@ def item(obj, *, time=None, warnings=None, **extra):
         url=change_url(obj),
         kind=obj._meta.verbose_name,
         section=section_of(obj),
-        author=display_name(obj.created_by) if obj.created_by_id else "—",
+        author=display_name(obj.created_by) if getattr(obj, "created_by_id", None) else "—",
         status=obj.get_status_display(),
         time=time,
         warnings=warnings,
@@ -160,6 +164,12 @@ def item(obj, *, time=None, warnings=None, **extra):
 # --- The parts ----------------------------------------------------------------------------
 
 
+def submission_time(model):
+    """When each item was submitted: its last 提交审核, or its last change for one submitted before records were kept."""
+    submitted = last_record_time(model, Action.SUBMITTED)
+    return Coalesce(submitted, "updated_at") if has_field(model, "updated_at") else submitted
+
+
 def queue(models):
     """Everything in review, oldest submission first (the time of its last 提交审核)."""
     items, total = [], 0
@@ -168,14 +178,14 @@ def queue(models):
             with_warning_data(model, model._default_manager.filter(status=Status.REVIEW))
             .select_related(*related(model))
             .annotate(
-                submitted_at=Coalesce(last_record_time(model, Action.SUBMITTED), "updated_at"),
+                submitted_at=submission_time(model),
                 total=Window(Count("pk")),
             )
             .order_by("submitted_at", "pk")[:QUEUE_SHOWN]
         )
         total += rows[0].total if rows else 0
         items += [(row.submitted_at, item(row, time=row.submitted_at, warnings=warning_count(row))) for row in rows]
-    items.sort(key=lambda pair: pair[0])
+    items.sort(key=lambda pair: (pair[0] is None, pair[0] or timezone.now()))
     more = changelist_url(models[0], status=Status.REVIEW) if len(models) == 1 else ""
     return Listing([entry for _, entry in items[:QUEUE_SHOWN]], total, more)
 
@@ -184,6 +194,8 @@ def mine(models, user):
     """The user's drafts and submissions: returned ones first, then the latest changed."""
     returned, drafts, submitted, total = [], [], [], 0
     for model in models:
+        if not has_field(model, "created_by"):
+            continue  # no author kept: nothing of it is anyone's
         rows = list(
             model._default_manager.filter(created_by=user, status__in=(Status.DRAFT, Status.REVIEW))
             .select_related(*related(model))
@@ -196,7 +208,9 @@ def mine(models, user):
                 total=Window(Count("pk")),
                 returned_first=Case(When(last_action=Action.RETURNED, status=Status.DRAFT, then=0), default=1),
             )
-            .order_by("returned_first", "-updated_at", "-pk")[:MINE_SHOWN]
+            .order_by("returned_first", *(["-updated_at"] if has_field(model, "updated_at") else []), "-pk")[
+                :MINE_SHOWN
+            ]
         )
         total += rows[0].total if rows else 0
         for row in rows:
@@ -207,9 +221,9 @@ def mine(models, user):
                     )
                 )
             elif row.status == Status.DRAFT:
-                drafts.append(item(row, time=row.updated_at))
+                drafts.append(item(row, time=getattr(row, "updated_at", None)))
             else:
-                submitted.append(item(row, time=row.last_at or row.updated_at))
+                submitted.append(item(row, time=row.last_at or getattr(row, "updated_at", None)))
     return returned, drafts, submitted, total
 
 

@@ -25,6 +25,7 @@ from . import records, rules
 from .records import Action
 from .rules import Status
 
+REVIEW_FIELDS = ("review_return_notice", "review_comment", "review_log")
 COMMENT_HELP = "退回修改时必须填写，编辑会在工作台和表单上看到；提交、发布、撤回时可选填。都记入审核记录。"
 
 
@@ -204,7 +205,12 @@ class ReviewedAdmin(VersionAdmin):
         审核意见 and 审核记录 last. The record is the object's own, kept apart from its versions:
         a restored version shows the record as it is.
         """
-        fieldsets = tuple(fieldsets)
+        # An admin without fieldsets of its own gets Django's one, which lists every form
+        # field and read-only field, these among them: they are placed here instead.
+        fieldsets = tuple(
+            (name, {**options, "fields": [f for f in options["fields"] if f not in REVIEW_FIELDS]})
+            for name, options in fieldsets
+        )
         record_list = review_records(obj)
         if open_return_in(record_list) is not None:
             fieldsets = (
@@ -253,8 +259,17 @@ class ReviewedAdmin(VersionAdmin):
         form = super().get_form(request, obj, change=change, **kwargs)
         if "status" in form.base_fields:
             allowed = rules.allowed_statuses(request.user, self.model)
-            form.base_fields["status"].choices = [(status.value, status.label) for status in allowed]
+            form.base_fields["status"].choices = [
+                (status.value, self.status_choice_label(request, stored, status)) for status in allowed
+            ]
         return form
+
+    def status_choice_label(self, request, stored, status):
+        """草稿 reads 退回修改（草稿） where choosing it returns what is in review (a comment needed)."""
+        stored_status = stored.status if stored is not None else None
+        if rules.state_action(stored_status, status, by=request.user, model=self.model) == Action.RETURNED:
+            return f"{Action.RETURNED.label}（{status.label}）"
+        return status.label
 
     def check_review_rule(self, request, obj, change):
         """Hold `obj` (about to be saved from the form) to the rule; returns the stored one."""

@@ -45,3 +45,22 @@ def test_demo_accounts_are_created_once_and_their_passwords_printed_once(capsys)
     call_command("create_demo_accounts")
     second = capsys.readouterr().out
     assert "密码 " not in second and second.count("账号已存在") == 3
+
+
+@pytest.mark.django_db
+def test_the_demo_has_a_returned_article_for_the_demo_editor_whichever_command_runs_first(client):
+    from review.records import open_return
+
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    returned = Article.objects.get(external_key="demo:work-returned")
+    assert returned.status == Article.Status.DRAFT and returned.created_by is None  # no accounts yet
+    call_command("create_demo_accounts", stdout=open("/dev/null", "w"))
+    returned.refresh_from_db()
+    assert returned.created_by.username == "editor"
+    comment = open_return(returned)
+    assert comment.user.username == "reviewer" and "会议的具体时间" in comment.comment
+    assert Article.objects.get(external_key="demo:work-in-review").status == Article.Status.REVIEW
+
+    client.force_login(returned.created_by)
+    workbench = client.get("/admin/").content.decode()
+    assert returned.title in workbench and "会议的具体时间" in workbench

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from desk.alerts import Alert
-from desk.workbench import QUEUE_SHOWN, waiting_text
+from desk.workbench import MINE_SHOWN, QUEUE_SHOWN, waiting_text
 from news.models import Article
 from review import records, rules
 from review.records import Action
@@ -158,3 +158,20 @@ def test_no_alerts_says_so(reviewer_client, desk, settings):
 def test_waiting_times_are_said_as_editors_say_them(minutes, said):
     now = timezone.now()
     assert waiting_text(now - timedelta(minutes=minutes), now) == said
+
+
+def test_more_of_mine_than_shown_says_so(client):
+    user = UserFactory(username="busy", group="编辑")
+    ArticleFactory.create_batch(MINE_SHOWN + 1, status=Status.DRAFT, published_at=None, created_by=user)
+    client.force_login(user)
+    assert f"共 {MINE_SHOWN + 1} 篇" in section(index(client), "wb-mine")
+    Article.objects.filter(created_by=user).exclude(pk=Article.objects.filter(created_by=user).first().pk).delete()
+    assert "共 1 篇" not in section(index(client), "wb-mine")
+
+
+def test_staff_without_rights_on_reviewed_content_get_an_empty_workbench(client, desk):
+    client.force_login(UserFactory(username="clerk", is_staff=True))
+    response = index(client)
+    assert response.status_code == 200
+    assert section(response, "wb-queue") == "" and section(response, "wb-scheduled") == ""
+    assert "被退回的稿件" not in response.content.decode()

@@ -85,6 +85,11 @@ def test_a_return_is_open_until_the_next_submission(editor, reviewer, in_review)
 # --- The change form -----------------------------------------------------------------------
 
 
+def test_the_form_calls_draft_a_return_for_a_reviewer_of_what_is_in_review(editor, reviewer, in_review):
+    assert "退回修改（草稿）" in as_user(reviewer).get(change_url(in_review)).content.decode()
+    assert "退回修改（草稿）" not in as_user(editor).get(change_url(in_review)).content.decode()
+
+
 def test_returning_on_the_form_needs_a_comment(reviewer_client, in_review):
     response = reviewer_client.post(change_url(in_review), article_form_data(in_review, status="draft"))
     assert response.status_code == 200
@@ -226,3 +231,32 @@ def test_a_record_survives_its_user(in_review):
     someone.delete()
     kept = records.records_of(in_review).get()
     assert kept.user is None and kept.user_name == "李审"
+
+
+def test_an_admin_without_fieldsets_shows_the_review_fields_once(rf, reviewer, in_review):
+    from django.contrib import admin as django_admin
+    from django.contrib.admin.utils import flatten_fieldsets
+
+    from review.admin import ReviewedAdmin
+
+    rules.return_for_revision(in_review, by=reviewer, comment=COMMENT)
+    request = rf.get("/")
+    request.user = reviewer
+    plain = ReviewedAdmin(Article, django_admin.site)
+    fields = flatten_fieldsets(plain.get_fieldsets(request, Article.objects.get(pk=in_review.pk)))
+    for name in ("review_return_notice", "review_comment", "review_log"):
+        assert fields.count(name) == 1, fields
+
+
+def test_a_deleted_and_recovered_article_keeps_its_record(reviewer, in_review):
+    rules.return_for_revision(in_review, by=reviewer, comment=COMMENT)
+    with reversion.create_revision():
+        in_review.save()
+    pk = in_review.pk
+    Article.objects.get(pk=pk).delete()
+    version = Version.objects.get_deleted(Article).get(object_id=str(pk))
+    url = reverse("admin:news_article_recover", args=[version.pk])
+    response = as_user(reviewer).post(url, article_form_data(in_review, status="review"))
+    assert response.status_code == 302
+    recovered = Article.objects.get(pk=pk)
+    assert log(recovered) == [(Action.RETURNED, "reviewer", COMMENT), (Action.SUBMITTED, "reviewer", "")]

@@ -6,6 +6,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 
+from ...review_work import give_review_work_to_demo_accounts
+
 ACCOUNTS = [
     # (username, group or None for the superuser, description)
     ("admin", None, "管理员（全部权限）"),
@@ -31,5 +33,6 @@ class Command(BaseCommand):
                 user = User.objects.create_user(username, password=password, is_staff=True)
                 user.groups.add(Group.objects.get(name=group_name))
             lines.append(f"  {username:<9} {description}：密码 {password}")
+        give_review_work_to_demo_accounts()
         self.stdout.write("演示账号（新密码只在这里显示一次，请记下）：")
         self.stdout.write("\n".join(lines))

@@ -18,6 +18,7 @@ from news.models import Article, Category
 from news.models.categories import default_update_rule
 
 from ... import samples
+from ...review_work import load_review_work
 
 CONTENT = Path(__file__).resolve().parents[2] / "data" / "content.json"
 
@@ -69,6 +70,7 @@ class Command(BaseCommand):
             for order, link in enumerate(content["friend_links"]):
                 FriendLink.objects.get_or_create(name=link["name"], defaults={"url": link["url"], "order": order})
             created = self.load_articles(categories, content["articles"])
+            created += load_review_work(categories)
         self.stdout.write(self.style.SUCCESS(f"演示内容已就绪：{len(categories)} 个栏目，新增 {created} 篇文章。"))
 
     def load_categories(self, items):
