@@ -18,6 +18,7 @@ from pypinyin import lazy_pinyin
 from attachments.services import attachment_create
 from core.models import SiteProfile
 from news.models import Article, Category
+from news.models.categories import default_update_rule
 from news.prepublish import prepublish_warnings
 from news.sanitize import sanitize_html
 
@@ -60,7 +61,12 @@ def find_or_create_category(name, *, dry_run=False):
     category = Category.objects.filter(name=name).order_by("parent_id", "pk").first()
     if category or dry_run:
         return category
-    return Category.objects.create(name=name, slug=category_slug(name), order=Category.objects.count() * 10 + 10)
+    return Category.objects.create(
+        name=name,
+        slug=category_slug(name),
+        order=Category.objects.count() * 10 + 10,
+        update_rule=default_update_rule(name, top_level=True, show_in_nav=True),
+    )
 
 
 def article_fields(page, category):

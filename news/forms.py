@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from . import wordcheck
 from .models import Article, Category
 
 AUTOMATIC_TIME_NOTE = "发布时自动使用发布的时刻"
@@ -41,6 +42,15 @@ class ArticleAdminForm(forms.ModelForm):
         # A text input that says it wants an address (no scheme is assumed, unlike URLField's).
         widgets = {"external_url": forms.URLInput(attrs={"placeholder": "https://", "class": "vURLField"})}
 
+    # Not a model field: ticking it records the serious 错敏词 the article has now as checked
+    # (Article.wording_confirmed). Only reviewers see it; the admin honours it for them only.
+    confirm_wording = forms.BooleanField(
+        label="已核对错敏词",
+        required=False,
+        help_text="文中有“严重”错敏词（见发布前检查）时，审核发布人员核对无误（例如原文引用）后勾选，方可发布。",
+    )
+    may_confirm_wording = False  # set by the admin for reviewers
+
     class Media:
         js = ("js/publication-time.js",)
 
@@ -57,4 +67,23 @@ class ArticleAdminForm(forms.ModelForm):
             self.add_error(
                 "published_at", ValidationError("勾选了“定时发布”，请填写发布时间。", code="scheduled_without_time")
             )
+        self.check_wording(cleaned)
         return cleaned
+
+    def check_wording(self, cleaned):
+        """Publishing with a serious 错敏词 not confirmed: an error on the form (review.rules refuses it anyway)."""
+        if cleaned.get("status") != Article.Status.PUBLISHED or self.errors:
+            return
+        if cleaned.get("confirm_wording") and self.may_confirm_wording:
+            return
+        draft = Article(
+            **{name: cleaned.get(name) or "" for name in ("title", "subtitle", "summary", "body")},
+            wording_confirmed=self.instance.wording_confirmed,
+        )
+        draft._saved_body = self.instance.body if self.instance.pk else None
+        open_findings = wordcheck.unconfirmed_serious(draft)
+        if open_findings:
+            forms = "、".join(dict.fromkeys(f"“{f.entry.wrong}”（应为“{f.entry.right}”）" for f in open_findings))
+            message = f"文中有严重错敏词 {forms}。请改正；如确认无误，由审核发布人员勾选「已核对错敏词」后发布。"
+            field = "confirm_wording" if "confirm_wording" in self.fields and self.may_confirm_wording else None
+            self.add_error(field, ValidationError(message, code="serious_wording"))

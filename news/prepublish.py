@@ -1,11 +1,13 @@
 """
 Checks an article gets before it is published. They warn the editor and never block: a
-reviewer decides.
+reviewer decides. The one exception is a 严重 错敏词 (news.wordcheck), which the review rule
+holds until a reviewer confirms it.
 """
 
 import re
 from html.parser import HTMLParser
 
+from . import wordcheck
 from .sanitize import html_to_text
 
 QUOTE_PAIRS = [("“", "”"), ("‘", "’"), ("（", "）"), ("《", "》"), ("【", "】"), ("「", "」"), ("『", "』")]
@@ -99,4 +101,18 @@ def prepublish_warnings(article, *, has_attachments=None):
     if numbers:
         shown = "、".join(_mask(n) for n in numbers[:5])
         warnings.append(f"文中有疑似身份证号或手机号（{shown}），公开发布前请确认不含个人信息。")
+    warnings += wording_warnings(article, body_text)
+    return warnings
+
+
+def wording_warnings(article, body_text=None):
+    """The 错敏词 found in the article, and what a serious one not yet confirmed needs."""
+    found = wordcheck.findings(article, body_text=body_text)
+    confirmed = wordcheck.confirmed_forms(article)
+    warnings = [
+        finding.describe() + ("（已核对）" if finding.is_serious and finding.entry.wrong in confirmed else "")
+        for finding in found
+    ]
+    if wordcheck.unconfirmed_serious(article, found):
+        warnings.append(wordcheck.SERIOUS_HINT)
     return warnings

@@ -10,6 +10,7 @@ whatever the request contains.
 """
 
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import reversion
@@ -49,6 +50,9 @@ class ReviewRules:
     # A field that names who submitted the object for review (an article's 责任编辑): each
     # submission sets it (note_submission); reviewers may change it if it is a reviewer field.
     submitter_field: str = ""
+    # Why an object may not be published as it is (None: it may), asked of every change
+    # that leaves it published, whoever makes it: e.g. unconfirmed serious 错敏词.
+    publication_check: Callable | None = None
 
 
 def rules_of(model):
@@ -99,6 +103,10 @@ def check_change(user, obj, *, previous=None):
     new); `obj` what is about to be saved.
     """
     model = type(obj)
+    if obj.status == Status.PUBLISHED and rules_of(model).publication_check is not None:
+        refusal = rules_of(model).publication_check(obj)
+        if refusal:
+            raise PermissionDenied(refusal)
     if can_publish(user, model):
         return
     if previous is not None and previous.status not in EDITOR_EDITABLE_STATUSES:

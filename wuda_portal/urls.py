@@ -48,6 +48,7 @@ urlpatterns = [
     ),
     path(f"{settings.ADMIN_URL}editor/upload-image/", upload_image, name="editor-image-upload"),
     path(f"{settings.ADMIN_URL}session/", session_status, name="admin-session"),
+    path(f"{settings.ADMIN_URL}reports/", include("reports.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 

@@ -8,10 +8,10 @@ from django.utils.html import escape, format_html, format_html_join
 from reversion.models import Version
 
 from core.admin_desk import DeskAdminMixin
-from review import rules
+from review import records, rules
 from review.admin import ReviewedAdmin, stored_object
 
-from .. import workflow
+from .. import wordcheck, workflow
 from ..forms import ArticleAdminForm, unscheduled_note
 from ..models import ADMIN_LIST_ORDER, Article
 from ..prepublish import prepublish_warnings
@@ -72,6 +72,7 @@ class ArticleAdmin(DeskAdminMixin, ReviewedAdmin):
                     "is_scheduled",
                     "published_at",
                     "prepublish_report",
+                    "confirm_wording",
                 )
             },
         ),
@@ -111,11 +112,28 @@ class ArticleAdmin(DeskAdminMixin, ReviewedAdmin):
         )
         return previous
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.may_confirm_wording = rules.can_publish(request.user, Article)
+        return form
+
     def save_model(self, request, obj, form, change):
         previous = stored_object(request, obj) if change else None
+        confirmed = []
+        if form.cleaned_data.get("confirm_wording") and rules.can_publish(request.user, Article):
+            # 「已核对错敏词」: the serious findings it has now no longer stop publication.
+            confirmed = wordcheck.confirm(obj)
+        if confirmed and obj.pk is not None:
+            self.record_wording_confirmation(request, obj, confirmed)  # before the publication it allows
         super().save_model(request, obj, form, change)
+        if confirmed and not change:
+            self.record_wording_confirmation(request, obj, confirmed)
         if previous is None or previous.status != Article.Status.PUBLISHED:
             self.note_time_in_the_past(request, obj)
+
+    def record_wording_confirmation(self, request, obj, forms):
+        comment = "已核对错敏词：" + "、".join(f"“{form}”" for form in forms)
+        records.record(obj, records.Action.CONFIRMED, request.user, comment)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -192,7 +210,14 @@ class ArticleAdmin(DeskAdminMixin, ReviewedAdmin):
 
     def get_fieldsets(self, request, obj=None):
         if obj is None or self.has_change_permission(request, obj):
-            return super().get_fieldsets(request, obj)
+            fieldsets = super().get_fieldsets(request, obj)
+            if rules.can_publish(request.user, Article):
+                return fieldsets
+            # 「已核对错敏词」 is the reviewers' to tick.
+            return [
+                (name, {**options, "fields": tuple(f for f in options["fields"] if f != "confirm_wording")})
+                for name, options in fieldsets
+            ]
         # Django's 查看 page: every field read-only. The body as residents will see it,
         # and the reason at the top.
         reason = rules.edit_refusal_reason(request.user, stored_object(request, obj) or obj)

@@ -5,12 +5,12 @@ from ..models import Category, Page
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ("name", "slug", "parent", "order", "show_in_nav")
+    list_display = ("name", "slug", "parent", "order", "show_in_nav", "update_rule")
     list_editable = ("order", "show_in_nav")
-    list_filter = ("show_in_nav", "parent")
+    list_filter = ("show_in_nav", "update_rule", "parent")
     search_fields = ("name", "slug")
     list_select_related = ("parent",)
-    fields = ("name", "slug", "parent", "order", "show_in_nav", "description", "shown_page")
+    fields = ("name", "slug", "parent", "order", "show_in_nav", "update_rule", "description", "shown_page")
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "parent":

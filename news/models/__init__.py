@@ -9,7 +9,7 @@ from .articles import (
     cover_upload_to,
     summary_of,
 )
-from .categories import Category
+from .categories import Category, UpdateRule
 from .pages import Page, pinyin_slug
 from .rules import is_pinned_now, is_public, pinned_now, public
 from .search_entries import ArticleSearchEntry
@@ -24,6 +24,7 @@ __all__ = [
     "ArticleSearchEntry",
     "Category",
     "Page",
+    "UpdateRule",
     "cover_upload_to",
     "ViewCountBatch",
     "is_pinned_now",

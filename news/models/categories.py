@@ -17,6 +17,32 @@ class CategoryQuerySet(models.QuerySet):
         )
 
 
+class UpdateRule(models.TextChoices):
+    """How often a 栏目 must get a new article (政府网站与政务新媒体检查指标)."""
+
+    TWO_WEEKS = "2w", "两周"
+    SIX_MONTHS = "6m", "六个月"
+    ONE_YEAR = "1y", "一年"
+    NONE = "none", "不要求（归档栏目）"
+
+
+SIX_MONTH_WORDS = ("通知", "公告", "政策", "法规")
+TWO_WEEK_WORDS = ("动态", "要闻", "新闻", "快讯", "资讯")
+
+
+def default_update_rule(name, *, top_level, show_in_nav):
+    """
+    The indicators' default for a new 栏目: 通知公告 and 政策法规 six months; the home page's
+    栏目 (first-level 栏目 in the navigation, news.selectors.listings.home_blocks) and
+    news-type ones two weeks; the rest a year. (Migration 0011 applied the same to existing ones.)
+    """
+    if any(word in name for word in SIX_MONTH_WORDS):
+        return UpdateRule.SIX_MONTHS
+    if (top_level and show_in_nav) or any(word in name for word in TWO_WEEK_WORDS):
+        return UpdateRule.TWO_WEEKS
+    return UpdateRule.ONE_YEAR
+
+
 class Category(models.Model):
     """A 栏目 of the site: a section of the navigation with its own list of articles."""
 
@@ -47,6 +73,14 @@ class Category(models.Model):
         on_delete=models.SET_NULL,
         related_name="shown_by",
         help_text="选择后，这个栏目显示这篇单页（已发布时），而不是文章列表，例如“机构职能”。",
+    )
+    update_rule = models.CharField(
+        "更新要求",
+        max_length=4,
+        choices=UpdateRule.choices,
+        default=UpdateRule.ONE_YEAR,
+        help_text="检查指标：首页栏目和动态、要闻类栏目两周内须有更新，通知公告、政策法规类栏目六个月，"
+        "其他栏目一年；归档栏目可选“不要求”。一级栏目的更新包括其子栏目的文章。",
     )
 
     objects = CategoryQuerySet.as_manager()

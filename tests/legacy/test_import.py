@@ -420,3 +420,11 @@ def test_an_imported_page_keeps_its_date_when_a_reviewer_publishes_it(tmp_path):
         workflow.set_status(article, Article.Status.PUBLISHED, by=UserFactory(group="审核发布"))
     article.refresh_from_db()
     assert timezone.localtime(article.published_at).isoformat() == "2021-08-23T00:00:00+08:00"
+
+
+@pytest.mark.django_db
+def test_wording_findings_are_in_the_output_and_new_categories_get_their_update_rule(tmp_path):
+    out, failure = run(variant(tmp_path, "a.txt", page(body="各镇、街道党（工）委：\n\n请认真布署落实。")))
+    assert failure is None, out
+    assert "    发布前检查：错敏词（一般）：正文第 16 字起“布署”应为“部署”" in out
+    assert Article.objects.get().category.update_rule == "6m"  # 通知公告

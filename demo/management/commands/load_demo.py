@@ -15,6 +15,7 @@ from PIL import Image, ImageDraw
 from attachments.services import attachment_create
 from core.models import FriendLink, SiteProfile
 from news.models import Article, Category, Page
+from news.models.categories import default_update_rule
 from topics.models import Topic, TopicArticle, TopicSection
 
 from ... import samples
@@ -132,6 +133,10 @@ class Command(BaseCommand):
                     "show_in_nav": item["show_in_nav"],
                     "parent": categories.get(item["parent"]),
                     "description": item["description"],
+                    "update_rule": item.get("update_rule")
+                    or default_update_rule(
+                        item["name"], top_level=item["parent"] is None, show_in_nav=item["show_in_nav"]
+                    ),
                 },
             )
         return categories
