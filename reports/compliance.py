@@ -122,7 +122,8 @@ def category_states(now=None):
                 latest[c.parent_id] = c.last_published
     states = []
     for c in categories:
-        state, due = state_of(c.update_rule, latest[c.pk], now)
+        # A 栏目 that shows a single page (机构职能) lists no articles: nothing to update or to be empty.
+        state, due = (UNCHECKED, None) if c.shown_page_id else state_of(c.update_rule, latest[c.pk], now)
         states.append(
             CategoryState(c.pk, c.tree_label, c.update_rule, c.get_update_rule_display(), latest[c.pk], due, state)
         )

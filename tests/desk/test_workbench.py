@@ -124,6 +124,9 @@ def test_the_workbench_stays_within_its_query_budget(client, group, django_asser
         ArticleFactory(status=Status.PUBLISHED, published_at=timezone.now() - timedelta(hours=n))
         ArticleFactory(status=Status.PUBLISHED, is_scheduled=True, published_at=timezone.now() + timedelta(hours=n + 1))
     client.force_login(user)
+    # The budget is that of every visit but a process's first: the first also builds what a
+    # process keeps for later requests (the 错敏词 automaton, the alerts of the last check).
+    assert index(client).status_code == 200
     with django_assert_max_num_queries(QUERY_BUDGET):
         response = index(client)
     assert response.status_code == 200

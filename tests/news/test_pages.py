@@ -321,7 +321,15 @@ def test_a_category_can_be_set_to_show_a_page_in_its_admin(reviewer, client):
     category = CategoryFactory(name="机构设置", slug="jigou")
     response = client.post(
         reverse("admin:news_category_change", args=[category.pk]),
-        {"name": "机构设置", "slug": "jigou", "parent": "", "order": "0", "show_in_nav": "on", "shown_page": page.pk},
+        {
+            "name": "机构设置",
+            "slug": "jigou",
+            "parent": "",
+            "order": "0",
+            "show_in_nav": "on",
+            "update_rule": "none",
+            "shown_page": page.pk,
+        },
     )
     assert response.status_code == 302
     category.refresh_from_db()
