@@ -6,10 +6,11 @@ ranking and each page of its results are kept until the content changes.
 
 import hashlib
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from django.db import OperationalError, connection, transaction
-from django.db.models import Case, IntegerField, Value, When
-from django.db.models.functions import StrIndex
+from django.db.models import Case, DateTimeField, IntegerField, Subquery, Value, When
+from django.db.models.functions import Coalesce, StrIndex
 from psycopg2.errors import QueryCanceled
 
 from core import caching
@@ -17,7 +18,7 @@ from core.frame import SITE_FRAME
 
 from ..models import Article, ArticleSearchEntry
 from ..presenters import SearchResult
-from ..search import MAX_QUERY_LENGTH, needs_recheck, normalize_query, tsquery_literal
+from ..search import MAX_QUERY_LENGTH, needs_recheck, normalize_query, trigram_servable, tsquery_literal
 from .categories import CATEGORY_TREE
 from .listings import page_of
 
@@ -74,27 +75,128 @@ def search_entries(query, *, category_ids=None, public=True):
     return entries
 
 
+# How the public search finds the newest matches on PostgreSQL (_candidates). Checking one
+# entry's text costs reading and decompressing it (tens of microseconds), so what counts is
+# how many texts a search checks:
+#
+# - A query the trigram index serves (news.search.trigram_servable) is answered through
+#   slices of the archive, newest first: the first holds FIRST_SLICE entries; each next is
+#   sized from the share of matches found so far to hold the matches still wanted (half as
+#   many again), or is the whole rest when that would be more than WHOLE_REST entries. In
+#   each slice the trigram index and the publication time together (one GIN index on both,
+#   btree_gin) name the candidates, so only texts that hold the query's trigrams are
+#   checked: about as many as the matches, never the archive.
+# - Any other query (one or two characters, or punctuation alone) walks the newest WALK
+#   entries first. A term with SEARCH_MAX_RESULTS + 1 matches among them is answered
+#   there. Otherwise their share of matches decides: at WALK_ON_SHARE or more, walking on
+#   checks about (matches wanted) / share texts; below it the bigram index names exactly
+#   the entries with the term (one or two characters: no text to check), share × archive.
+FIRST_SLICE = 600
+EARLIEST = datetime(1, 1, 1, tzinfo=UTC)  # before any publication time
+WHOLE_REST = 20000
+WALK = 250
+WALK_ON_SHARE = 0.3
+
+
+def _searched(category_ids):
+    """The entries a public search looks at: of public articles, in these 栏目 if any."""
+    entries = ArticleSearchEntry.objects.public()
+    return entries.filter(category_id__in=category_ids) if category_ids else entries
+
+
+def _newest_first(entries):
+    return entries.order_by("-published_at", "-article_id")
+
+
+def _in_title(query):
+    return Case(When(title__contains=query, then=Value(1)), default=Value(0), output_field=IntegerField())
+
+
+def _rows(entries, query, count):
+    """(article id, published_at, in title) of the newest `count` of `entries`."""
+    rows = _newest_first(entries).annotate(in_title=_in_title(query))
+    return list(rows.values_list("article_id", "published_at", "in_title")[:count])
+
+
+def _through_slices(query, scope, limit):
+    found, covered, size = [], 0, FIRST_SLICE
+    older = scope  # what no slice has covered yet
+    while True:
+        if size <= WHOLE_REST:
+            # The publication time of the slice's oldest entry, in the same query.
+            oldest = older.order_by("-published_at")
+            edge = Subquery(oldest.values("published_at")[size - 1 : size], output_field=DateTimeField())
+            piece = older.filter(published_at__gte=Coalesce(edge, Value(EARLIEST)))
+        else:
+            oldest, edge, piece = None, Value(None, output_field=DateTimeField()), older
+        rows = _newest_first(piece.filter(text__contains=query)).annotate(in_title=_in_title(query), edge=edge)
+        rows = list(rows.values_list("article_id", "published_at", "in_title", "edge")[: limit - len(found)])
+        found += [row[:3] for row in rows]
+        if rows:
+            edge = rows[0][3]
+        else:  # no match in the slice to tell its edge: ask
+            edge = (
+                None
+                if oldest is None
+                else next(iter(oldest.values_list("published_at", flat=True)[size - 1 : size]), None)
+            )
+        if len(found) >= limit or edge is None:
+            return found
+        older = older.filter(published_at__lt=edge)
+        covered += size
+        # Entries the matches still wanted take at the share so far, half as many again;
+        # at least twice what was covered (no match yet: the whole rest).
+        wanted = (limit - len(found)) * covered / len(found) if found else float("inf")
+        size = max(2 * covered, int(1.5 * wanted)) if wanted < WHOLE_REST else WHOLE_REST + 1
+
+
+def _walking(query, scope, limit):
+    walked = list(
+        _newest_first(scope)
+        .annotate(
+            found=Case(  # 0: no match, 1: a match, 2: a match in the title
+                When(position__gt=0, title__contains=query, then=Value(2)),
+                When(position__gt=0, then=Value(1)),
+                default=Value(0),
+            )
+        )
+        .values_list("article_id", "published_at", "found")[:WALK]
+    )
+    found = [(pk, published_at, hit - 1) for pk, published_at, hit in walked if hit]
+    if len(found) >= limit or len(walked) < WALK:
+        return found[:limit]
+    # Older than the last entry walked, in the order walked.
+    last_pk, last_published_at, _ = walked[-1]
+    older = scope.filter(published_at__lte=last_published_at).exclude(
+        published_at=last_published_at, article_id__gte=last_pk
+    )
+    if len(found) >= WALK_ON_SHARE * WALK:
+        older = older.filter(position__gt=0)
+    else:
+        older = older.filter(vector__bigram_match=tsquery_literal(query))
+        if needs_recheck(query):
+            older = older.filter(position__gt=0)
+    return found + _rows(older, query, limit - len(found))
+
+
 def _candidates(query, category_ids):
     """
     (article id, published_at, in title) of the newest SEARCH_MAX_RESULTS + 1 matches. Their
-    number bounds the work: a term in most of the archive is answered by walking the newest
-    entries and stopping, a rare one by the bigram index; neither reads the whole archive.
+    number bounds the work: a term in most of the archive is answered from the newest
+    entries, a rare one by an index; neither checks the whole archive's text.
     """
-    in_title = Case(When(title__contains=query, then=Value(1)), default=Value(0), output_field=IntegerField())
-    rows = (
-        search_entries(query, category_ids=category_ids)
-        .annotate(in_title=in_title)
-        .order_by("-published_at", "-article_id")
-        .values_list("article_id", "published_at", "in_title")[: SEARCH_MAX_RESULTS + 1]
-    )
+    limit = SEARCH_MAX_RESULTS + 1
+    scope = _searched(category_ids).alias(position=StrIndex("text", Value(query)))
     if connection.vendor != "postgresql":
-        return list(rows)
+        return _rows(scope.filter(position__gt=0), query, limit)
     try:
         with transaction.atomic(), connection.cursor() as cursor:
-            # A query whose pieces are everywhere but which itself is rare can make the
-            # database check many texts; give up politely instead of holding a worker.
+            # A safety net: no search should come near it (docs/benchmarks.md), but a
+            # worker is never held for longer.
             cursor.execute("SET LOCAL statement_timeout = %s", [SEARCH_TIMEOUT_MS])
-            return list(rows)
+            if trigram_servable(query):
+                return _through_slices(query, scope, limit)
+            return _walking(query, scope, limit)
     except OperationalError as error:
         if isinstance(error.__cause__, QueryCanceled):
             raise SearchTooSlow from error
