@@ -42,6 +42,7 @@ PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 
 KINDS = ("short", "glued", "long")
+QUERIES_FILE = PROJECT / "bench" / "results" / "search_queries.json"
 REVIEW_QUERIES = ["服务落", "任务群", "落实际", "层党员"]
 TOO_SLOW = "搜索用时过长"
 _HAN = re.compile(r"[\u4e00-\u9fff]{2}")
@@ -165,7 +166,7 @@ def main():
     parser.add_argument("--per-kind", type=int, default=100)
     parser.add_argument("--seed", type=int, default=14)
     parser.add_argument(
-        "--queries", default=str(PROJECT / "bench" / "results" / "search_queries.json"), help="query set (JSON)"
+        "--queries", default=str(QUERIES_FILE), help="the query set (JSON): read if it exists, else written"
     )
     parser.add_argument("--slowest", type=int, default=5, help="list this many slowest queries")
     args = parser.parse_args()

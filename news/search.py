@@ -23,10 +23,11 @@ A query is normalised the same way and becomes a `tsquery` that the index answer
 
 Pieces that are each in nearly every article can still meet rarely (服务 and 务落 in
 服务落): the bigram index then offers the whole archive to be checked. So queries of three
-or more characters go to a second index, pg_trgm's GIN trigram index on `text`, which
-serves `text LIKE '%query%'` from the query's three-character pieces (see
-`trigram_servable`; PostgreSQL checks its candidates against the text itself).
-news.selectors.search decides which index, if any, a search asks.
+or more characters go to a second index, a GIN index on `text`'s trigrams (pg_trgm) and
+the publication time (btree_gin), which serves `text LIKE '%query%'` within a span of
+publication times from the query's three-character pieces (see `trigram_servable`;
+PostgreSQL checks its candidates against the text itself). news.selectors.search decides
+which index, if any, a search asks.
 
 So the index never misses a match, and the check never lets a non-match through: results
 equal an exhaustive substring scan of `text`. On SQLite the scan is all there is.
