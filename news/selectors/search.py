@@ -6,11 +6,12 @@ ranking and each page of its results are kept until the content changes.
 
 import hashlib
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from django.db import OperationalError, connection, transaction
-from django.db.models import Case, DateTimeField, IntegerField, Subquery, Value, When
+from django.db.models import Case, DateTimeField, ExpressionWrapper, F, IntegerField, Subquery, Value, When
 from django.db.models.functions import Coalesce, StrIndex
+from django.utils import timezone
 from psycopg2.errors import QueryCanceled
 
 from core import caching
@@ -82,10 +83,11 @@ def search_entries(query, *, category_ids=None, public=True):
 # - A query the trigram index serves (news.search.trigram_servable) is answered through
 #   slices of the archive, newest first: the first holds FIRST_SLICE entries; each next is
 #   sized from the share of matches found so far to hold the matches still wanted (half as
-#   many again), or is the whole rest when that would be more than WHOLE_REST entries. In
+#   many again), at most GROWTH times the entries covered before (the rest when fewer). In
 #   each slice the trigram index and the publication time together (one GIN index on both,
 #   btree_gin) name the candidates, so only texts that hold the query's trigrams are
-#   checked: about as many as the matches, never the archive.
+#   checked, never the whole archive. Their number is what a search costs: about the
+#   matches wanted, more where the query's trigrams often occur apart (团结社区 … 将继续创新).
 # - Any other query (one or two characters, or punctuation alone) walks the newest WALK
 #   entries first. A term with SEARCH_MAX_RESULTS + 1 matches among them is answered
 #   there. Otherwise their share of matches decides: at WALK_ON_SHARE or more, walking on
@@ -93,7 +95,7 @@ def search_entries(query, *, category_ids=None, public=True):
 #   the entries with the term (one or two characters: no text to check), share × archive.
 FIRST_SLICE = 600
 EARLIEST = datetime(1, 1, 1, tzinfo=UTC)  # before any publication time
-WHOLE_REST = 20000
+GROWTH = 8
 WALK = 250
 WALK_ON_SHARE = 0.3
 
@@ -118,36 +120,40 @@ def _rows(entries, query, count):
     return list(rows.values_list("article_id", "published_at", "in_title")[:count])
 
 
-def _through_slices(query, scope, limit):
+def _through_slices(query, category_ids, limit):
+    """
+    The slices' GIN query takes the upper bounds on the publication time (now, for public
+    entries, and the edge of the slices before) as a plain filter on `moment`, the
+    publication time that no index serves: as index conditions, btree_gin would read every
+    entry older than the bound to apply them.
+    """
     found, covered, size = [], 0, FIRST_SLICE
-    older = scope  # what no slice has covered yet
+    older = _searched(category_ids)  # what no slice has covered yet
+    matching = ArticleSearchEntry.objects.filter(is_public=True, text__contains=query)
+    if category_ids:
+        matching = matching.filter(category_id__in=category_ids)
+    matching = matching.alias(
+        moment=ExpressionWrapper(F("published_at") + Value(timedelta(0)), output_field=DateTimeField())
+    ).filter(moment__lte=timezone.now())  # ArticleSearchEntry.objects.public()
     while True:
-        if size <= WHOLE_REST:
-            # The publication time of the slice's oldest entry, in the same query.
-            oldest = older.order_by("-published_at")
-            edge = Subquery(oldest.values("published_at")[size - 1 : size], output_field=DateTimeField())
-            piece = older.filter(published_at__gte=Coalesce(edge, Value(EARLIEST)))
-        else:
-            oldest, edge, piece = None, Value(None, output_field=DateTimeField()), older
-        rows = _newest_first(piece.filter(text__contains=query)).annotate(in_title=_in_title(query), edge=edge)
+        # The publication time of the slice's oldest entry (none: the slice is the rest), in
+        # the same query.
+        oldest = older.order_by("-published_at").values_list("published_at", flat=True)[size - 1 : size]
+        edge = Subquery(oldest, output_field=DateTimeField())
+        piece = matching.filter(published_at__gte=Coalesce(edge, Value(EARLIEST)))
+        rows = _newest_first(piece).annotate(in_title=_in_title(query), edge=edge)
         rows = list(rows.values_list("article_id", "published_at", "in_title", "edge")[: limit - len(found)])
         found += [row[:3] for row in rows]
-        if rows:
-            edge = rows[0][3]
-        else:  # no match in the slice to tell its edge: ask
-            edge = (
-                None
-                if oldest is None
-                else next(iter(oldest.values_list("published_at", flat=True)[size - 1 : size]), None)
-            )
+        edge = rows[0][3] if rows else next(iter(oldest), None)  # no match to tell the edge: ask
         if len(found) >= limit or edge is None:
             return found
         older = older.filter(published_at__lt=edge)
+        matching = matching.filter(moment__lt=edge)
         covered += size
-        # Entries the matches still wanted take at the share so far, half as many again;
-        # at least twice what was covered (no match yet: the whole rest).
-        wanted = (limit - len(found)) * covered / len(found) if found else float("inf")
-        size = max(2 * covered, int(1.5 * wanted)) if wanted < WHOLE_REST else WHOLE_REST + 1
+        # As many entries as the matches still wanted take at the share found so far, half
+        # as many again; at most GROWTH times what was covered (so also with no match yet).
+        wanted = 1.5 * (limit - len(found)) * covered / len(found) if found else float("inf")
+        size = int(max(covered, min(wanted, GROWTH * covered)))
 
 
 def _walking(query, scope, limit):
@@ -195,7 +201,7 @@ def _candidates(query, category_ids):
             # worker is never held for longer.
             cursor.execute("SET LOCAL statement_timeout = %s", [SEARCH_TIMEOUT_MS])
             if trigram_servable(query):
-                return _through_slices(query, scope, limit)
+                return _through_slices(query, category_ids, limit)
             return _walking(query, scope, limit)
     except OperationalError as error:
         if isinstance(error.__cause__, QueryCanceled):

@@ -83,8 +83,8 @@ def terms(texts, seed=14):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("walk, first_slice, whole_rest", [(1000, 1000, 100000), (10, 3, 50), (1, 1, 5)])
-def test_the_newest_matches_are_those_a_scan_finds(generated, monkeypatch, walk, first_slice, whole_rest):
+@pytest.mark.parametrize("walk, first_slice, growth", [(1000, 1000, 8), (10, 3, 2), (1, 1, 1)])
+def test_the_newest_matches_are_those_a_scan_finds(generated, monkeypatch, walk, first_slice, growth):
     """
     With 1000, every entry is walked or in the first slice; with the smaller sizes, the
     archive lies in many slices or past the walk, read through an index or by walking on;
@@ -93,7 +93,7 @@ def test_the_newest_matches_are_those_a_scan_finds(generated, monkeypatch, walk,
     monkeypatch.setattr(search_selectors, "SEARCH_MAX_RESULTS", 7)
     monkeypatch.setattr(search_selectors, "WALK", walk)
     monkeypatch.setattr(search_selectors, "FIRST_SLICE", first_slice)
-    monkeypatch.setattr(search_selectors, "WHOLE_REST", whole_rest)
+    monkeypatch.setattr(search_selectors, "GROWTH", growth)
     texts = list(ArticleSearchEntry.objects.values_list("text", flat=True))
     for term in terms(texts):
         assert search_selectors._candidates(term, None) == scanned(term)[:8], term
@@ -117,13 +117,13 @@ def test_each_query_checks_only_the_texts_its_plan_calls_for(generated, monkeypa
     monkeypatch.setattr(search_selectors, "WALK", 40)
     monkeypatch.setattr(search_selectors, "FIRST_SLICE", 20)
     # Three characters or more, common or rare: slices through the trigram index, no text
-    # checked but the index's candidates; a rare one goes on to the whole rest at once.
+    # checked but the index's candidates; a rare one goes on in larger slices.
     for query in ["服务落", "党组织", "服务群众"]:
         searches = _searches(query)
         assert all("strpos" not in where and "@@" not in where for where in searches), query
         assert [where for where in searches if " like " in where], query
     rare = [where for where in _searches("服务落") if " like " in where]
-    assert len(rare) == 2
+    assert len(rare) == 2  # 20 entries, then 160: the rest
     # Two characters in nearly every article: 38 or more in the 40 walked, walking on.
     assert len([row for row in scanned("党建") if row[1] >= scanned("党建")[39][1]]) >= 38
     *_, where = _searches("党建")
