@@ -5,6 +5,7 @@ ranking and each page of its results are kept until the content changes.
 """
 
 import hashlib
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -120,7 +121,7 @@ def _rows(entries, query, count):
     return list(rows.values_list("article_id", "published_at", "in_title")[:count])
 
 
-def _through_slices(query, category_ids, limit):
+def _through_slices(query, category_ids, limit, started):
     """
     The slices' GIN query takes the upper bounds on the publication time (now, for public
     entries, and the edge of the slices before) as a plain filter on `moment`, the
@@ -149,6 +150,7 @@ def _through_slices(query, category_ids, limit):
             return found
         older = older.filter(published_at__lt=edge)
         matching = matching.filter(moment__lt=edge)
+        _within_the_time_left(started)
         covered += size
         # As many entries as the matches still wanted take at the share found so far, half
         # as many again; at most GROWTH times what was covered (so also with no match yet).
@@ -156,7 +158,16 @@ def _through_slices(query, category_ids, limit):
         size = int(max(covered, min(wanted, GROWTH * covered)))
 
 
-def _walking(query, scope, limit):
+def _within_the_time_left(started):
+    """The statement timeout for the next of a search's queries: what is left of the search's."""
+    left = SEARCH_TIMEOUT_MS - int((time.monotonic() - started) * 1000)
+    if left <= 0:
+        raise SearchTooSlow
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL statement_timeout = %s", [left])
+
+
+def _walking(query, scope, limit, started):
     walked = list(
         _newest_first(scope)
         .annotate(
@@ -182,6 +193,7 @@ def _walking(query, scope, limit):
         older = older.filter(vector__bigram_match=tsquery_literal(query))
         if needs_recheck(query):
             older = older.filter(position__gt=0)
+    _within_the_time_left(started)
     return found + _rows(older, query, limit - len(found))
 
 
@@ -197,12 +209,13 @@ def _candidates(query, category_ids):
         return _rows(scope.filter(position__gt=0), query, limit)
     try:
         with transaction.atomic(), connection.cursor() as cursor:
-            # A safety net: no search should come near it (docs/benchmarks.md), but a
-            # worker is never held for longer.
+            # A safety net for the whole search (its slices each get what is left): no
+            # search should come near it, but a worker is never held for longer.
             cursor.execute("SET LOCAL statement_timeout = %s", [SEARCH_TIMEOUT_MS])
+            started = time.monotonic()
             if trigram_servable(query):
-                return _through_slices(query, category_ids, limit)
-            return _walking(query, scope, limit)
+                return _through_slices(query, category_ids, limit, started)
+            return _walking(query, scope, limit, started)
     except OperationalError as error:
         if isinstance(error.__cause__, QueryCanceled):
             raise SearchTooSlow from error

@@ -177,3 +177,16 @@ def test_the_trigram_index_reads_chinese_and_serves_the_search(generated):
         cursor.execute("EXPLAIN SELECT article_id FROM news_articlesearchentry WHERE text LIKE %s", ["%服务落%"])
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "news_search_text_trgm" in plan
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_the_time_limit_holds_for_the_whole_search_not_each_slice(generated, monkeypatch):
+    import itertools
+
+    monkeypatch.setattr(search_selectors, "FIRST_SLICE", 1)
+    monkeypatch.setattr(search_selectors, "GROWTH", 1)
+    clock = itertools.count(0, 2)  # two seconds pass at every look at the clock
+    monkeypatch.setattr(search_selectors.time, "monotonic", lambda: next(clock))
+    with pytest.raises(search_selectors.SearchTooSlow):
+        search_selectors._candidates("党组织", None)
