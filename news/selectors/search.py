@@ -84,7 +84,8 @@ def search_entries(query, *, category_ids=None, public=True):
 # - A query the trigram index serves (news.search.trigram_servable) is answered through
 #   slices of the archive, newest first: the first holds FIRST_SLICE entries; each next is
 #   sized from the share of matches found so far to hold the matches still wanted (half as
-#   many again), at most GROWTH times the entries covered before (the rest when fewer). In
+#   many again), at most GROWTH times the entries covered before (the rest when fewer, or
+#   when the first slice held no match: a rare query's candidates are few). In
 #   each slice the trigram index and the publication time together (one GIN index on both,
 #   btree_gin) name the candidates, so only texts that hold the query's trigrams are
 #   checked, never the whole archive. Their number is what a search costs: about the
@@ -137,6 +138,8 @@ def _through_slices(query, category_ids, limit, started):
         moment=ExpressionWrapper(F("published_at") + Value(timedelta(0)), output_field=DateTimeField())
     ).filter(moment__lte=timezone.now())  # ArticleSearchEntry.objects.public()
     while True:
+        if size is None:  # the rest at once: the trigram index alone names its candidates
+            return found + _rows(matching, query, limit - len(found))
         # The publication time of the slice's oldest entry (none: the slice is the rest), in
         # the same query.
         oldest = older.order_by("-published_at").values_list("published_at", flat=True)[size - 1 : size]
@@ -145,17 +148,21 @@ def _through_slices(query, category_ids, limit, started):
         rows = _newest_first(piece).annotate(in_title=_in_title(query), edge=edge)
         rows = list(rows.values_list("article_id", "published_at", "in_title", "edge")[: limit - len(found)])
         found += [row[:3] for row in rows]
+        if len(found) >= limit or (rows and rows[0][3] is None):
+            return found
         edge = rows[0][3] if rows else next(iter(oldest), None)  # no match to tell the edge: ask
-        if len(found) >= limit or edge is None:
+        if edge is None:
             return found
         older = older.filter(published_at__lt=edge)
         matching = matching.filter(moment__lt=edge)
         _within_the_time_left(started)
         covered += size
         # As many entries as the matches still wanted take at the share found so far, half
-        # as many again; at most GROWTH times what was covered (so also with no match yet).
-        wanted = 1.5 * (limit - len(found)) * covered / len(found) if found else float("inf")
-        size = int(max(covered, min(wanted, GROWTH * covered)))
+        # as many again; at most GROWTH times what was covered. No match yet: a rare query,
+        # whose candidates are few; slices far back in time would cost btree_gin more (it
+        # reads every entry newer than the slice's edge) than the candidates do.
+        wanted = 1.5 * (limit - len(found)) * covered / len(found) if found else None
+        size = None if wanted is None else int(max(covered, min(wanted, GROWTH * covered)))
 
 
 def _within_the_time_left(started):
