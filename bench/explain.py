@@ -2,8 +2,15 @@
 EXPLAIN every query of the measured pages (run by bench/run.py against the benchmark
 database): prints JSON with each page's queries, their plans' scans and any sequential
 scan of the article or search tables.
+
+`--search 服务落 --search 基层治理`: instead, the plans PostgreSQL chose, run with
+EXPLAIN (ANALYZE, BUFFERS), for the queries of the search table that the search page makes
+for each query, with nothing cached (docs/benchmarks.md shows them):
+
+    DATABASE_URL=postgres://… .venv/bin/python bench/explain.py --search 服务落
 """
 
+import argparse
 import json
 import os
 import sys
@@ -33,7 +40,31 @@ def nodes(plan):
         yield from nodes(child)
 
 
+def explain_searches(queries):
+    """EXPLAIN (ANALYZE, BUFFERS) of the search table's queries of each search, as text."""
+    from news.selectors.search import _candidates
+
+    for query in queries:
+        cache.clear()
+        with CaptureQueriesContext(connection) as captured:
+            found = _candidates(query, None)
+        print(f"### `{query}`: {len(found)} of the newest matches ranked\n")
+        for sql in (q["sql"] for q in captured.captured_queries):
+            if "news_articlesearchentry" not in sql:
+                continue
+            with connection.cursor() as cursor:
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+                plan = "\n".join(row[0] for row in cursor.fetchall())
+            print(f"```\n{sql}\n\n{plan}\n```\n")
+
+
 def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--search", action="append", help="a search query whose plans to show (repeatable)")
+    args = parser.parse_args()
+    if args.search:
+        explain_searches(args.search)
+        return
     urls = page_urls(database_url())
     client = Client()
     report = {}

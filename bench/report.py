@@ -196,6 +196,15 @@ def main(path):
         for r in exact["results"]:
             out.append(f"| `{r['term']}` | {r['matches']} | {'yes' if r['identical'] else 'NO'} | {r['index_ms']} |")
         out.append("")
+        if exact.get("ranked"):
+            out.append("The newest matches the public search ranks, against the newest of the same scan")
+            out.append("(queries of `bench/search_latency.py`):")
+            out.append("")
+            out.append("| query | newest (at most 501) | identical | ms |")
+            out.append("|---|---|---|---|")
+            for r in exact["ranked"]:
+                out.append(f"| `{r['term']}` | {r['newest']} | {'yes' if r['identical'] else 'NO'} | {r['ms']} |")
+            out.append("")
     target = PROJECT / "docs" / "benchmarks.md"
     # bench/stack.py's section (the production stack through nginx) is its own: kept.
     kept = ""

@@ -1,7 +1,10 @@
 """
 Search against an exhaustive scan (run by bench/run.py against the benchmark database):
 for 50 terms of 1 to 4 characters taken from the articles, the bigram index's matches must
-equal a sequential strpos() scan of every public entry, which uses no index at all.
+equal a sequential strpos() scan of every public entry, which uses no index at all; and for
+the queries of bench/search_latency.py (the review's four and the first few of each kind),
+the newest matches the public search ranks (slices through the trigram index, or the walk
+and the bigram index) must equal the newest of that scan.
 """
 
 import json
@@ -20,9 +23,11 @@ django.setup()
 
 from django.db import connection, transaction  # noqa: E402
 
+from bench.search_latency import KINDS, QUERIES_FILE, REVIEW_QUERIES, queries  # noqa: E402
 from news.models import ArticleSearchEntry  # noqa: E402
 from news.search import normalize_query  # noqa: E402
 from news.selectors import search_entries  # noqa: E402
+from news.selectors.search import SEARCH_MAX_RESULTS, _candidates  # noqa: E402
 
 
 def terms(count=50, seed=7):
@@ -39,16 +44,32 @@ def terms(count=50, seed=7):
     return chosen[:count]
 
 
-def scanned(term):
-    """Every public entry containing `term`, by a sequential scan (indexes switched off)."""
+def scanned(term, newest=None):
+    """
+    Every public entry containing `term`, by a sequential scan (indexes switched off): a set
+    of ids, or the newest `newest` as the search ranks them, (id, published_at, in title).
+    """
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_indexscan = off")
         cursor.execute("SET LOCAL enable_bitmapscan = off")
         cursor.execute(
-            "SELECT article_id FROM news_articlesearchentry WHERE is_public AND published_at <= now() AND strpos(text, %s) > 0",
-            [term],
+            "SELECT article_id, published_at, (strpos(title, %s) > 0)::int FROM news_articlesearchentry"
+            " WHERE is_public AND published_at <= now() AND strpos(text, %s) > 0",
+            [term, term],
         )
-        return {row[0] for row in cursor.fetchall()}
+        rows = cursor.fetchall()
+    if newest is None:
+        return {row[0] for row in rows}
+    return sorted(rows, key=lambda row: (row[1], row[0]), reverse=True)[:newest]
+
+
+def ranked_terms(each=10):
+    """
+    The review's queries and the first `each` of every kind of bench/search_latency.py's set
+    (the file in $SEARCH_QUERIES, or its default).
+    """
+    chosen = queries(os.environ.get("SEARCH_QUERIES", QUERIES_FILE))
+    return list(dict.fromkeys([*REVIEW_QUERIES, *(item["q"] for kind in KINDS for item in chosen[kind][:each])]))
 
 
 def main():
@@ -66,9 +87,23 @@ def main():
                 "index_ms": round(index_ms, 1),
             }
         )
+    ranked = []
+    for term in ranked_terms():
+        started = time.monotonic()
+        newest = _candidates(term, None)
+        ranked_ms = (time.monotonic() - started) * 1000
+        exhaustive = scanned(term, SEARCH_MAX_RESULTS + 1)
+        ranked.append(
+            {"term": term, "newest": len(exhaustive), "identical": newest == exhaustive, "ms": round(ranked_ms, 1)}
+        )
     print(
         json.dumps(
-            {"terms": len(results), "all_identical": all(r["identical"] for r in results), "results": results},
+            {
+                "terms": len(results),
+                "all_identical": all(r["identical"] for r in results + ranked),
+                "results": results,
+                "ranked": ranked,
+            },
             ensure_ascii=False,
         )
     )

@@ -18,8 +18,16 @@ A query is normalised the same way and becomes a `tsquery` that the index answer
 - one character `c`: `c:*`, every piece that starts with `c` (every occurrence of `c` is
   the start of a piece, or the last character of the text, which is a piece of its own);
 - two characters: that piece;
-- more: all of its pieces, and the candidates are then checked with `search_text
-  LIKE %query%`, because the pieces may occur apart.
+- more: all of its pieces, and the candidates are then checked with `strpos(text, query)`,
+  because the pieces may occur apart.
+
+Pieces that are each in nearly every article can still meet rarely (服务 and 务落 in
+服务落): the bigram index then offers the whole archive to be checked. So queries of three
+or more characters go to a second index, a GIN index on `text`'s trigrams (pg_trgm) and
+the publication time (btree_gin), which serves `text LIKE '%query%'` within a span of
+publication times from the query's three-character pieces (see `trigram_servable`;
+PostgreSQL checks its candidates against the text itself). news.selectors.search decides
+which index, if any, a search asks.
 
 So the index never misses a match, and the check never lets a non-match through: results
 equal an exhaustive substring scan of `text`. On SQLite the scan is all there is.
@@ -82,6 +90,17 @@ def tsquery_literal(query):
 def needs_recheck(query):
     """Whether index candidates must be checked against the text (queries over two characters)."""
     return len(query) > 2
+
+
+def trigram_servable(query):
+    """
+    Whether the trigram index serves `text LIKE '%query%'` well: a query of three or more
+    characters with a letter or digit in it. pg_trgm takes its trigrams from the pattern's
+    words (runs of letters and digits; Chinese characters count under a UTF-8 locale, see
+    docs/deploy.md), padded where a word meets punctuation, so such a query always gives
+    it one; a query of punctuation alone gives none, and the whole index would be read.
+    """
+    return len(query) >= 3 and any(c.isalnum() for c in query)
 
 
 class BigramVectorField(models.Field):

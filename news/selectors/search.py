@@ -5,11 +5,14 @@ ranking and each page of its results are kept until the content changes.
 """
 
 import hashlib
+import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 from django.db import OperationalError, connection, transaction
-from django.db.models import Case, IntegerField, Value, When
-from django.db.models.functions import StrIndex
+from django.db.models import Case, DateTimeField, ExpressionWrapper, F, IntegerField, Subquery, Value, When
+from django.db.models.functions import Coalesce, StrIndex
+from django.utils import timezone
 from psycopg2.errors import QueryCanceled
 
 from core import caching
@@ -17,7 +20,7 @@ from core.frame import SITE_FRAME
 
 from ..models import Article, ArticleSearchEntry
 from ..presenters import PageResult, SearchResult
-from ..search import MAX_QUERY_LENGTH, needs_recheck, normalize_query, tsquery_literal
+from ..search import MAX_QUERY_LENGTH, needs_recheck, normalize_query, trigram_servable, tsquery_literal
 from .categories import CATEGORY_TREE
 from .listings import page_of
 
@@ -74,27 +77,152 @@ def search_entries(query, *, category_ids=None, public=True):
     return entries
 
 
+# How the public search finds the newest matches on PostgreSQL (_candidates). Checking one
+# entry's text costs reading and decompressing it (tens of microseconds), so what counts is
+# how many texts a search checks:
+#
+# - A query the trigram index serves (news.search.trigram_servable) is answered through
+#   slices of the archive, newest first: the first holds FIRST_SLICE entries; each next is
+#   sized from the share of matches found so far to hold the matches still wanted (half as
+#   many again), at most GROWTH times the entries covered before (the rest when fewer, or
+#   when the first slice held no match: a rare query's candidates are few). In
+#   each slice the trigram index and the publication time together (one GIN index on both,
+#   btree_gin) name the candidates, so only texts that hold the query's trigrams are
+#   checked, never the whole archive. Their number is what a search costs: about the
+#   matches wanted, more where the query's trigrams often occur apart (团结社区 … 将继续创新).
+# - Any other query (one or two characters, or punctuation alone) walks the newest WALK
+#   entries first. A term with SEARCH_MAX_RESULTS + 1 matches among them is answered
+#   there. Otherwise their share of matches decides: at WALK_ON_SHARE or more, walking on
+#   checks about (matches wanted) / share texts; below it the bigram index names exactly
+#   the entries with the term (one or two characters: no text to check), share × archive.
+FIRST_SLICE = 600
+EARLIEST = datetime(1, 1, 1, tzinfo=UTC)  # before any publication time
+GROWTH = 8
+WALK = 250
+WALK_ON_SHARE = 0.3
+
+
+def _searched(category_ids):
+    """The entries a public search looks at: of public articles, in these 栏目 if any."""
+    entries = ArticleSearchEntry.objects.public()
+    return entries.filter(category_id__in=category_ids) if category_ids else entries
+
+
+def _newest_first(entries):
+    return entries.order_by("-published_at", "-article_id")
+
+
+def _in_title(query):
+    return Case(When(title__contains=query, then=Value(1)), default=Value(0), output_field=IntegerField())
+
+
+def _rows(entries, query, count):
+    """(article id, published_at, in title) of the newest `count` of `entries`."""
+    rows = _newest_first(entries).annotate(in_title=_in_title(query))
+    return list(rows.values_list("article_id", "published_at", "in_title")[:count])
+
+
+def _through_slices(query, category_ids, limit, started):
+    """
+    The slices' GIN query takes the upper bounds on the publication time (now, for public
+    entries, and the edge of the slices before) as a plain filter on `moment`, the
+    publication time that no index serves: as index conditions, btree_gin would read every
+    entry older than the bound to apply them.
+    """
+    found, covered, size = [], 0, FIRST_SLICE
+    older = _searched(category_ids)  # what no slice has covered yet
+    matching = ArticleSearchEntry.objects.filter(is_public=True, text__contains=query)
+    if category_ids:
+        matching = matching.filter(category_id__in=category_ids)
+    matching = matching.alias(
+        moment=ExpressionWrapper(F("published_at") + Value(timedelta(0)), output_field=DateTimeField())
+    ).filter(moment__lte=timezone.now())  # ArticleSearchEntry.objects.public()
+    while True:
+        if size is None:  # the rest at once: the trigram index alone names its candidates
+            return found + _rows(matching, query, limit - len(found))
+        # The publication time of the slice's oldest entry (none: the slice is the rest), in
+        # the same query.
+        oldest = older.order_by("-published_at").values_list("published_at", flat=True)[size - 1 : size]
+        edge = Subquery(oldest, output_field=DateTimeField())
+        piece = matching.filter(published_at__gte=Coalesce(edge, Value(EARLIEST)))
+        rows = _newest_first(piece).annotate(in_title=_in_title(query), edge=edge)
+        rows = list(rows.values_list("article_id", "published_at", "in_title", "edge")[: limit - len(found)])
+        found += [row[:3] for row in rows]
+        if len(found) >= limit or (rows and rows[0][3] is None):
+            return found
+        edge = rows[0][3] if rows else next(iter(oldest), None)  # no match to tell the edge: ask
+        if edge is None:
+            return found
+        older = older.filter(published_at__lt=edge)
+        matching = matching.filter(moment__lt=edge)
+        _within_the_time_left(started)
+        covered += size
+        # As many entries as the matches still wanted take at the share found so far, half
+        # as many again; at most GROWTH times what was covered. No match yet: a rare query,
+        # whose candidates are few; slices far back in time would cost btree_gin more (it
+        # reads every entry newer than the slice's edge) than the candidates do.
+        wanted = 1.5 * (limit - len(found)) * covered / len(found) if found else None
+        size = None if wanted is None else int(max(covered, min(wanted, GROWTH * covered)))
+
+
+def _within_the_time_left(started):
+    """The statement timeout for the next of a search's queries: what is left of the search's."""
+    left = SEARCH_TIMEOUT_MS - int((time.monotonic() - started) * 1000)
+    if left <= 0:
+        raise SearchTooSlow
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL statement_timeout = %s", [left])
+
+
+def _walking(query, scope, limit, started):
+    walked = list(
+        _newest_first(scope)
+        .annotate(
+            found=Case(  # 0: no match, 1: a match, 2: a match in the title
+                When(position__gt=0, title__contains=query, then=Value(2)),
+                When(position__gt=0, then=Value(1)),
+                default=Value(0),
+            )
+        )
+        .values_list("article_id", "published_at", "found")[:WALK]
+    )
+    found = [(pk, published_at, hit - 1) for pk, published_at, hit in walked if hit]
+    if len(found) >= limit or len(walked) < WALK:
+        return found[:limit]
+    # Older than the last entry walked, in the order walked.
+    last_pk, last_published_at, _ = walked[-1]
+    older = scope.filter(published_at__lte=last_published_at).exclude(
+        published_at=last_published_at, article_id__gte=last_pk
+    )
+    if len(found) >= WALK_ON_SHARE * WALK:
+        older = older.filter(position__gt=0)
+    else:
+        older = older.filter(vector__bigram_match=tsquery_literal(query))
+        if needs_recheck(query):
+            older = older.filter(position__gt=0)
+    _within_the_time_left(started)
+    return found + _rows(older, query, limit - len(found))
+
+
 def _candidates(query, category_ids):
     """
     (article id, published_at, in title) of the newest SEARCH_MAX_RESULTS + 1 matches. Their
-    number bounds the work: a term in most of the archive is answered by walking the newest
-    entries and stopping, a rare one by the bigram index; neither reads the whole archive.
+    number bounds the work: a term in most of the archive is answered from the newest
+    entries, a rare one by an index; neither checks the whole archive's text.
     """
-    in_title = Case(When(title__contains=query, then=Value(1)), default=Value(0), output_field=IntegerField())
-    rows = (
-        search_entries(query, category_ids=category_ids)
-        .annotate(in_title=in_title)
-        .order_by("-published_at", "-article_id")
-        .values_list("article_id", "published_at", "in_title")[: SEARCH_MAX_RESULTS + 1]
-    )
+    limit = SEARCH_MAX_RESULTS + 1
+    scope = _searched(category_ids).alias(position=StrIndex("text", Value(query)))
     if connection.vendor != "postgresql":
-        return list(rows)
+        return _rows(scope.filter(position__gt=0), query, limit)
     try:
         with transaction.atomic(), connection.cursor() as cursor:
-            # A query whose pieces are everywhere but which itself is rare can make the
-            # database check many texts; give up politely instead of holding a worker.
+            # A safety net for the whole search (its slices each get what is left): no
+            # search should come near it, but a worker is never held for longer.
             cursor.execute("SET LOCAL statement_timeout = %s", [SEARCH_TIMEOUT_MS])
-            return list(rows)
+            started = time.monotonic()
+            if trigram_servable(query):
+                return _through_slices(query, category_ids, limit, started)
+            return _walking(query, scope, limit, started)
     except OperationalError as error:
         if isinstance(error.__cause__, QueryCanceled):
             raise SearchTooSlow from error

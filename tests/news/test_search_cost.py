@@ -1,0 +1,192 @@
+"""
+站内搜索 on the benchmark's generated text (issue 14): every query answered by a bounded plan
+-- walking the newest entries, or an index (trigrams for three characters and more) -- and
+the answer always the newest matches a scan of every text finds.
+"""
+
+import random
+import re
+from datetime import timedelta
+from urllib.parse import urlencode
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from demo import textgen
+from news.models import ArticleSearchEntry
+from news.search import normalize_query, trigram_servable
+from news.selectors import search as search_selectors
+from tests.factories import ArticleFactory, CategoryFactory
+
+# Three characters whose two-character pieces are each in nearly every generated article,
+# while the three together are rare: each once took the whole statement timeout.
+REVIEW_QUERIES = ["服务落", "任务群", "落实际", "层党员"]
+
+
+@pytest.fixture
+def generated(db):
+    """60 articles of the benchmark's text, three to each publication time (ties in the order)."""
+    now = timezone.now()
+    categories = [CategoryFactory(name="党建动态"), CategoryFactory(name="组织工作")]
+    for seed in range(60):
+        article = textgen.article(seed)
+        ArticleFactory(
+            category=categories[seed % 2],
+            title=article.title,
+            source=article.source,
+            body="".join(f"<p>{paragraph}</p>" for paragraph in article.paragraphs),
+            published_at=now - timedelta(hours=1 + seed // 3),
+        )
+    # The review's queries, each found a few times, in old articles and in new ones.
+    for hours, query in enumerate(REVIEW_QUERIES * 2):
+        ArticleFactory(
+            category=categories[0],
+            title="情况通报",
+            body=f"<p>{query}情况，旮旯</p>",
+            published_at=now - timedelta(hours=hours * 9),
+        )
+    return categories
+
+
+def scanned(query, category_ids=None):
+    """(article id, published_at, in title) of every public entry containing `query`, newest first."""
+    entries = ArticleSearchEntry.objects.public()
+    if category_ids:
+        entries = entries.filter(category_id__in=category_ids)
+    rows = [
+        (e.article_id, e.published_at, int(query in e.title))
+        for e in entries.only("article_id", "published_at", "title", "text")
+        if query in e.text
+    ]
+    return sorted(rows, key=lambda row: (row[1], row[0]), reverse=True)
+
+
+def terms(texts, seed=14):
+    """The benchmark's kinds of query (bench/search_latency.py), from `texts`."""
+    rng = random.Random(seed)
+    chosen = [*REVIEW_QUERIES, "党", "建", "党建", "icp", "，。", "”“", "。一是", "2021", "会议6"]
+    lines = [line for text in texts for line in text.split("\n") if len(line) >= 20]
+    for length in [*range(1, 9), *range(8, 21, 3)] * 3:
+        line = rng.choice(lines)
+        start = rng.randrange(0, len(line) - length + 1)
+        chosen.append(normalize_query(line[start : start + length]) or line[start : start + length])
+    pieces = sorted(
+        {text[i : i + 2] for text in texts for i in range(len(text) - 1) if re.fullmatch(r"\w\w", text[i : i + 2])}
+    )
+    for _ in range(12):
+        a, b = rng.sample(pieces, 2)
+        chosen.append(a + b)
+        chosen.append(a + rng.choice([p for p in pieces if p[0] == a[1]] or [b])[1])
+    return list(dict.fromkeys(chosen))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("walk, first_slice, growth", [(1000, 1000, 8), (10, 3, 2), (1, 1, 1)])
+def test_the_newest_matches_are_those_a_scan_finds(generated, monkeypatch, walk, first_slice, growth):
+    """
+    With 1000, every entry is walked or in the first slice; with the smaller sizes, the
+    archive lies in many slices or past the walk, read through an index or by walking on;
+    ties in publication time fall on the edges.
+    """
+    monkeypatch.setattr(search_selectors, "SEARCH_MAX_RESULTS", 7)
+    monkeypatch.setattr(search_selectors, "WALK", walk)
+    monkeypatch.setattr(search_selectors, "FIRST_SLICE", first_slice)
+    monkeypatch.setattr(search_selectors, "GROWTH", growth)
+    texts = list(ArticleSearchEntry.objects.values_list("text", flat=True))
+    for term in terms(texts):
+        assert search_selectors._candidates(term, None) == scanned(term)[:8], term
+    ids = [generated[0].pk]
+    for term in REVIEW_QUERIES + ["党建", "。一是", "会议"]:
+        assert search_selectors._candidates(term, ids) == scanned(term, ids)[:8], term
+
+
+def _searches(query):
+    """The WHERE clauses of the queries of the search table a search made."""
+    with CaptureQueriesContext(connection) as captured:
+        search_selectors._candidates(query, None)
+    searched = [q["sql"].lower() for q in captured.captured_queries if "news_articlesearchentry" in q["sql"]]
+    return [sql.split(" where ", 1)[1] for sql in searched]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_each_query_checks_only_the_texts_its_plan_calls_for(generated, monkeypatch):
+    monkeypatch.setattr(search_selectors, "SEARCH_MAX_RESULTS", 50)
+    monkeypatch.setattr(search_selectors, "WALK", 40)
+    monkeypatch.setattr(search_selectors, "FIRST_SLICE", 20)
+    # Three characters or more, common or rare: slices through the trigram index, no text
+    # checked but the index's candidates; a rare one goes on in larger slices.
+    for query in ["服务落", "党组织", "服务群众"]:
+        searches = _searches(query)
+        assert all("strpos" not in where and "@@" not in where for where in searches), query
+        assert [where for where in searches if " like " in where], query
+    rare = [where for where in _searches("服务落") if " like " in where]
+    assert len(rare) == 2  # 20 entries, then 160: the rest
+    # Two characters in nearly every article: 38 or more in the 40 walked, walking on.
+    assert len([row for row in scanned("党建") if row[1] >= scanned("党建")[39][1]]) >= 38
+    *_, where = _searches("党建")
+    assert "strpos" in where and "@@" not in where and " like " not in where
+    # Rare, two characters: the bigram index names the entries, no text checked.
+    assert 0 < len(scanned("旮旯")) <= 8
+    *_, where = _searches("旮旯")
+    assert "@@" in where and "strpos" not in where and " like " not in where
+    # Answered by the walk alone: one query of the search table.
+    monkeypatch.setattr(search_selectors, "SEARCH_MAX_RESULTS", 5)
+    assert len(_searches("党建")) == 1
+
+
+@pytest.mark.django_db
+def test_a_search_answer_is_kept_once_whatever_else_the_address_holds(monkeypatch):
+    """Even the answer that a search took too long: one page-cache entry, other parameters or not."""
+    from news.selectors import SearchTooSlow
+    from tests.wsgi_client import WSGIClient
+    from wuda_portal.wsgi import application
+
+    ArticleFactory(title="服务落实")
+    searches = []
+
+    def too_slow(*args):
+        searches.append(args)
+        raise SearchTooSlow
+
+    monkeypatch.setattr(search_selectors, "_candidates", too_slow)
+    web = WSGIClient(application)
+    first = web.get("/search/?" + urlencode({"q": "服务落", "junk": "0"}))
+    assert first.status_code == 200 and "搜索用时过长" in first.content.decode()
+    for n in range(1, 6):
+        again = web.get("/search/?" + urlencode({"utm_source": n, "q": "服务落", "junk": n}))
+        assert again.status_code == 200 and again["X-Page-Cache"] == "hit"
+    assert len(searches) == 1
+
+
+def test_trigrams_serve_queries_with_a_letter_or_digit_of_three_characters_or_more():
+    assert trigram_servable("服务落") and trigram_servable("，实施") and trigram_servable("a，b")
+    assert not trigram_servable("党建") and not trigram_servable("，。、") and not trigram_servable("  ")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_the_trigram_index_reads_chinese_and_serves_the_search(generated):
+    with connection.cursor() as cursor:
+        # pg_trgm sees Chinese characters as letters only under a UTF-8 locale (docs/deploy.md).
+        cursor.execute("SELECT show_trgm('服务落实')")
+        assert len(cursor.fetchone()[0]) == 5  # "  服", " 服务", "服务落", "务落实", "落实 "
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN SELECT article_id FROM news_articlesearchentry WHERE text LIKE %s", ["%服务落%"])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "news_search_text_trgm" in plan
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_the_time_limit_holds_for_the_whole_search_not_each_slice(generated, monkeypatch):
+    import itertools
+
+    monkeypatch.setattr(search_selectors, "FIRST_SLICE", 1)
+    monkeypatch.setattr(search_selectors, "GROWTH", 1)
+    clock = itertools.count(0, 10)  # ten seconds pass at every look at the clock
+    monkeypatch.setattr(search_selectors.time, "monotonic", lambda: next(clock))
+    with pytest.raises(search_selectors.SearchTooSlow):
+        search_selectors._candidates("党组织", None)
