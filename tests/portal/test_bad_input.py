@@ -25,6 +25,7 @@ from demo import samples
 from news.models import Article, Category
 from news.sanitize import html_to_text
 from news.selectors import parse_page_number
+from review.models import ReviewRecord
 from tests.factories import ArticleFactory, CategoryFactory, article_form_data
 
 ALLOWED = {200, 301, 302, 400, 404}
@@ -282,6 +283,14 @@ def _article_add(client, field, value, media_root, **fields):
     return response, set(Article.objects.values_list(field, flat=True)), before
 
 
+def _article_submitted_with_comment(client, field, value, media_root):
+    # 审核意见 is kept in the review record of the submission, not on the article.
+    data = article_form_data(category=CategoryFactory().pk, status="review", **{field: value})
+    before = _snapshot(media_root)
+    response = client.post(reverse("admin:news_article_add"), data)
+    return response, set(ReviewRecord.objects.values_list("comment", flat=True)), before
+
+
 def _external_article_add(client, field, value, media_root):
     # A 外链 article has no body (Article.clean).
     return _article_add(client, field, value, media_root, body="")
@@ -302,7 +311,14 @@ def _article_add_with_attachment(client, field, value, media_root, file_name="�
 
 
 def _category_add(client, field, value, media_root):
-    data = {"name": "党建动态", "slug": "dangjian-dongtai", "parent": "", "order": "0", "show_in_nav": "on"}
+    data = {
+        "name": "党建动态",
+        "slug": "dangjian-dongtai",
+        "parent": "",
+        "order": "0",
+        "show_in_nav": "on",
+        "update_rule": "2w",
+    }
     before = _snapshot(media_root)
     response = client.post(reverse("admin:news_category_add"), data | {"description": ""} | {field: value})
     return response, set(Category.objects.values_list(field, flat=True)), before
@@ -345,6 +361,7 @@ ADMIN_TEXT_FIELDS = {
     ("article", "summary"): (_article_add, plain_text),
     ("article", "responsible_editor"): (_article_add, plain_text),
     ("article", "external_url"): (_external_article_add, url_text),
+    ("article", "review_comment"): (_article_submitted_with_comment, plain_text),
     ("article attachment inline", "title"): (_article_add_with_attachment, plain_text),
     ("category", "name"): (_category_add, plain_text),
     ("category", "slug"): (_category_add, slug_text),
@@ -368,6 +385,8 @@ ADMIN_FORM_MODELS = {
 
 def _max_length(form, field):
     model = Attachment if "attachment" in form else ADMIN_FORM_MODELS[form]
+    if field == "review_comment":  # a form field kept in the review record's TextField
+        return None
     return model._meta.get_field(field).max_length
 
 
