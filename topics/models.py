@@ -17,6 +17,9 @@ from review.rules import ReviewRules, Status
 BANNER_MIN_RATIO = 2.5
 DESCRIPTION_MAX_LENGTH = 300
 PERIOD_MESSAGE = "结束日期不能早于开始日期。"
+# Addresses under /topics/ that are not a topic's (topics.urls): a topic of that slug would
+# never show its page there.
+RESERVED_SLUGS = frozenset({"feed"})
 
 
 class TopicQuerySet(models.QuerySet):
@@ -138,8 +141,13 @@ class Topic(models.Model):
     def clean(self):
         # In the admin's form: a refused banner is an error on the banner field.
         apply_image_policy(self, "banner", check_banner_shape)
+        errors = {}
+        if self.slug in RESERVED_SLUGS:
+            errors["slug"] = ValidationError(f"“{self.slug}”是网站保留的地址名称，请换一个。", code="reserved")
         if self.end_date is not None and self.start_date is not None and self.end_date < self.start_date:
-            raise ValidationError({"end_date": ValidationError(PERIOD_MESSAGE, code="period")})
+            errors["end_date"] = ValidationError(PERIOD_MESSAGE, code="period")
+        if errors:
+            raise ValidationError(errors)
 
     def validate_constraints(self, exclude=None):
         # clean() reported a bad period on the end date already: not twice.

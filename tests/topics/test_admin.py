@@ -127,6 +127,22 @@ def test_a_slug_that_exists_already_is_a_chinese_error_on_the_form(reviewer_clie
     assert Topic.objects.filter(slug="sizhong-quanhui").count() == 1
 
 
+def test_a_slug_the_topic_addresses_use_themselves_is_a_chinese_error(reviewer_client):
+    # /topics/feed/ is the topics' RSS feed: a topic named "feed" would never show its page.
+    response = reviewer_client.post(reverse("admin:topics_topic_add"), {**form_data(slug="feed"), "banner": banner()})
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["slug"] == ["“feed”是网站保留的地址名称，请换一个。"]
+    assert not Topic.objects.exists()
+
+
+def test_a_reserved_slug_is_refused_with_a_bad_period_too(reviewer_client):
+    data = form_data(slug="feed", start_date="2026-03-01", end_date="2026-02-28")
+    response = reviewer_client.post(reverse("admin:topics_topic_add"), {**data, "banner": banner()})
+    form = response.context["adminform"].form
+    assert form.errors["slug"] == ["“feed”是网站保留的地址名称，请换一个。"]
+    assert form.errors["end_date"] == ["结束日期不能早于开始日期。"]
+
+
 def test_an_end_date_before_the_start_date_is_a_chinese_error(reviewer_client):
     data = form_data(start_date="2026-03-01", end_date="2026-02-28")
     response = reviewer_client.post(reverse("admin:topics_topic_add"), {**data, "banner": banner()})

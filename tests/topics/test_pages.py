@@ -208,6 +208,19 @@ def test_feeds_and_sitemap(client):
     assert section.get_absolute_url() in client.get("/sitemap-topic-sections.xml").content.decode()
 
 
+def test_the_site_map_leads_to_the_topics_when_none_is_on_the_home_page(client):
+    # Ended topics (the archive) and running ones kept off the home page are reached from
+    # /topics/ only: the 网站地图 lists it, whatever the home page's strip shows.
+    TopicFactory(
+        title="往期的专题",
+        start_date=today() - datetime.timedelta(days=60),
+        end_date=today() - datetime.timedelta(days=30),
+    )
+    assert "topic-strip" not in client.get("/").content.decode()
+    html = client.get("/sitemap/").content.decode()
+    assert '<a href="/topics/">专题</a>' in html
+
+
 def test_unknown_topic_is_404(client):
     assert client.get("/topics/no-such-topic/").status_code == 404
 
