@@ -18,7 +18,7 @@ from demo import samples
 from news.models import Article, UpdateRule
 from reports import alerts, compliance
 from reports.models import SiteCheck
-from tests.factories import ArticleFactory, CategoryFactory
+from tests.factories import ArticleFactory, CategoryFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -220,6 +220,15 @@ def test_workbench_alerts(frozen, reviewer_client):
     assert [(a["level"], a["text"][:9]) for a in found] == [("red", "栏目“空的栏目”没"), ("amber", "栏目“党建动态”将")]
     page = reviewer_client.get(reverse("admin:index")).content.decode()
     assert "栏目“空的栏目”没有已发布的文章（空栏目）。" in page
+
+
+def test_workbench_alerts_only_for_those_who_may_read_the_check(frozen, client):
+    """A staff account without 查看文章 cannot open the check page: the workbench does not show its findings."""
+    CategoryFactory(name="空的栏目")
+    client.force_login(UserFactory(username="other-staff"))  # staff, no permission
+    page = client.get(reverse("admin:index")).content.decode()
+    assert "空的栏目" not in page
+    assert client.get(reverse("reports:compliance")).status_code == 403
 
 
 def test_the_demo_has_one_overdue_category_and_one_wording_finding():
