@@ -293,3 +293,11 @@ def test_what_was_published_is_still_withdrawn(reviewer, in_review):
     rules.set_status(in_review, Status.PUBLISHED, by=reviewer)
     rules.set_status(in_review, Status.WITHDRAWN, by=reviewer)
     assert Article.objects.get(pk=in_review.pk).status == Status.WITHDRAWN
+
+
+def test_a_long_name_is_kept_to_the_record_column(in_review):
+    """姓 and 名 may hold 150 characters each; the record's name column 150 in all: no database error."""
+    someone = UserFactory(username="long", group="审核发布", last_name="欧" * 100, first_name="阳" * 100)
+    rules.return_for_revision(in_review, by=someone, comment=COMMENT)
+    kept = records.records_of(in_review).get()
+    assert kept.user_name == ("欧" * 100 + "阳" * 50)
