@@ -4,6 +4,8 @@ finds in the title, subtitle, summary and body text, and the rule that a 严重 
 publication until a reviewer confirms it (「已核对错敏词」, kept in `wording_confirmed`).
 """
 
+from collections import Counter
+
 from wording import matching
 
 from .sanitize import html_to_text
@@ -46,6 +48,27 @@ def confirm(article, found=None):
     serious = {f.entry.wrong for f in found if f.is_serious}
     article.wording_confirmed = "\n".join(sorted(before | serious))
     return sorted(serious - before)
+
+
+def serious_counts(article):
+    """How often each serious wrong form occurs in `article`."""
+    return Counter(f.entry.wrong for f in findings(article) if f.is_serious)
+
+
+def unconfirm_new_occurrences(article, *, previous):
+    """
+    A change by someone who may not confirm (an editor) that writes a confirmed serious form
+    in more often than `previous` (the stored article) had it takes that confirmation back:
+    the reviewer confirmed the text they read, not what is added after. Returns the forms.
+    """
+    confirmed = confirmed_forms(article)
+    if not confirmed or previous is None:
+        return []
+    now, before = serious_counts(article), serious_counts(previous)
+    dropped = sorted(form for form in confirmed if now[form] > before[form])
+    if dropped:
+        article.wording_confirmed = "\n".join(sorted(confirmed - set(dropped)))
+    return dropped
 
 
 def publication_refusal(article):

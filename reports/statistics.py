@@ -147,25 +147,36 @@ def bar_chart(totals, year):
 # --- Excel ----------------------------------------------------------------------------
 
 
+def append_row(sheet, values):
+    """
+    Append `values` as a row, every string a text cell: openpyxl writes a string starting with
+    "=" as a formula, and a 栏目 or user named "=HYPERLINK(...)" must not run in Excel.
+    """
+    sheet.append(values)
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+
+
 def workbook(statistics):
     """The statistics as an .xlsx file (bytes): one sheet per 栏目 and month, one per editor."""
     book = Workbook()
     bold = Font(bold=True)
     sheet = book.active
     sheet.title = "按栏目"
-    sheet.append([f"{statistics.year} 年信息发布统计（按栏目、月份，单位：篇）"])
-    sheet.append(["栏目", *(f"{m}月" for m in MONTHS), "合计"])
+    append_row(sheet, [f"{statistics.year} 年信息发布统计（按栏目、月份，单位：篇）"])
+    append_row(sheet, ["栏目", *(f"{m}月" for m in MONTHS), "合计"])
     for row in [*statistics.categories, statistics.totals]:
-        sheet.append([row.label, *row.months, row.total])
+        append_row(sheet, [row.label, *row.months, row.total])
     for cell in (*sheet[1], *sheet[2], *sheet[sheet.max_row]):
         cell.font = bold
     sheet.column_dimensions["A"].width = 28
 
     editors = book.create_sheet("按编辑")
-    editors.append([f"{statistics.year} 年信息发布统计（按编辑，单位：篇）"])
-    editors.append(["编辑", "撰写", "其中已发布"])
+    append_row(editors, [f"{statistics.year} 年信息发布统计（按编辑，单位：篇）"])
+    append_row(editors, ["编辑", "撰写", "其中已发布"])
     for row in [*statistics.editors, statistics.editor_totals]:
-        editors.append([row.name, row.written, row.published])
+        append_row(editors, [row.name, row.written, row.published])
     for cell in (*editors[1], *editors[2], *editors[editors.max_row]):
         cell.font = bold
     editors.column_dimensions["A"].width = 20

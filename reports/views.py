@@ -53,7 +53,7 @@ def statistics(request):
     raw = request.GET.get("year", "")
     if raw == "":
         year = timezone.localdate().year
-    elif raw.isdigit() and int(raw) in years:
+    elif raw.isascii() and raw.isdigit() and int(raw) in years:  # not "²": isdigit() but no int
         year = int(raw)
     else:
         return HttpResponseBadRequest(

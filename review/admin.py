@@ -101,6 +101,9 @@ def with_review_comment(form_class, *, user, stored, model):
         status = cleaned.get("status") if "status" in self.fields else None
         if status is not None:
             previous = stored.status if stored is not None else None
+            refusal = rules.withdrawal_refusal(previous, status, model)
+            if refusal:
+                self.add_error("status", refusal)
             action = rules.state_action(previous, status, by=user, model=model)
             try:
                 rules.check_comment(action, cleaned.get("review_comment"))

@@ -40,7 +40,8 @@ def record(obj, action, user, comment=""):
         object_id=obj.pk,
         action=action,
         user=user,
-        user_name=display_name(user),
+        # 姓 and 名 hold 150 characters each, the column 150 in all.
+        user_name=display_name(user)[: ReviewRecord._meta.get_field("user_name").max_length],
         comment=comment,
     )
 

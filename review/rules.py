@@ -97,6 +97,20 @@ def _stored_or_default(obj, previous, field):
     return getattr(previous, field) if previous is not None else type(obj)._meta.get_field(field).get_default()
 
 
+def withdrawal_refusal(previous_status, status, model):
+    """
+    Why moving from `previous_status` to `status` is no withdrawal (None: it is, or it is
+    no withdrawal at all). 撤回 takes back what was published; on a draft or on what is in
+    review it would send the editor's item out of their 我的稿件 with no word: that is a
+    return (退回修改), which says why.
+    """
+    if status == Status.WITHDRAWN and previous_status in (Status.DRAFT, Status.REVIEW):
+        return (
+            f"只有已发布的{noun(model)}可以撤回。待审核的{noun(model)}请用「退回修改」并填写审核意见；草稿不需要撤回。"
+        )
+    return None
+
+
 def check_change(user, obj, *, previous=None):
     """
     Refuse a change `user` may not make. `previous` is what is stored (None for something
@@ -108,6 +122,9 @@ def check_change(user, obj, *, previous=None):
         if refusal:
             raise PermissionDenied(refusal)
     if can_publish(user, model):
+        refusal = withdrawal_refusal(previous.status if previous is not None else None, obj.status, model)
+        if refusal:
+            raise PermissionDenied(refusal)
         return
     if previous is not None and previous.status not in EDITOR_EDITABLE_STATUSES:
         raise PermissionDenied(f"只有审核发布人员可以修改已发布的{noun(model)}。")

@@ -120,6 +120,8 @@ class ArticleAdmin(DeskAdminMixin, ReviewedAdmin):
     def save_model(self, request, obj, form, change):
         previous = stored_object(request, obj) if change else None
         confirmed = []
+        if not rules.can_publish(request.user, Article):
+            wordcheck.unconfirm_new_occurrences(obj, previous=previous)
         if form.cleaned_data.get("confirm_wording") and rules.can_publish(request.user, Article):
             # 「已核对错敏词」: the serious findings it has now no longer stop publication.
             confirmed = wordcheck.confirm(obj)

@@ -112,7 +112,8 @@ def test_an_editor_submits_drafts_with_an_action(editor_client):
     [("publish", "status", "published"), ("withdraw", "status", "withdrawn"), ("pin", "is_pinned", True)],
 )
 def test_a_reviewer_uses_the_actions(reviewer_client, reviewer, action, field, expected):
-    article = ArticleFactory(status=Article.Status.REVIEW)
+    # 撤回 takes back what was published (what is in review is returned, with a comment).
+    article = ArticleFactory(status=Article.Status.PUBLISHED if action == "withdraw" else Article.Status.REVIEW)
     response = reviewer_client.post(CHANGELIST, {"action": action, "_selected_action": [article.pk]})
     assert response.status_code == 302
     article.refresh_from_db()

@@ -18,7 +18,7 @@ from demo import samples
 from news.models import Article, UpdateRule
 from reports import alerts, compliance
 from reports.models import SiteCheck
-from tests.factories import ArticleFactory, CategoryFactory
+from tests.factories import ArticleFactory, CategoryFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -176,6 +176,22 @@ def test_a_serious_wording_finding_is_single_veto(frozen):
     assert json.loads(out)["wording"][0]["wrong"] == "台湾总统"
 
 
+def test_a_serious_wording_finding_a_reviewer_confirmed_is_listed_but_no_veto(frozen):
+    """「已核对错敏词」 allowed the publication: site_check does not keep exiting 1 over it."""
+    category = CategoryFactory(name="党建动态", update_rule=UpdateRule.TWO_WEEKS)
+    published(category, 1, body="<p>台湾总统</p>", wording_confirmed="台湾总统")
+    code, out = run_site_check("--json")
+    data = json.loads(out)
+    assert code == 0 and data["single_veto"] is False
+    assert [(f["wrong"], f["serious"], f["confirmed"]) for f in data["wording"]] == [("台湾总统", True, True)]
+    assert not alerts.build_alerts()
+    # Another serious form in the same article, not confirmed, is single-veto again.
+    published(category, 1, body="<p>台湾总统，台湾总统</p>", wording_confirmed="别的词")
+    code, out = run_site_check("--json")
+    assert code == 1
+    assert sorted(f["confirmed"] for f in json.loads(out)["wording"]) == [False, False, True]
+
+
 def test_the_check_page(linked_site, reviewer_client, django_assert_max_num_queries):
     CategoryFactory(name="空的栏目")
     url = reverse("reports:compliance")
@@ -204,6 +220,15 @@ def test_workbench_alerts(frozen, reviewer_client):
     assert [(a["level"], a["text"][:9]) for a in found] == [("red", "栏目“空的栏目”没"), ("amber", "栏目“党建动态”将")]
     page = reviewer_client.get(reverse("admin:index")).content.decode()
     assert "栏目“空的栏目”没有已发布的文章（空栏目）。" in page
+
+
+def test_workbench_alerts_only_for_those_who_may_read_the_check(frozen, client):
+    """A staff account without 查看文章 cannot open the check page: the workbench does not show its findings."""
+    CategoryFactory(name="空的栏目")
+    client.force_login(UserFactory(username="other-staff"))  # staff, no permission
+    page = client.get(reverse("admin:index")).content.decode()
+    assert "空的栏目" not in page
+    assert client.get(reverse("reports:compliance")).status_code == 403
 
 
 def test_the_demo_has_one_overdue_category_and_one_wording_finding():

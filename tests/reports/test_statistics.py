@@ -71,7 +71,7 @@ def test_an_editor_sees_the_page_too(year_2025, client):
     assert client.get(reverse("reports:statistics"), {"year": "2025"}).status_code == 200
 
 
-@pytest.mark.parametrize("year", ["1999", "abc", "2025x", "99999999999999999999"])
+@pytest.mark.parametrize("year", ["1999", "abc", "2025x", "99999999999999999999", "²", "２０２５", "٢٠٢٥", " 2025"])
 def test_a_bad_year_is_a_clear_400(year_2025, client, year):
     client.force_login(year_2025["one"])
     response = client.get(reverse("reports:statistics"), {"year": year})
@@ -98,3 +98,17 @@ def test_the_excel_file_opens_with_the_right_totals(year_2025, client):
 
 def test_staff_only(client):
     assert client.get(reverse("reports:statistics")).status_code == 302
+
+
+def test_excel_cells_starting_with_formula_signs_stay_text(client):
+    """A 栏目 or editor named like a formula is text in the workbook, never a formula Excel runs."""
+    reviewer = UserFactory(username="=cmd|' /C calc'!A0", group="审核发布")
+    category = CategoryFactory(name='=HYPERLINK("http://example.com","点击")')
+    ArticleFactory(category=category, published_at=at(2025, 2), created_by=reviewer)
+    client.force_login(reviewer)
+    response = client.get(reverse("reports:statistics"), {"year": "2025", "export": "xlsx"})
+    book = load_workbook(io.BytesIO(response.content))
+    cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    labels = {c.value for c in cells if c.data_type == "s"}
+    assert {category.name, reviewer.username} <= labels, labels

@@ -7,7 +7,7 @@ restored version never takes it back.
 import pytest
 import reversion
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
@@ -260,3 +260,44 @@ def test_a_deleted_and_recovered_article_keeps_its_record(reviewer, in_review):
     assert response.status_code == 302
     recovered = Article.objects.get(pk=pk)
     assert log(recovered) == [(Action.RETURNED, "reviewer", COMMENT), (Action.SUBMITTED, "reviewer", "")]
+
+
+# --- 撤回 is for what was published: not a return without a comment --------------------------
+
+
+def test_withdrawing_what_is_in_review_is_refused_by_the_rule(reviewer, in_review):
+    """撤回 of something never published sent it away from the editor's 我的稿件 with no comment."""
+    with pytest.raises(PermissionDenied, match="只有已发布的文章可以撤回"):
+        rules.set_status(in_review, Status.WITHDRAWN, by=reviewer)
+    assert Article.objects.get(pk=in_review.pk).status == Status.REVIEW
+    assert log(in_review) == []
+
+
+def test_the_withdraw_action_leaves_what_is_in_review(reviewer_client, in_review):
+    url = reverse("admin:news_article_changelist")
+    response = reviewer_client.post(url, {"action": "withdraw", "_selected_action": [in_review.pk]}, follow=True)
+    assert "只有已发布的文章可以撤回" in response.content.decode()
+    assert Article.objects.get(pk=in_review.pk).status == Status.REVIEW
+    assert log(in_review) == []
+
+
+def test_withdrawing_what_is_in_review_on_the_form_is_a_form_error(reviewer_client, in_review):
+    response = reviewer_client.post(change_url(in_review), article_form_data(in_review, status="withdrawn"))
+    assert response.status_code == 200
+    assert "只有已发布的文章可以撤回" in response.context["adminform"].form.errors["status"][0]
+    assert Article.objects.get(pk=in_review.pk).status == Status.REVIEW
+    assert log(in_review) == []
+
+
+def test_what_was_published_is_still_withdrawn(reviewer, in_review):
+    rules.set_status(in_review, Status.PUBLISHED, by=reviewer)
+    rules.set_status(in_review, Status.WITHDRAWN, by=reviewer)
+    assert Article.objects.get(pk=in_review.pk).status == Status.WITHDRAWN
+
+
+def test_a_long_name_is_kept_to_the_record_column(in_review):
+    """姓 and 名 may hold 150 characters each; the record's name column 150 in all: no database error."""
+    someone = UserFactory(username="long", group="审核发布", last_name="欧" * 100, first_name="阳" * 100)
+    rules.return_for_revision(in_review, by=someone, comment=COMMENT)
+    kept = records.records_of(in_review).get()
+    assert kept.user_name == ("欧" * 100 + "阳" * 50)

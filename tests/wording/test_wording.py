@@ -235,3 +235,27 @@ def test_the_confirmation_box_is_for_reviewers_only(editor, reviewer):
     reviewer_client.force_login(reviewer)
     assert "已核对错敏词" not in editor_client.get(url).content.decode()
     assert 'name="confirm_wording"' in reviewer_client.get(url).content.decode()
+
+
+@pytest.mark.django_db
+def test_an_editor_adding_a_confirmed_serious_form_again_takes_the_confirmation_back(editor, reviewer, editor_client):
+    """The reviewer confirmed the text they read: an editor writing the form in once more needs a new check."""
+    article = ArticleFactory(
+        status=Status.WITHDRAWN, body=SERIOUS_BODY, wording_confirmed="习近平思想", created_by=editor
+    )
+    url = reverse("admin:news_article_change", args=[article.pk])
+    # Edited without another occurrence: the confirmation holds.
+    response = editor_client.post(
+        url, article_form_data(article, body=SERIOUS_BODY + "<p>补充一段。</p>", status="draft")
+    )
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.wording_confirmed == "习近平思想"
+    # Written in once more, in a new place: it stops publication again, on every path.
+    body = SERIOUS_BODY + "<p>补充一段。</p><p>习近平思想</p>"
+    response = editor_client.post(url, article_form_data(article, body=body, status="review"))
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.wording_confirmed == ""
+    with pytest.raises(PermissionDenied, match="已核对错敏词"):
+        rules.set_status(article, Status.PUBLISHED, by=reviewer)
