@@ -9,7 +9,8 @@ from reversion.models import Version
 
 from core.admin_desk import DeskAdminMixin
 from review import records, rules
-from review.admin import ReviewedAdmin, stored_object
+from review.admin import ReviewedAdmin
+from review.stored import stored_object
 
 from .. import wordcheck, workflow
 from ..forms import ArticleAdminForm, unscheduled_note
