@@ -12,7 +12,8 @@ from django.utils import timezone
 from psycopg2.errors import QueryCanceled
 
 from ..models import ADMIN_LIST_ORDER, Article, Category
-from ..selectors.search import SEARCH_TIMEOUT_MS, parse_search_query, search_entries
+from ..selectors.search import SEARCH_TIMEOUT_MS, search_entries
+from ..selectors.search_query import parse_search_query
 
 
 class CategoryTreeFilter(admin.RelatedFieldListFilter):
