@@ -5,7 +5,7 @@ from django.template.defaultfilters import filesizeformat
 from core.admin_desk import LengthLimitsMixin
 from news.admin import add_article_inline, add_page_inline
 from review import rules
-from review.admin import editable
+from review.stored import editable
 
 from .forms import AttachmentForm
 from .models import Attachment

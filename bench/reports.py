@@ -119,7 +119,7 @@ def main():
     from django.urls import reverse
 
     from news.models import Article
-    from reports import compliance
+    from reports import compliance, content_scan
     from tests.factories import UserFactory, ensure_workflow_groups
 
     ensure_workflow_groups()
@@ -152,8 +152,8 @@ def main():
 
     if args.scan_only:
         for name, part in [
-            ("links (bodies with href= or src=)", lambda: compliance.scan_links(compliance.FileIndex(), {})),
-            ("错敏词 (every public article's text)", compliance.scan_wording),
+            ("links (bodies with href= or src=)", lambda: content_scan.scan_links(content_scan.FileIndex(), {})),
+            ("错敏词 (every public article's text)", content_scan.scan_wording),
         ]:
             wall, cpu = time.perf_counter(), time.process_time()
             part()
@@ -172,7 +172,7 @@ def main():
     )
 
     started = time.perf_counter()
-    findings, count = compliance.scan_content()
+    findings, count = content_scan.scan_content()
     scan_s = time.perf_counter() - started
     print(
         f"content scan (scan_content, in process): {count} public articles in {scan_s:.1f} s; "

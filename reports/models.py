@@ -3,7 +3,7 @@ from django.db import models
 
 class SiteCheck(models.Model):
     """
-    One run of the content scan of `site_check` (reports.compliance.scan_content): what the
+    One run of the content scan of `site_check` (reports.content_scan.scan_content): what the
     check page and the workbench show until the next run. The 栏目 states are read live.
     """
 

@@ -6,128 +6,25 @@ restoring a revision from 历史 or recovering a deleted one.
 Every decision is made on the object as the database held it before the request. The
 change form reads it as it is; restoring a revision first writes the old version into the
 database (django-reversion reverts, then runs the change form on the result), so those
-views remember the stored object before that (`stored_object`).
+views remember the stored object before that (`stored_object`, in review.stored). The
+form's review pieces (审核意见, the record) are in review.forms.
 """
 
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from . import records, rules
+from . import rules
+from .forms import REVIEW_FIELDS, ReturnForm, minute, open_return_in, review_records, with_review_comment
 from .records import Action
 from .rules import Status
-
-REVIEW_FIELDS = ("review_return_notice", "review_comment", "review_log")
-COMMENT_HELP = "退回修改时必须填写，编辑会在工作台和表单上看到；提交、发布、撤回时可选填。都记入审核记录。"
-
-
-def remember_stored(request, model, object_id):
-    """Remember, for this request, the stored `model` object `object_id` (None: there is none)."""
-    stored = getattr(request, "stored_objects", None)
-    if stored is None:
-        stored = request.stored_objects = {}
-    key = (model._meta.label, str(object_id))
-    if key not in stored:
-        try:
-            stored[key] = model._default_manager.filter(pk=object_id).first()
-        except (ValueError, ValidationError):
-            stored[key] = None
-    return stored[key]
-
-
-def stored_object(request, obj):
-    """`obj` as the database held it before this request (None for one it lacked)."""
-    return remember_stored(request, type(obj), obj.pk) if obj.pk is not None else None
-
-
-def belongs_to(version, model, object_id):
-    """Whether `version` is of the `model` object `object_id`, or of something that belongs to it."""
-    other = version.content_type.model_class()
-    if other is model:
-        return version.object_id == str(object_id)
-    links = [f.attname for f in other._meta.concrete_fields if f.is_relation and f.related_model is model]
-    return any(str(version.field_dict.get(link)) == str(object_id) for link in links)
-
-
-def review_records(obj):
-    """
-    `obj`'s review record, newest first (a list), read once and kept on `obj`: the form's
-    fieldsets and its read-only fields (which get only the object) ask for it.
-    """
-    if obj is None or obj.pk is None:
-        return []
-    if getattr(obj, "_review_records", None) is None:
-        obj._review_records = list(records.records_of(obj))
-    return obj._review_records
-
-
-def open_return_in(record_list):
-    """The open return among `record_list` (newest first): the last state record, if a return."""
-    last = next((r for r in record_list if r.action in records.STATE_ACTIONS), None)
-    return last if last is not None and last.action == Action.RETURNED else None
-
-
-def minute(moment):
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
-
-
-class ReturnForm(forms.Form):
-    """The comment the list's 退回 action asks for."""
-
-    comment = forms.CharField(
-        label="审核意见",
-        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
-        error_messages={"required": "退回修改时必须填写审核意见，说明需要修改的地方。"},
-    )
-
-
-def with_review_comment(form_class, *, user, stored, model):
-    """
-    `form_class` with 审核意见 (review_comment): optional, except when a reviewer returns
-    what is in review to draft. `stored` is the object as the database held it before the
-    request (None for a new one).
-    """
-
-    def clean(self):
-        cleaned = form_class.clean(self)
-        status = cleaned.get("status") if "status" in self.fields else None
-        if status is not None:
-            previous = stored.status if stored is not None else None
-            refusal = rules.withdrawal_refusal(previous, status, model)
-            if refusal:
-                self.add_error("status", refusal)
-            action = rules.state_action(previous, status, by=user, model=model)
-            try:
-                rules.check_comment(action, cleaned.get("review_comment"))
-            except ValidationError as error:
-                self.add_error("review_comment", error)
-        return cleaned
-
-    attrs = {
-        "review_comment": forms.CharField(
-            label="审核意见",
-            required=False,
-            widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-            help_text=COMMENT_HELP,
-        ),
-        "clean": clean,
-        "__module__": form_class.__module__,
-    }
-    return type(form_class)(form_class.__name__, (form_class,), attrs)
-
-
-def editable(request, obj):
-    """Whether the user may change `obj` (and what belongs to it), as stored before the request."""
-    stored = stored_object(request, obj) if obj is not None else None
-    return stored is None or rules.can_edit(request.user, stored)
+from .stored import belongs_to, editable, remember_stored, stored_object
 
 
 class ReviewedAdmin(VersionAdmin):

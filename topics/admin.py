@@ -8,7 +8,8 @@ a published one or where it shows on the home page.
 from django.contrib import admin
 
 from core.admin_desk import LengthLimitsMixin
-from review.admin import ReviewedAdmin, editable
+from review.admin import ReviewedAdmin
+from review.stored import editable
 
 from .models import Topic, TopicArticle, TopicSection
 

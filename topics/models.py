@@ -193,7 +193,7 @@ class TopicArticle(models.Model):
     """An article in a topic's section. An article may be in several topics and sections."""
 
     # The topic as well as the section: the topic's form edits these rows, and restoring a
-    # topic's revision recognises them as its own (review.admin.belongs_to).
+    # topic's revision recognises them as its own (review.stored.belongs_to).
     topic = models.ForeignKey(Topic, verbose_name="专题", on_delete=models.CASCADE, related_name="entries")
     section = models.ForeignKey(TopicSection, verbose_name="专题栏目", on_delete=models.CASCADE, related_name="entries")
     article = models.ForeignKey(Article, verbose_name="文章", on_delete=models.CASCADE, related_name="topic_entries")

@@ -5,14 +5,15 @@ index (the newest matches), and pages read from the nearer end.
 
 from datetime import datetime
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.paginator import Page, Paginator
 from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 from psycopg2.errors import QueryCanceled
 
 from ..models import ADMIN_LIST_ORDER, Article, Category
-from ..selectors.search import SEARCH_TIMEOUT_MS
+from ..selectors.search import SEARCH_TIMEOUT_MS, search_entries
+from ..selectors.search_query import parse_search_query
 
 
 class CategoryTreeFilter(admin.RelatedFieldListFilter):
@@ -117,6 +118,32 @@ def newest_search_matches(queryset, limit):
         if isinstance(error.__cause__, QueryCanceled):
             return None
         raise
+
+
+def search_the_list(queryset, search_term):
+    """
+    The admin list's search (ModelAdmin.get_search_results): the newest ADMIN_SEARCH_LIMIT
+    articles of `queryset` whose search entry holds `search_term`, drafts included, and the
+    message to show with them, as (level, text), or None.
+    """
+    query = parse_search_query(search_term).normalized
+    if not query:
+        return queryset, None
+    matching = queryset.filter(pk__in=search_entries(query, public=False).values("article_id"))
+    newest = newest_search_matches(matching, ADMIN_SEARCH_LIMIT + 1)
+    if newest is None:
+        return queryset.none(), (
+            "这个关键词查找太慢，请换一个更具体的关键词，或先用右侧的筛选缩小范围。",
+            messages.ERROR,
+        )
+    notice = None
+    if len(newest) > ADMIN_SEARCH_LIMIT:
+        notice = (
+            f"找到的文章超过 {ADMIN_SEARCH_LIMIT} 篇，这里只列出最新的 {ADMIN_SEARCH_LIMIT} 篇；"
+            "请用更具体的关键词或右侧的筛选缩小范围。",
+            messages.INFO,
+        )
+    return queryset.filter(pk__in=newest[:ADMIN_SEARCH_LIMIT]), notice
 
 
 class NearerEndPaginator(Paginator):

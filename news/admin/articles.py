@@ -9,7 +9,8 @@ from reversion.models import Version
 
 from core.admin_desk import DeskAdminMixin
 from review import records, rules
-from review.admin import ReviewedAdmin, stored_object
+from review.admin import ReviewedAdmin
+from review.stored import stored_object
 
 from .. import wordcheck, workflow
 from ..forms import ArticleAdminForm, unscheduled_note
@@ -18,15 +19,7 @@ from ..prepublish import prepublish_warnings
 from ..presenters import minute_text as local_minute
 from ..presenters import status_text
 from ..sanitize import safe_html as rich_text
-from ..selectors.search import parse_search_query, search_entries
-from .article_list import (
-    ADMIN_SEARCH_LIMIT,
-    CategoryTreeFilter,
-    NearerEndPaginator,
-    StatusFilter,
-    YearFilter,
-    newest_search_matches,
-)
+from .article_list import CategoryTreeFilter, NearerEndPaginator, StatusFilter, YearFilter, search_the_list
 
 # Inlines other apps add to the article form (add_article_inline): news does not know them
 # (the attachments app depends on news, not the other way round).
@@ -265,24 +258,10 @@ class ArticleAdmin(DeskAdminMixin, ReviewedAdmin):
     # --- Search through the search index ------------------------------------------------
 
     def get_search_results(self, request, queryset, search_term):
-        query = parse_search_query(search_term).normalized
-        if not query:
-            return queryset, False
-        matching = queryset.filter(pk__in=search_entries(query, public=False).values("article_id"))
-        newest = newest_search_matches(matching, ADMIN_SEARCH_LIMIT + 1)
-        if newest is None:
-            self.message_user(
-                request, "这个关键词查找太慢，请换一个更具体的关键词，或先用右侧的筛选缩小范围。", messages.ERROR
-            )
-            return queryset.none(), False
-        if len(newest) > ADMIN_SEARCH_LIMIT:
-            self.message_user(
-                request,
-                f"找到的文章超过 {ADMIN_SEARCH_LIMIT} 篇，这里只列出最新的 {ADMIN_SEARCH_LIMIT} 篇；"
-                "请用更具体的关键词或右侧的筛选缩小范围。",
-                messages.INFO,
-            )
-        return queryset.filter(pk__in=newest[:ADMIN_SEARCH_LIMIT]), False
+        matches, notice = search_the_list(queryset, search_term)
+        if notice is not None:
+            self.message_user(request, *notice)
+        return matches, False
 
     # --- Actions ----------------------------------------------------------------------
 

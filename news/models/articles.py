@@ -1,77 +1,31 @@
-import uuid
+"""Articles: the model, its review rules, its publication time, its summary and search entry."""
 
 import reversion
 from ckeditor.fields import RichTextField
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator, URLValidator
+from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import Truncator
 
 from review.rules import ReviewRules, Status
 
 from ..images import apply_cover_policy
 from ..sanitize import html_to_text, sanitize_html
 from ..wordcheck import publication_refusal
+from .article_fields import SUMMARY_MAX_LENGTH, cover_upload_to, has_content, summary_of, validate_external_url
+from .article_publication import PublicationTime
+from .article_queries import ADMIN_LIST_ORDER, ArticleQuerySet
 from .categories import Category
-from .rules import is_pinned_now, is_public, pinned_now, public
 from .search_entries import LISTED_FIELDS, SEARCHED_FIELDS, ArticleSearchEntry
-
-SUMMARY_LENGTH = 120
-# The longest summary an editor may write (it is the pages' meta description).
-SUMMARY_MAX_LENGTH = 300
-# The admin's list of articles: by publication time, an article never published by the time
-# it was created, so that a new draft comes first and an old one does not stay on top.
-ADMIN_LIST_ORDER = (Coalesce("published_at", "created_at").desc(), F("id").desc())
-# What a list of titles shows of each article (no bodies).
-LISTING_FIELDS = (
-    "id", "title", "subtitle", "published_at", "is_pinned", "pinned_until", "category_id", "external_url",
-    "category__id", "category__name", "category__slug",
-)  # fmt: skip
-# 外部链接: a complete web address. Other schemes (javascript:, data:, ftp:) and paths on this
-# site are refused: the address is a link residents follow from every list of titles.
-EXTERNAL_URL_SCHEMES = ("http", "https")
-validate_external_url = URLValidator(
-    schemes=EXTERNAL_URL_SCHEMES,
-    message="外部链接必须是以 http:// 或 https:// 开头的完整网址，例如 https://www.12371.cn/…。",
-    code="external_url_scheme",
-)
-
-
-class ArticleQuerySet(models.QuerySet):
-    def published(self):
-        """
-        What the public may see (public()). The one definition every public page, feed,
-        sitemap, search and download uses.
-        """
-        return self.filter(public())
-
-    def pinned(self):
-        """Articles pinned now (pinned_now())."""
-        return self.filter(pinned_now())
-
-    def for_listing(self):
-        """The columns a list of titles needs, without the bodies."""
-        return self.select_related("category").only(*LISTING_FIELDS)
-
-    def newest_first(self):
-        return self.order_by("-published_at", "-id")
-
-
-def cover_upload_to(instance, filename):
-    """Covers are stored under a generated name; the uploader's name is not used."""
-    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "jpg"
-    return f"covers/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension}"
 
 
 # Its versions follow its attachments (the attachments app registers them): restoring a
 # version brings back the attachments it had, renamed or deleted ones included.
 @reversion.register(follow=("attachments",))
-class Article(models.Model):
+class Article(PublicationTime, models.Model):
     """
     A news article: written and reviewed in the admin, read by residents.
 
@@ -288,13 +242,6 @@ class Article(models.Model):
             article._saved_body = article.body
         return article
 
-    def validate_constraints(self, exclude=None):
-        # An article being published without a time is given one when it is saved (save()):
-        # the database holds that rule, and it is no reason to refuse a form.
-        if self.status == self.Status.PUBLISHED and self.published_at is None and not self.is_scheduled:
-            exclude = {*(exclude or ()), "published_at"}
-        super().validate_constraints(exclude=exclude)
-
     def _sync_search_entry(self, update_fields):
         """Keep the search entry in step (QuerySet.update() bypasses this: use save())."""
         changed = set(update_fields) if update_fields is not None else None
@@ -333,41 +280,3 @@ class Article(models.Model):
     @property
     def full_title(self):
         return f"{self.title} {self.subtitle}".strip()
-
-    # A published article not saved yet may lack its time (save() gives it): neither public
-    # nor waiting then.
-
-    @property
-    def is_public(self):
-        return is_public(self)
-
-    @property
-    def is_waiting_for_its_time(self):
-        """Published, with a time that has not come yet (定时发布)."""
-        published = self.status == self.Status.PUBLISHED and self.published_at is not None
-        return published and self.published_at > timezone.now()
-
-    @property
-    def first_publication_time(self):
-        """
-        When the article first went public (None if it has not): the time it keeps when
-        published again without 定时发布.
-        """
-        if self.published_at is None or not self.is_scheduled:
-            return self.published_at  # without 定时发布, a time is only set by publishing
-        went_public = self.status in (self.Status.PUBLISHED, self.Status.WITHDRAWN)
-        return self.published_at if went_public and self.published_at <= timezone.now() else None
-
-    @property
-    def is_pinned_now(self):
-        return is_pinned_now(self)
-
-
-def has_content(body):
-    """Whether a (sanitised) body shows anything: text or an image (the editor leaves <p>&nbsp;</p>)."""
-    return bool(html_to_text(body).strip()) or "<img" in body
-
-
-def summary_of(body):
-    """The automatic summary of a (sanitised) body: the start of its text, on one line."""
-    return Truncator(html_to_text(body).replace("\n", " ").strip()).chars(SUMMARY_LENGTH)

@@ -17,15 +17,8 @@ from .listings import (
 )
 from .pages import single_page
 from .parts import PagePart, add_article_part, add_home_part
-from .search import (
-    SearchQuery,
-    SearchResults,
-    SearchTooSlow,
-    parse_search_query,
-    search_entries,
-    search_page,
-    search_text,
-)
+from .search import SearchResults, SearchTooSlow, search_entries, search_page
+from .search_query import SearchQuery, parse_search_query, search_text
 
 __all__ = [
     "PER_PAGE",

@@ -20,36 +20,12 @@ from core.frame import SITE_FRAME
 
 from ..models import Article, ArticleSearchEntry
 from ..presenters import PageResult, SearchResult
-from ..search import MAX_QUERY_LENGTH, needs_recheck, normalize_query, trigram_servable, tsquery_literal
+from ..search import needs_recheck, normalize_query, trigram_servable, tsquery_literal
 from .categories import CATEGORY_TREE
 from .listings import page_of
 
 SEARCH_MAX_RESULTS = 500
 SEARCH_TIMEOUT_MS = 3000
-
-
-@dataclass
-class SearchQuery:
-    text: str  # as the visitor typed it (cut to the maximum length)
-    normalized: str
-    truncated: bool
-
-
-def search_text(raw):
-    """
-    ?q= in its one form (the page cache keys on it): what parse_search_query reads of it.
-    A longer query is cut, with one mark after it that says so (all queries that share their
-    first MAX_QUERY_LENGTH characters are one page).
-    """
-    text = (raw or "").replace("\x00", "").strip()
-    return text if len(text) <= MAX_QUERY_LENGTH else text[:MAX_QUERY_LENGTH] + "…"
-
-
-def parse_search_query(raw):
-    raw = search_text(raw)
-    truncated = len(raw) > MAX_QUERY_LENGTH
-    text = raw[:MAX_QUERY_LENGTH]
-    return SearchQuery(text=text, normalized=normalize_query(text), truncated=truncated)
 
 
 class SearchTooSlow(Exception):

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from news.admin import article_list, articles
+from news.admin import article_list
 from news.models import Article
 from tests.factories import ArticleFactory, CategoryFactory
 
@@ -164,7 +164,7 @@ def test_search_respects_the_filters(reviewer_client):
 
 
 def test_search_lists_the_newest_matches_and_says_when_there_are_more(reviewer_client, monkeypatch):
-    monkeypatch.setattr(articles, "ADMIN_SEARCH_LIMIT", 3)
+    monkeypatch.setattr(article_list, "ADMIN_SEARCH_LIMIT", 3)
     now = timezone.now()
     for day in range(5):
         ArticleFactory(title=f"第{day}天", body="<p>党建</p>", published_at=now - timedelta(days=day + 1))
@@ -174,7 +174,7 @@ def test_search_lists_the_newest_matches_and_says_when_there_are_more(reviewer_c
 
 
 def test_a_search_the_database_gives_up_on_says_so_instead_of_failing(reviewer_client, monkeypatch):
-    monkeypatch.setattr(articles, "newest_search_matches", lambda queryset, limit: None)
+    monkeypatch.setattr(article_list, "newest_search_matches", lambda queryset, limit: None)
     ArticleFactory(body="<p>党建</p>")
     response = reviewer_client.get(CHANGELIST, {"q": "党建"})
     assert response.status_code == 200 and listed_titles(response) == []

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from PIL import Image, ImageSequence
 
-from news import images
+from news import image_structure
 from news.images import clean_image
 
 RED, BLUE, GREEN = (220, 0, 0), (0, 0, 220), (0, 160, 0)
@@ -61,7 +61,7 @@ def test_a_wide_animation_is_scaled_frame_by_frame(image_format):
 
 @pytest.mark.parametrize("image_format", ["WEBP", "PNG"])
 def test_the_frame_limit_holds(image_format, monkeypatch):
-    monkeypatch.setattr(images, "ANIMATION_MAX_FRAMES", 2)
+    monkeypatch.setattr(image_structure, "ANIMATION_MAX_FRAMES", 2)
     with pytest.raises(ValidationError) as refusal:
         clean_image(ContentFile(animation(image_format), name="long"))
     assert refusal.value.messages == ["动图帧数太多（超过 2 帧），请减少帧数后再上传。"]

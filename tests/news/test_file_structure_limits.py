@@ -2,7 +2,7 @@
 Review of issue 20 §3 (30 MB uploads): Pillow reads a JPEG's segments before its image
 and a PNG's chunks one at a time in Python. A 25 MB JPEG of 5 million comment segments
 took 37 s and 690 MB in clean_image, a 30 MB PNG of 2 million text chunks 22 s (gunicorn
-gives a request 30 s). news.images walks the file's pieces first, in Python too but
+gives a request 30 s). news.image_structure walks the file's pieces first, in Python too but
 stopping at the limit, and refuses a file cut in more pieces than encoders write.
 """
 
@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from PIL import Image
 
-from news import images
+from news import image_structure
 from news.images import clean_image
 
 
@@ -49,17 +49,17 @@ def refused(data):
 
 def test_what_encoders_write_is_taken():
     # (The JPEG has its own few segments besides the comments.)
-    assert clean_image(ContentFile(jpeg(segments=images._JPEG_MAX_SEGMENTS - 20), name="x")).extension == "jpg"
-    assert clean_image(ContentFile(jpeg(stray=images._JPEG_STRAY_BYTES), name="x")).extension == "jpg"
+    assert clean_image(ContentFile(jpeg(segments=image_structure._JPEG_MAX_SEGMENTS - 20), name="x")).extension == "jpg"
+    assert clean_image(ContentFile(jpeg(stray=image_structure._JPEG_STRAY_BYTES), name="x")).extension == "jpg"
     assert clean_image(ContentFile(png(text_chunks=990), name="x")).extension == "png"
 
 
 def test_a_jpeg_of_too_many_segments_is_refused_before_pillow_reads_it(pillow_must_not_open):
-    assert refused(jpeg(segments=images._JPEG_MAX_SEGMENTS + 1)) == "invalid_image"
+    assert refused(jpeg(segments=image_structure._JPEG_MAX_SEGMENTS + 1)) == "invalid_image"
 
 
 def test_a_jpeg_padded_before_its_segments_is_refused_before_pillow_reads_it(pillow_must_not_open):
-    assert refused(jpeg(stray=images._JPEG_STRAY_BYTES + 1)) == "invalid_image"
+    assert refused(jpeg(stray=image_structure._JPEG_STRAY_BYTES + 1)) == "invalid_image"
 
 
 def test_a_png_of_too_many_chunks_is_refused_before_pillow_reads_it(pillow_must_not_open):

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from PIL import Image
 
-from news import images
+from news import image_structure
 from news.images import clean_image
 from tests.images import many_frame_gif, rendered_frames
 
@@ -21,15 +21,15 @@ def clean(data):
 
 
 def test_a_gif_at_the_frame_limit_keeps_every_frame():
-    upload = many_frame_gif(images.ANIMATION_MAX_FRAMES)
+    upload = many_frame_gif(image_structure.ANIMATION_MAX_FRAMES)
     with Image.open(ContentFile(upload)) as image:
-        assert image.n_frames == images.ANIMATION_MAX_FRAMES
+        assert image.n_frames == image_structure.ANIMATION_MAX_FRAMES
     stored = clean(upload)
     assert stored.extension == "gif"
-    assert len(rendered_frames(stored.content)) == images.ANIMATION_MAX_FRAMES
+    assert len(rendered_frames(stored.content)) == image_structure.ANIMATION_MAX_FRAMES
 
 
-@pytest.mark.parametrize("frames", [images.ANIMATION_MAX_FRAMES + 1, 100_000])
+@pytest.mark.parametrize("frames", [image_structure.ANIMATION_MAX_FRAMES + 1, 100_000])
 def test_a_gif_over_the_frame_limit_is_refused_in_chinese(frames, monkeypatch):
     # Refused from the blocks: Pillow never counts (nor decodes) the frames.
     monkeypatch.setattr(
@@ -37,18 +37,20 @@ def test_a_gif_over_the_frame_limit_is_refused_in_chinese(frames, monkeypatch):
     )
     with pytest.raises(ValidationError) as refusal:
         clean(many_frame_gif(frames))
-    assert refusal.value.messages == [f"动图帧数太多（超过 {images.ANIMATION_MAX_FRAMES} 帧），请减少帧数后再上传。"]
+    assert refusal.value.messages == [
+        f"动图帧数太多（超过 {image_structure.ANIMATION_MAX_FRAMES} 帧），请减少帧数后再上传。"
+    ]
     assert refusal.value.error_list[0].code == "too_many_frames"
 
 
 def test_bytes_between_blocks_do_not_stop_the_count(monkeypatch):
     # Pillow skips a byte that starts no block and reads on; so does the count, or a stray
     # byte after the first frame would leave the rest to Pillow's n_frames.
-    upload = many_frame_gif(images.ANIMATION_MAX_FRAMES + 1)
+    upload = many_frame_gif(image_structure.ANIMATION_MAX_FRAMES + 1)
     second_frame = upload.index(b"\x21\xf9", upload.index(b"\x2c"))
     upload = upload[:second_frame] + b"\x07" + upload[second_frame:]
     with Image.open(ContentFile(upload)) as image:
-        assert image.n_frames == images.ANIMATION_MAX_FRAMES + 1
+        assert image.n_frames == image_structure.ANIMATION_MAX_FRAMES + 1
     monkeypatch.setattr(
         "PIL.GifImagePlugin.GifImageFile.n_frames", property(lambda image: pytest.fail("frames counted by Pillow"))
     )
@@ -61,7 +63,7 @@ def test_a_gif_padded_between_its_blocks_is_refused():
     # Pillow reads such bytes one at a time in Python: 29 MB of them took 30 s.
     upload = many_frame_gif(2)
     second_frame = upload.index(b"\x21\xf9", upload.index(b"\x2c"))
-    for stray, refused in ((images._GIF_STRAY_BYTES, False), (images._GIF_STRAY_BYTES + 1, True)):
+    for stray, refused in ((image_structure._GIF_STRAY_BYTES, False), (image_structure._GIF_STRAY_BYTES + 1, True)):
         padded = upload[:second_frame] + b"\x07" * stray + upload[second_frame:]
         if not refused:
             assert clean(padded).extension == "gif"

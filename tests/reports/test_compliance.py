@@ -16,7 +16,7 @@ from django.urls import reverse
 from attachments.services import attachment_create
 from demo import samples
 from news.models import Article, UpdateRule
-from reports import alerts, compliance
+from reports import alerts, compliance, content_scan
 from reports.models import SiteCheck
 from tests.factories import ArticleFactory, CategoryFactory, UserFactory
 
@@ -101,7 +101,7 @@ def linked_site(frozen):
 
 
 def test_links_to_what_is_gone_and_missing_files(linked_site):
-    findings, count = compliance.scan_content()
+    findings, count = content_scan.scan_content()
     assert count == 3  # the public ones
     broken = {(f["article_id"], f["url"]): f["problem"] for f in findings["broken_links"]}
     source, withdrawn, draft = linked_site["source"].pk, linked_site["withdrawn"].pk, linked_site["draft"].pk
@@ -120,7 +120,7 @@ def test_wording_in_published_articles(frozen):
     category = CategoryFactory(name="党建动态")
     article = published(category, 1, title="认真布署", body="<p>深入学习习近平思想。</p>")
     ArticleFactory(category=category, status=Article.Status.DRAFT, published_at=None, title="草稿布署")
-    findings, _ = compliance.scan_content()
+    findings, _ = content_scan.scan_content()
     assert [(f["article_id"], f["field"], f["position"], f["wrong"], f["serious"]) for f in findings["wording"]] == [
         (article.pk, "标题", 3, "布署", False),
         (article.pk, "正文", 5, "习近平思想", True),
@@ -132,7 +132,7 @@ def test_a_written_summary_is_scanned_and_an_automatic_one_is_not(frozen):
     written = published(category, 1, title="甲", summary="认真布署工作")
     automatic = published(category, 1, title="乙", body="<p>认真布署工作。</p>")
     assert automatic.summary == "认真布署工作。"
-    findings, _ = compliance.scan_content()
+    findings, _ = content_scan.scan_content()
     assert sorted((f["article_id"], f["field"], f["position"]) for f in findings["wording"]) == [
         (written.pk, "摘要", 3),
         (automatic.pk, "正文", 3),
@@ -238,7 +238,7 @@ def test_the_demo_has_one_overdue_category_and_one_wording_finding():
     assert [(c.name, c.state) for c in found if c.state in findings_only] == [("人才工作", compliance.OVERDUE)]
     # 机构职能 shows a single page, not a list of articles: nothing to keep updated, never empty.
     assert [(c.name, c.state) for c in found if c.state == compliance.UNCHECKED] == [("机构职能", compliance.UNCHECKED)]
-    findings, _ = compliance.scan_content()
+    findings, _ = content_scan.scan_content()
     assert [(f["article_title"], f["wrong"], f["serious"]) for f in findings["wording"]] == [
         ("乌达区开展“主题党日”示范观摩活动", "布署", False)
     ]

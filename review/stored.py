@@ -1,0 +1,46 @@
+"""
+The object as the database held it before the request, for the reviewed admin (review.admin):
+every decision of the review rule is made on it. The change form reads it as it is;
+restoring a revision first writes the old version into the database, so those views
+remember the stored object before that (`remember_stored`). Also what a revision may hold
+(`belongs_to`) and whether the user may change an object (`editable`, which other apps'
+inlines ask too).
+"""
+
+from django.core.exceptions import ValidationError
+
+from . import rules
+
+
+def remember_stored(request, model, object_id):
+    """Remember, for this request, the stored `model` object `object_id` (None: there is none)."""
+    stored = getattr(request, "stored_objects", None)
+    if stored is None:
+        stored = request.stored_objects = {}
+    key = (model._meta.label, str(object_id))
+    if key not in stored:
+        try:
+            stored[key] = model._default_manager.filter(pk=object_id).first()
+        except (ValueError, ValidationError):
+            stored[key] = None
+    return stored[key]
+
+
+def stored_object(request, obj):
+    """`obj` as the database held it before this request (None for one it lacked)."""
+    return remember_stored(request, type(obj), obj.pk) if obj.pk is not None else None
+
+
+def belongs_to(version, model, object_id):
+    """Whether `version` is of the `model` object `object_id`, or of something that belongs to it."""
+    other = version.content_type.model_class()
+    if other is model:
+        return version.object_id == str(object_id)
+    links = [f.attname for f in other._meta.concrete_fields if f.is_relation and f.related_model is model]
+    return any(str(version.field_dict.get(link)) == str(object_id) for link in links)
+
+
+def editable(request, obj):
+    """Whether the user may change `obj` (and what belongs to it), as stored before the request."""
+    stored = stored_object(request, obj) if obj is not None else None
+    return stored is None or rules.can_edit(request.user, stored)
