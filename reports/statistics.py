@@ -13,8 +13,6 @@ from django.db.models import Count, Min
 from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from news.models import Article, Category, public
 from review.records import display_name
@@ -160,6 +158,10 @@ def append_row(sheet, values):
 
 def workbook(statistics):
     """The statistics as an .xlsx file (bytes): one sheet per 栏目 and month, one per editor."""
+    # Imported here: openpyxl is some 18 MB that only this export needs.
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
     book = Workbook()
     bold = Font(bold=True)
     sheet = book.active

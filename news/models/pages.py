@@ -5,7 +5,6 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.text import slugify
-from pypinyin import lazy_pinyin
 
 from review.rules import ReviewRules, Status
 
@@ -23,6 +22,10 @@ class PageQuerySet(models.QuerySet):
 
 def pinyin_slug(title):
     """A slug suggested from a title: its pinyin, 联系我们 → lianxiwomen; other words kept apart (2024年 → 2024-nian)."""
+    # Imported here: pypinyin's dictionaries are some 40 MB, which every app server worker
+    # would carry for a suggestion only the admin's form makes.
+    from pypinyin import lazy_pinyin
+
     spelled = "".join(lazy_pinyin(title or "", errors=lambda text: f" {text} "))
     return slugify(spelled)[:SLUG_MAX_LENGTH].strip("-")
 
