@@ -65,6 +65,8 @@ class CategoryState:
         """One line in Chinese, for the workbench and site_check."""
         if self.state == EMPTY:
             return f"栏目“{self.name}”没有已发布的文章（空栏目）。"
+        if self.last_published is None:  # unchecked and nothing published: a 栏目 showing a single page
+            return f"栏目“{self.name}”：不检查更新（显示单页或不要求更新）。"
         days = (timezone.now() - self.last_published).days
         when = f"最近一次发布在 {timezone.localtime(self.last_published):%Y-%m-%d}（{days} 天前）"
         if self.state == OVERDUE:

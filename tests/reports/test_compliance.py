@@ -238,6 +238,11 @@ def test_the_demo_has_one_overdue_category_and_one_wording_finding():
     assert [(c.name, c.state) for c in found if c.state in findings_only] == [("人才工作", compliance.OVERDUE)]
     # 机构职能 shows a single page, not a list of articles: nothing to keep updated, never empty.
     assert [(c.name, c.state) for c in found if c.state == compliance.UNCHECKED] == [("机构职能", compliance.UNCHECKED)]
+    out = io.StringIO()
+    with pytest.raises(SystemExit) as exited:  # 人才工作 is overdue: a single-veto finding
+        call_command("site_check", stdout=out)
+    assert exited.value.code == 1
+    assert "栏目“机构职能”：不检查更新" in out.getvalue()
     findings, _ = content_scan.scan_content()
     assert [(f["article_title"], f["wrong"], f["serious"]) for f in findings["wording"]] == [
         ("乌达区开展“主题党日”示范观摩活动", "布署", False)
