@@ -57,6 +57,11 @@ class Watch:
             self.failed_loads.append((response.status, response.url))
 
     def on_request_failed(self, request):
+        # net::ERR_ABORTED is the browser cancelling a load because the page went on (a
+        # navigation, a dialog closed): nothing was refused. A load that fails is answered
+        # with an error status (on_response) or fails otherwise (refused, reset, blocked).
+        if request.failure == "net::ERR_ABORTED":
+            return
         if request.resource_type != "document" and not request.url.startswith("blob:"):
             self.failed_loads.append((request.failure, request.url))
 

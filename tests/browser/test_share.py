@@ -42,7 +42,14 @@ def test_with_javascript_it_opens_a_panel_with_the_code(open_page, live_server, 
     expect(control).to_have_attribute("aria-expanded", "true")
     image = page.get_by_role("img", name="本文网址的二维码")
     expect(image).to_be_visible()
-    page.wait_for_function("document.querySelector('.share-panel img').naturalWidth > 0")
+    # Polled from here: wait_for_function evaluates its text inside the page, which the
+    # pages' CSP (no 'unsafe-eval') refuses.
+    for _ in range(100):
+        if image.evaluate("img => img.complete && img.naturalWidth > 0"):
+            break
+        page.wait_for_timeout(50)
+    else:
+        raise AssertionError("the QR code image did not load")
     assert page.url == live_server.url + demo.get_absolute_url()  # the page stayed
     box = image.bounding_box()
     assert 0 <= box["x"] and box["x"] + box["width"] <= viewport["width"]  # whole on a phone too

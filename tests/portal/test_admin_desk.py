@@ -239,7 +239,9 @@ def test_a_form_without_files_says_nothing_about_files(editor_client):
 @pytest.mark.django_db
 def test_every_admin_form_lists_its_errors(client, superuser):
     client.force_login(superuser)
-    html = client.post(reverse("admin:news_category_add"), {"name": "", "slug": "不是网址名", "order": "0"})
+    html = client.post(
+        reverse("admin:news_category_add"), {"name": "", "slug": "不是网址名", "order": "0", "update_rule": "2w"}
+    )
     assert [anchor for anchor, _ in error_list(html.content.decode())] == ["id_name", "id_slug"]
 
 
