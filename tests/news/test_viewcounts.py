@@ -129,6 +129,7 @@ def test_batches_are_written_in_the_order_they_were_made(fresh_counter):
 
 
 @pytest.mark.django_db
+@pytest.mark.redis  # the Redis configuration's failure path: CACHES is django-redis only where REDIS_URL is set
 def test_without_reachable_redis_views_go_straight_to_the_database(fresh_counter, settings):
     unreachable = "redis://127.0.0.1:1/0"  # nothing listens on port 1
     settings.REDIS_URL = unreachable
