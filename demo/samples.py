@@ -57,15 +57,26 @@ _ROOT_RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 </Relationships>"""
 
 
+_FIXED_TIME = (2024, 1, 1, 0, 0, 0)
+
+
+def _member(name):
+    """A zip entry with a fixed time, so that the same sample is the same bytes on every call."""
+    info = zipfile.ZipInfo(name, date_time=_FIXED_TIME)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o600 << 16
+    return info
+
+
 def _package(main, main_type, parts, extra_types=""):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
         package.writestr(
-            "[Content_Types].xml", _CONTENT_TYPES.format(main=main, main_type=main_type, extra=extra_types)
+            _member("[Content_Types].xml"), _CONTENT_TYPES.format(main=main, main_type=main_type, extra=extra_types)
         )
-        package.writestr("_rels/.rels", _ROOT_RELS.format(main=main))
+        package.writestr(_member("_rels/.rels"), _ROOT_RELS.format(main=main))
         for name, content in parts.items():
-            package.writestr(name, content)
+            package.writestr(_member(name), content)
     return buffer.getvalue()
 
 
@@ -179,7 +190,7 @@ OLE_STREAMS = {
 def zip_archive():
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("说明.txt", "乌达党建")
+        archive.writestr(_member("说明.txt"), "乌达党建")
     return buffer.getvalue()
 
 
