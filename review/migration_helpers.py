@@ -1,6 +1,7 @@
 """
 What data migrations use to give the workflow groups, 编辑 and 审核发布 (created by
-news.migrations.0002_workflow_groups), the permissions of a new reviewed model.
+news.migrations.0002_workflow_groups), permissions: those of a new model (pages, topics,
+attachments), or others once they exist (`create_permissions_now`).
 
 Migrations import this module: it imports no models (they take the historical ones from
 `apps`), and a change to what it does changes what old migrations do on a fresh database.
