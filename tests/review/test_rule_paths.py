@@ -65,21 +65,21 @@ def test_inline_rows_on_the_form(editor_client, kind, state, change):
     assert_refused_or_done(response, kind, obj, before, state)
 
 
-@pytest.mark.parametrize(("kind", "state"), each_state(ATTACHED))
-def test_attachment_admin_rename(editor_client, kind, state):
-    obj = kind.make(state)
-    before = kind.snapshot(obj)
-    url = reverse("admin:attachments_attachment_change", args=[obj.attachments.get().pk])
-    response = editor_client.post(url, {"title": "改名的附件", "order": "0"})
-    assert_refused_or_done(response, kind, obj, before, state)
+# What an editor asks of an attachment in the attachment admin: its view and what is posted.
+ATTACHMENT_ADMIN_REQUESTS = {
+    "rename": ("admin:attachments_attachment_change", {"title": "改名的附件", "order": "0"}),
+    "delete": ("admin:attachments_attachment_delete", {"post": "yes"}),
+}
 
 
-@pytest.mark.parametrize(("kind", "state"), each_state(ATTACHED))
-def test_attachment_admin_delete(editor_client, kind, state):
+@pytest.mark.parametrize(
+    ("kind", "state", "request_name"), each_state_and(lambda kind: ATTACHMENT_ADMIN_REQUESTS, ATTACHED)
+)
+def test_attachment_admin(editor_client, kind, state, request_name):
     obj = kind.make(state)
     before = kind.snapshot(obj)
-    url = reverse("admin:attachments_attachment_delete", args=[obj.attachments.get().pk])
-    response = editor_client.post(url, {"post": "yes"})
+    view, data = ATTACHMENT_ADMIN_REQUESTS[request_name]
+    response = editor_client.post(reverse(view, args=[obj.attachments.get().pk]), data)
     assert_refused_or_done(response, kind, obj, before, state)
 
 
