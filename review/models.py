@@ -1,16 +1,68 @@
 """
-The review record (审核记录) of every reviewed object: each submission, return, publication,
-withdrawal and confirmation, with who, when and the comment.
+What the review rule works on: the states of reviewed content (`Status`), the fields every
+reviewed model has (`ReviewedContent`), and the review record (审核记录) of every reviewed
+object: each submission, return, publication, withdrawal and confirmation, with who, when
+and the comment.
 
-It is not part of an object's versions (django-reversion does not follow it): restoring an
-old version brings back the content, never an older record. Rows are written through
-review.records.record() and never changed.
+The record is not part of an object's versions (django-reversion does not follow it):
+restoring an old version brings back the content, never an older record. Rows are written
+through review.records.record() and never changed.
 """
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    REVIEW = "review", "待审核"
+    PUBLISHED = "published", "已发布"
+    WITHDRAWN = "withdrawn", "已撤回"
+
+
+class ReviewedContent(models.Model):
+    """
+    The fields of every reviewed model (articles, single pages, topics): its state in the
+    review rule, and when and by whom it was created and last changed, which is what the
+    workbench lists it by. A subclass names its `review_rules` (review.rules.ReviewRules);
+    one that declares its own Meta inherits this one's (`class Meta(ReviewedContent.Meta)`)
+    and lists `*ReviewedContent.Meta.constraints` among its own constraints.
+    """
+
+    Status = Status  # 草稿, 待审核, 已发布, 已撤回
+
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DRAFT)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="创建人",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="最后修改人",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+        constraints = [
+            # Named per model: news_article_status_valid, news_page_status_valid, ...
+            models.CheckConstraint(
+                condition=models.Q(status__in=Status.values), name="%(app_label)s_%(class)s_status_valid"
+            ),
+        ]
 
 
 class ReviewRecord(models.Model):

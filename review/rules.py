@@ -16,20 +16,13 @@ from dataclasses import dataclass
 import reversion
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import transaction
 
 from core.names import full_name
 
 from . import records
+from .models import Status
 from .records import Action
-
-
-class Status(models.TextChoices):
-    DRAFT = "draft", "草稿"
-    REVIEW = "review", "待审核"
-    PUBLISHED = "published", "已发布"
-    WITHDRAWN = "withdrawn", "已撤回"
-
 
 # States an editor may put something into, and the only ones an editor may edit.
 EDITOR_STATUSES = (Status.DRAFT, Status.REVIEW)

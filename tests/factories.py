@@ -138,3 +138,42 @@ def page_form_data(page=None, **overrides):
         "attachments-MAX_NUM_FORMS": "1000",
     }
     return data | overrides
+
+
+def topic_form_data(topic=None, *, sections=(), entries=(), **overrides):
+    """What the topic form posts: its fields, its sections and its articles."""
+    data = {
+        "title": topic.title if topic else "学习贯彻党的二十届四中全会精神",
+        "slug": topic.slug if topic else "sizhong-quanhui",
+        "description": topic.description if topic else "深入学习宣传贯彻全会精神。",
+        "start_date": str(topic.start_date if topic else timezone.localdate()),
+        "end_date": str(topic.end_date or "") if topic else "",
+        "status": "draft",
+        "order": "0",
+        "show_on_home": "on",
+    }
+    for prefix, rows in (("sections", sections), ("entries", entries)):
+        data.update(
+            {
+                f"{prefix}-TOTAL_FORMS": str(len(rows)),
+                f"{prefix}-INITIAL_FORMS": str(sum(1 for row in rows if row.get("id"))),
+                f"{prefix}-MIN_NUM_FORMS": "0",
+                f"{prefix}-MAX_NUM_FORMS": "1000",
+            }
+        )
+        for i, row in enumerate(rows):
+            data.update({f"{prefix}-{i}-{name}": str(value) for name, value in row.items()})
+    return data | overrides
+
+
+def topic_rows(topic):
+    """A stored topic's sections and articles, as its form's rows post them."""
+    sections = [
+        {"id": s.pk, "topic": topic.pk, "title": s.title, "order": s.order, "ordering": s.ordering}
+        for s in topic.sections.all()
+    ]
+    entries = [
+        {"id": e.pk, "topic": topic.pk, "section": e.section_id, "article": e.article_id, "order": e.order}
+        for e in topic.entries.all()
+    ]
+    return sections, entries

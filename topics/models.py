@@ -1,7 +1,6 @@
 import uuid
 
 import reversion
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
@@ -11,7 +10,8 @@ from django.utils import timezone
 
 from news.images import apply_image_policy
 from news.models import Article
-from review.rules import ReviewRules, Status
+from review.models import ReviewedContent, Status
+from review.rules import ReviewRules
 
 # A banner is wide: at least this many times as wide as it is high (the pages show it at 4:1).
 BANNER_MIN_RATIO = 2.5
@@ -53,13 +53,12 @@ def check_banner_shape(image):
 
 # Its versions follow its sections and their articles: restoring a version brings them back.
 @reversion.register(follow=("sections", "entries"))
-class Topic(models.Model):
+class Topic(ReviewedContent):
     """
     A 专题: a campaign or theme that gathers articles from several 栏目 into sections under
     a banner, shown on the home page while it runs (its period includes today).
     """
 
-    Status = Status  # review.rules: 草稿, 待审核, 已发布, 已撤回
     review_rules = ReviewRules(
         publish_permission="topics.publish_topic",
         reviewer_fields=("show_on_home", "order"),
@@ -87,40 +86,16 @@ class Topic(models.Model):
         "在首页展示", default=True, help_text="进行中的专题显示在首页头条下方（最多三个）。"
     )
     order = models.PositiveIntegerField("顺序", default=0, help_text="数字小的排在前面。")
-    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DRAFT)
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    updated_at = models.DateTimeField("修改时间", auto_now=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="创建人",
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="最后修改人",
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
 
     objects = TopicQuerySet.as_manager()
 
-    class Meta:
+    class Meta(ReviewedContent.Meta):
         ordering = ["order", "-start_date", "-id"]
         verbose_name = "专题"
         verbose_name_plural = "专题"
         permissions = [("publish_topic", "可以发布、撤回专题和设置首页展示")]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=["draft", "review", "published", "withdrawn"]),
-                name="topics_topic_status_valid",
-            ),
+            *ReviewedContent.Meta.constraints,
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
                 name="topics_topic_period_valid",

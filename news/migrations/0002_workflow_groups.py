@@ -1,5 +1,6 @@
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from review.migration_helpers import create_permissions_now
 
 EDITORS = "编辑"
 REVIEWERS = "审核发布"
@@ -19,12 +20,7 @@ REVIEWER_PERMISSIONS = EDITOR_PERMISSIONS + [
 
 
 def create_groups(apps, schema_editor):
-    # Permissions are normally created after all migrations ran; create them now so the
-    # groups can hold them.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+    create_permissions_now(apps)
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for name, wanted in ((EDITORS, EDITOR_PERMISSIONS), (REVIEWERS, REVIEWER_PERMISSIONS)):

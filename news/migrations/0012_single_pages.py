@@ -3,8 +3,9 @@
 import ckeditor.fields
 import django.db.models.deletion
 from django.conf import settings
-from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
+
+from review.migration_helpers import grant_to_workflow_groups
 
 # 编辑 write and submit single pages; 审核发布 publish, withdraw and delete them (as articles).
 EDITOR_PERMISSIONS = ["add_page", "change_page", "view_page"]
@@ -12,15 +13,7 @@ REVIEWER_PERMISSIONS = EDITOR_PERMISSIONS + ["publish_page", "delete_page"]
 
 
 def grant(apps, schema_editor):
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for name, wanted in (("编辑", EDITOR_PERMISSIONS), ("审核发布", REVIEWER_PERMISSIONS)):
-        for group in Group.objects.filter(name=name):
-            group.permissions.add(*Permission.objects.filter(content_type__app_label="news", codename__in=wanted))
+    grant_to_workflow_groups(apps, "news", editors=EDITOR_PERMISSIONS, reviewers=REVIEWER_PERMISSIONS)
 
 
 class Migration(migrations.Migration):

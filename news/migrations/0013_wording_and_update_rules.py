@@ -1,5 +1,6 @@
-from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
+
+from review.migration_helpers import create_permissions_now
 
 SIX_MONTH_WORDS = ("通知", "公告", "政策", "法规")
 TWO_WEEK_WORDS = ("动态", "要闻", "新闻", "快讯", "资讯")
@@ -24,10 +25,7 @@ def set_default_rules(apps, schema_editor):
 
 def grant_wording_permissions(apps, schema_editor):
     """Reviewers keep the 错敏词 list; editors may read it."""
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+    create_permissions_now(apps)
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     wording = Permission.objects.filter(content_type__app_label="wording")

@@ -2,7 +2,6 @@
 
 import reversion
 from ckeditor.fields import RichTextField
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
@@ -10,7 +9,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from review.rules import ReviewRules, Status
+from review.models import ReviewedContent
+from review.rules import ReviewRules
 
 from ..images import apply_cover_policy
 from ..sanitize import html_to_text, sanitize_html
@@ -25,7 +25,7 @@ from .search_entries import LISTED_FIELDS, SEARCHED_FIELDS, ArticleSearchEntry
 # Its versions follow its attachments (the attachments app registers them): restoring a
 # version brings back the attachments it had, renamed or deleted ones included.
 @reversion.register(follow=("attachments",))
-class Article(PublicationTime, models.Model):
+class Article(PublicationTime, ReviewedContent):
     """
     A news article: written and reviewed in the admin, read by residents.
 
@@ -40,7 +40,6 @@ class Article(PublicationTime, models.Model):
       of its 栏目 as news, nor change the date people cite. A new date takes 定时发布.
     """
 
-    Status = Status  # review.rules: 草稿, 待审核, 已发布, 已撤回
     review_rules = ReviewRules(
         publish_permission="news.publish_article",
         reviewer_fields=("is_pinned", "pinned_until", "is_headline", "responsible_editor"),
@@ -99,31 +98,10 @@ class Article(PublicationTime, models.Model):
         blank=True,
         help_text="提交审核时自动填写提交人的姓名；审核发布人员可以修改。留空则不显示。",
     )
-    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DRAFT)
     is_pinned = models.BooleanField("置顶", default=False)
     pinned_until = models.DateTimeField("置顶截止时间", null=True, blank=True, help_text="留空表示一直置顶。")
     is_headline = models.BooleanField("头条", default=False, help_text="头条文章显示在首页的轮播中。")
     view_count = models.PositiveIntegerField("浏览次数", default=0, editable=False)
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    updated_at = models.DateTimeField("修改时间", auto_now=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="创建人",
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="最后修改人",
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
     # The serious 错敏词 (their wrong forms, one a line) a reviewer confirmed with 「已核对错敏词」:
     # they no longer stop publication (news.wordcheck).
     wording_confirmed = models.TextField("已核对的错敏词", blank=True, default="", db_default="", editable=False)
@@ -133,7 +111,7 @@ class Article(PublicationTime, models.Model):
 
     objects = ArticleQuerySet.as_manager()
 
-    class Meta:
+    class Meta(ReviewedContent.Meta):
         ordering = ["-published_at", "-id"]
         verbose_name = "文章"
         verbose_name_plural = "文章"
@@ -177,10 +155,7 @@ class Article(PublicationTime, models.Model):
             models.Index(fields=["created_at"], include=["created_by"], name="news_article_stats_new_idx"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=["draft", "review", "published", "withdrawn"]),
-                name="news_article_status_valid",
-            ),
+            *ReviewedContent.Meta.constraints,
             # A published article has a time; so has a scheduled one.
             models.CheckConstraint(
                 condition=Q(published_at__isnull=False) | (~Q(status="published") & Q(is_scheduled=False)),

@@ -1,12 +1,11 @@
 import reversion
 from ckeditor.fields import RichTextField
-from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.text import slugify
 
-from review.rules import ReviewRules, Status
+from review.models import ReviewedContent, Status
+from review.rules import ReviewRules
 
 from ..sanitize import sanitize_html
 from .categories import Category
@@ -32,7 +31,7 @@ def pinyin_slug(title):
 
 # Its versions follow its attachments (the attachments app registers them), as an article's.
 @reversion.register(follow=("attachments",))
-class Page(models.Model):
+class Page(ReviewedContent):
     """
     A 单页: a standing page with no date (机构职能, 领导分工, 联系我们, 办事指南), written and
     reviewed in the admin like an article, at /pages/<slug>/. Where it shows besides its own
@@ -40,7 +39,6 @@ class Page(models.Model):
     栏目's sub-navigation (`category`), or in place of a 栏目's list (Category.shown_page).
     """
 
-    Status = Status  # review.rules: 草稿, 待审核, 已发布, 已撤回
     review_rules = ReviewRules(publish_permission="news.publish_page")
 
     title = models.CharField("标题", max_length=100)
@@ -53,7 +51,6 @@ class Page(models.Model):
         "例如“联系我们”生成 lianxiwomen。",
     )
     body = RichTextField("正文", blank=True)
-    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DRAFT)
     show_in_nav = models.BooleanField("显示在主导航", default=False)
     nav_order = models.PositiveIntegerField(
         "导航排序", default=0, help_text="与栏目的排序一起排列导航栏，数字小的排在前面。"
@@ -73,40 +70,14 @@ class Page(models.Model):
         default=False,
         help_text="在正文后显示网站信息中的地址、邮编、电话和电子邮箱（与页脚同一来源，修改网站信息即随之更新）。",
     )
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    updated_at = models.DateTimeField("修改时间", auto_now=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="创建人",
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="最后修改人",
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
 
     objects = PageQuerySet.as_manager()
 
-    class Meta:
+    class Meta(ReviewedContent.Meta):
         ordering = ["nav_order", "id"]
         verbose_name = "单页"
         verbose_name_plural = "单页"
         permissions = [("publish_page", "可以发布、撤回单页")]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=["draft", "review", "published", "withdrawn"]),
-                name="news_page_status_valid",
-            ),
-        ]
 
     def __str__(self):
         return self.title
