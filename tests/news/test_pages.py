@@ -90,6 +90,14 @@ def test_the_print_view(client):
     assert "党员组织关系转接" in html and 'name="robots" content="noindex"' in html
 
 
+def test_a_category_showing_a_page_prints_it_as_the_page_does(client):
+    page = PageFactory(title="机构职能", slug="jigouzhineng", body="<p>区委组织部主要职责</p>")
+    CategoryFactory(name="机构设置", slug="jigou", shown_page=page)
+    html = client.get("/news/jigou/?print=1").content.decode()
+    assert 'class="print-view' in html and "区委组织部主要职责" in html
+    assert 'class="print-view' not in client.get("/news/jigou/").content.decode()  # kept apart by the page cache
+
+
 def test_care_mode_and_font_size_apply_to_a_page(client):
     PageFactory(slug="jigouzhineng")
     client.cookies["care_mode"] = "1"
