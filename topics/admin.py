@@ -5,9 +5,11 @@ propose articles for them, then submit it for review; 审核发布 publish it, a
 a published one or where it shows on the home page.
 """
 
+from django import forms
 from django.contrib import admin
 
 from core.admin_desk import LengthLimitsMixin
+from news.forms import PinyinSlugMixin
 from review.admin import ReviewedAdmin
 from review.stored import editable
 
@@ -52,8 +54,21 @@ class TopicArticleInline(TopicPartInline):
         return formset
 
 
+class TopicAdminForm(PinyinSlugMixin, forms.ModelForm):
+    """地址名称 may be left empty: it is then the title's pinyin, as for single pages."""
+
+    class Meta:
+        model = Topic
+        fields = ("title", "slug", "banner", "description", "start_date", "end_date", "status", "show_on_home", "order")
+        help_texts = {
+            "slug": "专题网址中的英文名称，例如 “jiceng-zhili”（网址为 /topics/jiceng-zhili/）。只能使用字母、数字、连字符和下划线。"
+            "留空时按标题的拼音生成，例如“基层治理”生成 jicengzhili。"
+        }
+
+
 @admin.register(Topic)
 class TopicAdmin(ReviewedAdmin):
+    form = TopicAdminForm
     list_display = ("title", "slug", "start_date", "end_date", "status", "show_on_home", "order")
     list_filter = ("status", "show_on_home")
     search_fields = ("title", "slug")
