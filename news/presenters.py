@@ -228,7 +228,8 @@ class SearchResult:
             category_name=article.category.name,
             date=date_text(article.published_at),
             title_html=highlight(article.full_title, query),
-            snippet_html=snippet(article.body_text, query),
+            # A 外链 article has no body: its summary, if any, says what it is about.
+            snippet_html=snippet(article.summary if article.is_external else article.body_text, query),
         )
 
 

@@ -253,6 +253,7 @@ def _results_page(tree, query, number, category_ids):
         "subtitle",
         "body",
         "external_url",
+        "summary",
         "published_at",
         "source",
         "author",
