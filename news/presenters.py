@@ -284,10 +284,17 @@ class PageResult:
     title: str
     url: str
     title_html: str
+    snippet_html: str = ""
 
     @classmethod
     def of(cls, page, query):
-        return cls(title=page.title, url=page.get_absolute_url(), title_html=highlight(page.title, query))
+        """`page` (news.selectors.categories.PageEntry, with its text) found by `query`."""
+        return cls(
+            title=page.title,
+            url=page.get_absolute_url(),
+            title_html=highlight(page.title, query),
+            snippet_html=snippet(page.text, query) if page.text else "",
+        )
 
     def get_absolute_url(self):
         return self.url

@@ -229,6 +229,15 @@ def test_pages_are_in_the_site_map_the_sitemap_and_search(client):
     assert "weifabu" not in results
 
 
+def test_search_finds_a_page_by_its_body_marked_in_a_snippet(client):
+    PageFactory(title="办事指南", slug="banshizhinan", body="<p>党员组织关系<b>转接</b>的办理流程。</p>")
+    PageFactory(title="未发布的指南", slug="weifabu", body="<p>组织关系转接</p>", status=Status.REVIEW)
+    html = client.get("/search/", {"q": "关系转接"}).content.decode()
+    assert 'class="badge">单页</span><a href="/pages/banshizhinan/">办事指南</a>' in html
+    assert '<p class="snippet">党员组织<mark>关系转接</mark>的办理流程。</p>' in html
+    assert "weifabu" not in html
+
+
 def test_an_edit_shows_on_the_next_request(client):
     page = PageFactory(title="机构职能", slug="jigouzhineng", show_in_nav=True)
     assert "机构职能" in client.get("/pages/jigouzhineng/").content.decode()
