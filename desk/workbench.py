@@ -111,10 +111,7 @@ def changelist_url(model, **query):
 
 
 def owners(model):
-    """
-    The required foreign keys of `model` (but users): what its object belongs to, which its
-    title names (a topic's article: the topic, the section and the article).
-    """
+    """Its required foreign keys (but users): what it belongs to, which its title names (a topic article's)."""
     return [
         field
         for field in model._meta.concrete_fields
@@ -131,18 +128,18 @@ def related(model):
     return names
 
 
-def long_text(model):
-    return [field.name for field in model._meta.concrete_fields if isinstance(field, TextField)]
+def long_text(model, prefix=""):
+    return [prefix + field.name for field in model._meta.concrete_fields if isinstance(field, TextField)]
+
+
+def related_long_text(model):
+    """The long text columns of what a row's object belongs to (an article's body)."""
+    return [name for field in owners(model) for name in long_text(field.related_model, f"{field.name}__")]
 
 
 def without_long_text(model):
     """The long text columns (bodies) a row does not show."""
     return long_text(model) + related_long_text(model)
-
-
-def related_long_text(model):
-    """The long text columns of what a row's object belongs to (an article's body)."""
-    return [f"{field.name}__{name}" for field in owners(model) for name in long_text(field.related_model)]
 
 
 def section_of(obj):

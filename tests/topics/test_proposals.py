@@ -149,3 +149,21 @@ def test_the_proposal_waits_in_the_reviewers_queue_and_in_the_editors_own_list(
     html = re.sub(r"\s+", " ", client.get(reverse("admin:index")).content.decode())
     mine = html[html.index('class="wb-section wb-mine') :]
     assert "网格员走进居民楼宣讲政策" in mine[: mine.index("</section>")]
+
+
+@pytest.mark.parametrize("who", ["editor", "reviewer"])
+def test_the_list_forms_and_history_open(client, editor, reviewer, running, who):
+    client.force_login(editor if who == "editor" else reviewer)
+    shown = running.entries.get()
+    pages = [
+        CHANGELIST,
+        f"{CHANGELIST}?status__exact=review",
+        f"{ADD}?topic=99999999999999999999",  # not a topic: every section offered, no error
+        reverse("admin:topics_topicarticle_change", args=[shown.pk]),
+        reverse("admin:topics_topicarticle_history", args=[shown.pk]),
+    ]
+    for url in pages:
+        assert client.get(url).status_code == 200, url
+    change = client.get(pages[3]).content.decode()
+    # An accepted row is read-only for an editor, editable for a reviewer.
+    assert ('name="_save"' in change) == (who == "reviewer")
