@@ -45,9 +45,10 @@ class SectionPage:
 
 def _entries(**entry):
     """
-    The public articles accepted into the topic's sections `entry` names (topic_id=, or section_id=
-    for one section: one filter(), so that the annotations below read the same join), each section's in its order (newest first,
-    or by hand), numbered within the section (`rank`) and with the section's count (`total`).
+    The public articles accepted into the topic's sections `entry` names (topic_id=, or
+    section_id= for one section: one filter(), so that the annotations below read the same
+    join), each section's in its order (newest first, or by hand), numbered within the
+    section (`rank`) and with the section's count (`total`).
     """
     by_hand = Case(
         When(topic_entries__section__ordering=TopicSection.Ordering.MANUAL, then=F("topic_entries__order")),
