@@ -16,6 +16,7 @@ the review record). Each model costs two queries, the articles' 已排期 and �
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.contrib.auth import get_user_model
 from django.db.models import Case, Count, Exists, OuterRef, TextField, Value, When, Window
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -109,17 +110,36 @@ def changelist_url(model, **query):
     return url + ("?" + "&".join(f"{key}={value}" for key, value in query.items()) if query else "")
 
 
+def owners(model):
+    """Its required foreign keys (but users): what it belongs to, which its title names (a topic article's)."""
+    return [
+        field
+        for field in model._meta.concrete_fields
+        if field.many_to_one and not field.null and field.related_model is not get_user_model()
+    ]
+
+
 def related(model):
-    """What a row shows beyond the object's own columns: its author and 栏目."""
+    """What a row shows beyond the object's own columns: its author, 栏目 and what it belongs to."""
     names = ["created_by"] if has_field(model, "created_by") else []
+    names += [field.name for field in owners(model)]
     if has_field(model, "category"):
         names.append("category__parent")
     return names
 
 
+def long_text(model, prefix=""):
+    return [prefix + field.name for field in model._meta.concrete_fields if isinstance(field, TextField)]
+
+
+def related_long_text(model):
+    """The long text columns of what a row's object belongs to (an article's body)."""
+    return [name for field in owners(model) for name in long_text(field.related_model, f"{field.name}__")]
+
+
 def without_long_text(model):
     """The long text columns (bodies) a row does not show."""
-    return [field.name for field in model._meta.concrete_fields if isinstance(field, TextField)]
+    return long_text(model) + related_long_text(model)
 
 
 def section_of(obj):
@@ -177,6 +197,7 @@ def queue(models):
         rows = list(
             with_warning_data(model, model._default_manager.filter(status=Status.REVIEW))
             .select_related(*related(model))
+            .defer(*related_long_text(model))
             .annotate(
                 submitted_at=submission_time(model),
                 total=Window(Count("pk")),

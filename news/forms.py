@@ -1,11 +1,14 @@
-"""The admin's article form: the 栏目 as a tree and the publication time's two ways."""
+"""
+The admin's article form (the 栏目 as a tree and the publication time's two ways), and the
+slug from the title's pinyin that the forms of single pages and topics share.
+"""
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from . import wordcheck
-from .models import Article, Category
+from .models import Article, Category, pinyin_slug
 
 AUTOMATIC_TIME_NOTE = "发布时自动使用发布的时刻"
 
@@ -15,6 +18,36 @@ class CategoryChoiceField(forms.ModelChoiceField):
 
     def label_from_instance(self, category):
         return category.tree_label
+
+
+class PinyinSlugMixin:
+    """
+    A ModelForm's `slug` may be left empty: it is then the title's pinyin (联系我们 →
+    lianxiwomen), checked like a typed one by the model (unique, reserved names), and an error
+    on it says what it was, so that the editor knows.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "slug" in self.fields:
+            self.fields["slug"].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        if "slug" in self.fields and not cleaned.get("slug") and "slug" not in self.errors:
+            max_length = self._meta.model._meta.get_field("slug").max_length
+            suggested = pinyin_slug(cleaned.get("title", ""), max_length)
+            if not suggested:
+                self.add_error("slug", ValidationError("无法从标题生成网址名，请填写网址名。", code="slug_required"))
+            else:
+                cleaned["slug"] = self.suggested_slug = suggested
+        return cleaned
+
+    def _post_clean(self):
+        super()._post_clean()
+        suggested = getattr(self, "suggested_slug", None)
+        if suggested and "slug" in self.errors:
+            self.errors["slug"].append(f"按标题生成的网址名是 {suggested}。")
 
 
 def unscheduled_note(article):

@@ -228,7 +228,8 @@ class SearchResult:
             category_name=article.category.name,
             date=date_text(article.published_at),
             title_html=highlight(article.full_title, query),
-            snippet_html=snippet(article.body_text, query),
+            # A 外链 article has no body: its summary, if any, says what it is about.
+            snippet_html=snippet(article.summary if article.is_external else article.body_text, query),
         )
 
 
@@ -283,10 +284,17 @@ class PageResult:
     title: str
     url: str
     title_html: str
+    snippet_html: str = ""
 
     @classmethod
     def of(cls, page, query):
-        return cls(title=page.title, url=page.get_absolute_url(), title_html=highlight(page.title, query))
+        """`page` (news.selectors.categories.PageEntry, with its text) found by `query`."""
+        return cls(
+            title=page.title,
+            url=page.get_absolute_url(),
+            title_html=highlight(page.title, query),
+            snippet_html=snippet(page.text, query) if page.text else "",
+        )
 
     def get_absolute_url(self):
         return self.url

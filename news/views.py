@@ -66,8 +66,9 @@ def home(request):
     return render(request, "news/home.html", context)
 
 
+# ?print=1 is declared for a 栏目 that shows a single page (its print view); a list ignores it.
 @require_safe
-@public_page({"page": page_number})
+@public_page({"page": page_number, "print": flag})
 def category_detail(request, slug):
     try:
         tree, category, page = selectors.category_listing(slug, _page_number(request))

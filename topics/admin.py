@@ -1,17 +1,28 @@
 """
 The topic admin: a reviewed model (review.admin) whose sections and articles are edited on
 the topic's form, under the topic's review rule. 编辑 draft a topic and its sections and
-propose articles for them, then submit it for review; 审核发布 publish it, and alone change
+choose articles for them, then submit it for review; 审核发布 publish it, and alone change
 a published one or where it shows on the home page.
+
+Articles for a section of any topic, a running one included, are also proposed one by one
+(专题文章, TopicArticleAdmin): each proposal is a reviewed row of its own, in review until a
+审核发布 publishes (accepts) it, so an 编辑 adds to a running topic without changing what
+is public in it.
 """
 
+from django import forms
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 
 from core.admin_desk import LengthLimitsMixin
+from news.forms import PinyinSlugMixin
 from review.admin import ReviewedAdmin
 from review.stored import editable
 
 from .models import Topic, TopicArticle, TopicSection
+
+PROPOSAL_NOTE = "推荐的文章提交审核后，由审核发布人员发布（采用），之后才显示在专题中。"
 
 
 class TopicPartInline(LengthLimitsMixin, admin.TabularInline):
@@ -35,14 +46,17 @@ class TopicSectionInline(TopicPartInline):
 
 class TopicArticleInline(TopicPartInline):
     model = TopicArticle
-    fields = ("section", "article", "order")
+    fields = ("section", "article", "order", "status")
+    # A row's own review state is that of a proposal (TopicArticleAdmin); rows made here are
+    # part of the topic and go public with it.
+    readonly_fields = ("status",)
     # Titles searched through the articles' search index (news.admin.ArticleAdmin), fast at 100,000.
     autocomplete_fields = ("article",)
     extra = 3
     verbose_name_plural = "专题文章（先保存栏目，再为栏目选择文章）"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("section", "article")
+        return super().get_queryset(request).select_related("topic", "section", "article")
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
@@ -52,8 +66,21 @@ class TopicArticleInline(TopicPartInline):
         return formset
 
 
+class TopicAdminForm(PinyinSlugMixin, forms.ModelForm):
+    """地址名称 may be left empty: it is then the title's pinyin, as for single pages."""
+
+    class Meta:
+        model = Topic
+        fields = ("title", "slug", "banner", "description", "start_date", "end_date", "status", "show_on_home", "order")
+        help_texts = {
+            "slug": "专题网址中的英文名称，例如 “jiceng-zhili”（网址为 /topics/jiceng-zhili/）。只能使用字母、数字、连字符和下划线。"
+            "留空时按标题的拼音生成，例如“基层治理”生成 jicengzhili。"
+        }
+
+
 @admin.register(Topic)
 class TopicAdmin(ReviewedAdmin):
+    form = TopicAdminForm
     list_display = ("title", "slug", "start_date", "end_date", "status", "show_on_home", "order")
     list_filter = ("status", "show_on_home")
     search_fields = ("title", "slug")
@@ -63,6 +90,69 @@ class TopicAdmin(ReviewedAdmin):
         (None, {"fields": ("title", "slug", "banner", "description")}),
         ("时间与发布", {"fields": ("start_date", "end_date", "status")}),
         ("首页展示", {"fields": ("show_on_home", "order")}),
+        ("推荐文章", {"fields": ("proposal_link",)}),
         ("记录", {"classes": ("collapse",), "fields": ("created_by", "created_at", "updated_by", "updated_at")}),
     )
-    readonly_fields = ("created_by", "created_at", "updated_by", "updated_at")
+    readonly_fields = ("proposal_link", "created_by", "created_at", "updated_by", "updated_at")
+
+    @admin.display(description="为栏目推荐文章")
+    def proposal_link(self, obj):
+        if obj is None or obj.pk is None:
+            return "保存专题和栏目后，可以为栏目推荐文章。"
+        url = reverse("admin:topics_topicarticle_add") + f"?topic={obj.pk}"
+        return format_html('<a href="{}">推荐文章</a><p class="help">{}</p>', url, PROPOSAL_NOTE)
+
+
+class SectionChoiceField(forms.ModelChoiceField):
+    """A section as the proposal form offers it, with its topic: 基层治理年 › 中央精神."""
+
+    def label_from_instance(self, section):
+        return f"{section.topic.title} › {section.title}"
+
+
+class TopicArticleForm(forms.ModelForm):
+    """A proposal names a section; its topic is the section's."""
+
+    class Meta:
+        model = TopicArticle
+        fields = ("section", "article", "order", "status")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("section") is not None:
+            self.instance.topic_id = cleaned["section"].topic_id
+        return cleaned
+
+
+@admin.register(TopicArticle)
+class TopicArticleAdmin(LengthLimitsMixin, ReviewedAdmin):
+    """专题文章: every article in a topic's sections, and the proposals waiting to be accepted."""
+
+    form = TopicArticleForm
+    list_display = ("article", "topic", "section", "status", "created_by", "updated_at")
+    list_filter = ("status", "topic")
+    list_select_related = ("topic", "section", "article", "created_by")
+    search_fields = ("article__title",)
+    autocomplete_fields = ("article",)
+    fieldsets = (
+        (None, {"description": PROPOSAL_NOTE, "fields": ("section", "article", "order", "status")}),
+        ("记录", {"classes": ("collapse",), "fields": ("created_by", "updated_by", "updated_at")}),
+    )
+    readonly_fields = ("created_by", "updated_by", "updated_at")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("topic", "section", "article")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "section":
+            sections = TopicSection.objects.select_related("topic").order_by("topic__order", "topic_id", "order", "id")
+            topic = request.GET.get("topic", "")
+            # Started from a topic's form (?topic=): that topic's sections.
+            started_from = topic.isascii() and topic.isdigit() and len(topic) <= 9
+            kwargs["queryset"] = sections.filter(topic_id=int(topic)) if started_from else sections
+            kwargs["form_class"] = SectionChoiceField
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_changeform_initial_data(self, request):
+        # Proposed, in review: an 编辑 may not publish, and a reviewer's proposal is reviewed too.
+        return {"status": TopicArticle.Status.REVIEW, **super().get_changeform_initial_data(request)}

@@ -5,7 +5,7 @@ from core.frame import get_site_frame
 from news.feeds import FEED_SIZE, LatestArticlesFeed
 from news.models import Article
 
-from .models import Topic
+from .models import Topic, accepted_entries
 
 
 class TopicFeed(LatestArticlesFeed):
@@ -27,7 +27,7 @@ class TopicFeed(LatestArticlesFeed):
         return obj.description
 
     def items(self, obj=None):
-        articles = Article.objects.published().filter(pk__in=obj.entries.values("article_id"))
+        articles = Article.objects.published().filter(pk__in=obj.entries.accepted().values("article_id"))
         return articles.select_related("category").newest_first()[:FEED_SIZE]
 
 
@@ -45,5 +45,8 @@ class TopicIndexFeed(LatestArticlesFeed):
 
     def items(self, obj=None):
         running = Topic.objects.running().values("pk")
-        articles = Article.objects.published().filter(topic_entries__topic__in=running).distinct()
+        articles = Article.objects.published().filter(
+            accepted_entries("topic_entries__"), topic_entries__topic__in=running
+        )
+        articles = articles.distinct()
         return articles.select_related("category").newest_first()[:FEED_SIZE]

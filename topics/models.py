@@ -163,9 +163,34 @@ class TopicSection(models.Model):
         return reverse("topics:section", args=[self.topic.slug, self.pk])
 
 
+class TopicArticleQuerySet(models.QuerySet):
+    def accepted(self):
+        """Entries a reviewer accepted into their section: a proposal still in review is not shown."""
+        return self.filter(accepted_entries())
+
+
+def accepted_entries(path=""):
+    """
+    The one rule for which entries a topic shows, as a Q over `path` (e.g. "topic_entries__"
+    from an article): pass it in the same filter() as the other conditions on the entry, so
+    that they apply to the same row.
+    """
+    return Q(**{f"{path}status": Status.PUBLISHED})
+
+
 @reversion.register()
 class TopicArticle(models.Model):
-    """An article in a topic's section. An article may be in several topics and sections."""
+    """
+    An article in a topic's section. An article may be in several topics and sections.
+
+    A row has its own review state, so that an 编辑 may propose an article for a section of
+    a running topic without changing what is public: a proposal (专题文章推荐, made in its own
+    admin list) is in review until a 审核发布 accepts it (publishes the row). A row made on
+    the topic's own form is part of the topic and goes public with it: accepted from the start.
+    """
+
+    Status = Status
+    review_rules = ReviewRules(publish_permission="topics.publish_topic")
 
     # The topic as well as the section: the topic's form edits these rows, and restoring a
     # topic's revision recognises them as its own (review.stored.belongs_to).
@@ -173,6 +198,34 @@ class TopicArticle(models.Model):
     section = models.ForeignKey(TopicSection, verbose_name="专题栏目", on_delete=models.CASCADE, related_name="entries")
     article = models.ForeignKey(Article, verbose_name="文章", on_delete=models.CASCADE, related_name="topic_entries")
     order = models.PositiveIntegerField("顺序", default=0, help_text="栏目按手动顺序排列时使用，数字小的在前。")
+    status = models.CharField(
+        "状态",
+        max_length=10,
+        choices=Status.choices,
+        default=Status.PUBLISHED,
+        help_text="推荐的文章在审核发布人员发布（采用）后才显示在专题中。",
+    )
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="推荐人",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="最后修改人",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = TopicArticleQuerySet.as_manager()
 
     class Meta:
         ordering = ["section__order", "order", "id"]
@@ -184,10 +237,14 @@ class TopicArticle(models.Model):
                 name="topics_article_once_per_section",
                 violation_error_message="这篇文章已在这个专题栏目中。",
             ),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "review", "published", "withdrawn"]),
+                name="topics_article_status_valid",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.section}：{self.article}"
+        return f"{self.topic} › {self.section}：{self.article}"
 
     def clean(self):
         if self.section_id is not None and self.topic_id is not None and self.section.topic_id != self.topic_id:

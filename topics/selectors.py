@@ -16,7 +16,7 @@ from news.presenters import ListedArticle
 from news.selectors import CountedPaginator, page_of
 from news.selectors.categories import CATEGORY_TREE
 
-from .models import Topic, TopicSection
+from .models import Topic, TopicSection, accepted_entries
 from .presenters import ShownSection, ShownTopic
 
 SECTION_PREVIEW_SIZE = 10  # a section's newest articles on its topic's page
@@ -45,9 +45,10 @@ class SectionPage:
 
 def _entries(**entry):
     """
-    The public articles of the topic's sections `entry` names (topic_id=, or section_id=
-    for one section: one filter(), so that the annotations below read the same join), each section's in its order (newest first,
-    or by hand), numbered within the section (`rank`) and with the section's count (`total`).
+    The public articles accepted into the topic's sections `entry` names (topic_id=, or
+    section_id= for one section: one filter(), so that the annotations below read the same
+    join), each section's in its order (newest first, or by hand), numbered within the
+    section (`rank`) and with the section's count (`total`).
     """
     by_hand = Case(
         When(topic_entries__section__ordering=TopicSection.Ordering.MANUAL, then=F("topic_entries__order")),
@@ -58,7 +59,9 @@ def _entries(**entry):
     order = [by_hand.asc(), F("published_at").desc(), F("id").desc()]
     return (
         Article.objects.published()
-        .filter(**{f"topic_entries__{name}": value for name, value in entry.items()})
+        .filter(
+            accepted_entries("topic_entries__"), **{f"topic_entries__{name}": value for name, value in entry.items()}
+        )
         .for_listing()
         .annotate(
             section_id=section,
@@ -105,7 +108,9 @@ def _build_section_page(slug, pk, number):
     )
     if section is None:
         return caching.Unkept()
-    count = Article.objects.published().filter(topic_entries__section_id=pk).count()
+    count = (
+        Article.objects.published().filter(accepted_entries("topic_entries__"), topic_entries__section_id=pk).count()
+    )
     if count == 0:
         return caching.Unkept()  # a section with no public article is hidden: no page of its own
     number = CountedPaginator(count, PER_PAGE).validate_number(number)  # InvalidPage past the last page
@@ -156,5 +161,6 @@ def home_strip():
 
 def topics_of_article(article_id):
     """The public topics article `article_id` is in (本文所属专题), built with the article's page data."""
-    topics = Topic.objects.published().filter(entries__article_id=article_id).distinct().only(*TOPIC_FIELDS)
+    topics = Topic.objects.published().filter(accepted_entries("entries__"), entries__article_id=article_id)
+    topics = topics.distinct().only(*TOPIC_FIELDS)
     return [ShownTopic.of(topic) for topic in topics]

@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from news.models import Article
 
-from .models import Topic, TopicSection
+from .models import Topic, TopicSection, accepted_entries
 
 
 class TopicSitemap(Sitemap):
@@ -31,6 +31,7 @@ class TopicSectionSitemap(Sitemap):
     def items(self):
         # Only sections with a public article: an empty one has no page.
         shown = TopicSection.objects.filter(
+            accepted_entries("entries__"),
             topic__in=Topic.objects.published(),
             entries__article__in=Article.objects.published(),
         )

@@ -2,17 +2,16 @@
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 
 from core.admin_desk import DeskAdminMixin
 from review.admin import ReviewedAdmin
 
-from ..forms import CategoryChoiceField
-from ..models import Category, Page, pinyin_slug
+from ..forms import CategoryChoiceField, PinyinSlugMixin
+from ..models import Category, Page
 
 
-class PageAdminForm(forms.ModelForm):
+class PageAdminForm(PinyinSlugMixin, forms.ModelForm):
     """网址名 may be left empty: it is then the title's pinyin (联系我们 → lianxiwomen)."""
 
     class Meta:
@@ -23,29 +22,8 @@ class PageAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if "slug" in self.fields:
-            self.fields["slug"].required = False
         if "category" in self.fields:
             self.fields["category"].queryset = Category.objects.in_tree_order()
-
-    def clean(self):
-        cleaned = super().clean()
-        if "slug" in self.fields and not cleaned.get("slug") and "slug" not in self.errors:
-            suggested = pinyin_slug(cleaned.get("title", ""))
-            if not suggested:
-                self.add_error("slug", ValidationError("无法从标题生成网址名，请填写网址名。", code="slug_required"))
-            else:
-                # The suggestion is checked like a typed one (validate_unique): a taken one
-                # is refused with the same message, and the editor picks another.
-                cleaned["slug"] = self.suggested_slug = suggested
-        return cleaned
-
-    def _post_clean(self):
-        super()._post_clean()
-        # An error on a slug the form made up says what it was, so that the editor knows.
-        suggested = getattr(self, "suggested_slug", None)
-        if suggested and "slug" in self.errors:
-            self.errors["slug"].append(f"按标题生成的网址名是 {suggested}。")
 
 
 # Inlines other apps add to the page form (add_page_inline): the attachments app's, as on

@@ -19,14 +19,14 @@ class PageQuerySet(models.QuerySet):
         return self.filter(status=Status.PUBLISHED)
 
 
-def pinyin_slug(title):
+def pinyin_slug(title, max_length=SLUG_MAX_LENGTH):
     """A slug suggested from a title: its pinyin, 联系我们 → lianxiwomen; other words kept apart (2024年 → 2024-nian)."""
     # Imported here: pypinyin's dictionaries are some 40 MB, which every app server worker
     # would carry for a suggestion only the admin's form makes.
     from pypinyin import lazy_pinyin
 
     spelled = "".join(lazy_pinyin(title or "", errors=lambda text: f" {text} "))
-    return slugify(spelled)[:SLUG_MAX_LENGTH].strip("-")
+    return slugify(spelled)[:max_length].strip("-")
 
 
 # Its versions follow its attachments (the attachments app registers them), as an article's.

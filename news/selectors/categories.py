@@ -1,6 +1,7 @@
 """
 The 栏目 tree and the published single pages that sit in it (the navigation, the footer's
-links, a 栏目's sub-navigation, the 网站地图): one query, kept until the content changes.
+links, a 栏目's sub-navigation, the 网站地图, and search, which matches their titles and
+text here): one query, kept until the content changes.
 """
 
 from dataclasses import dataclass, field
@@ -12,6 +13,7 @@ from django.urls import reverse
 from core import caching
 
 from ..models import Category, Page
+from ..sanitize import html_to_text
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,9 @@ class PageEntry:
     show_in_footer: bool
     category_id: int | None
     url: str
+    # Its body as plain text, for search: single pages are few and short, and matching them
+    # here costs the search page no query of its own (news.selectors.search.matching_pages).
+    text: str = field(default="", repr=False)
 
     @property
     def name(self):
@@ -152,12 +157,12 @@ class CategoryTree:
 # The columns of the tree's one query: 栏目 and published single pages side by side (UNION
 # ALL), each page's own names for the same kind of thing mapped onto a 栏目's.
 _TREE_COLUMNS = ("pk", "name", "slug", "parent_id", "show_in_nav", "description", "order", "shown_page_id",
-                 "show_in_footer", "is_page")  # fmt: skip
+                 "show_in_footer", "is_page", "body")  # fmt: skip
 
 
 def _tree_rows():
     """The tree's rows as dicts of _TREE_COLUMNS: 栏目 first, then pages, each by their order and id."""
-    categories = Category.objects.annotate(show_in_footer=Value(False), is_page=Value(False))
+    categories = Category.objects.annotate(show_in_footer=Value(False), is_page=Value(False), body=Value(""))
     pages = Page.objects.published().annotate(
         name=F("title"),
         parent_id=F("category_id"),
@@ -188,11 +193,12 @@ def _build_tree():
                     show_in_footer=row["show_in_footer"],
                     category_id=row["parent_id"],
                     url=url,
+                    text=html_to_text(row["body"]),
                 )  # fmt: skip
             )
         else:
             url = reverse("news:category", args=[row["slug"]])
-            del row["show_in_footer"], row["is_page"]
+            del row["show_in_footer"], row["is_page"], row["body"]
             categories.append(CategoryEntry(**row, url=url))
     return CategoryTree(categories, pages)
 

@@ -20,7 +20,7 @@ from core.frame import SITE_FRAME
 
 from ..models import Article, ArticleSearchEntry
 from ..presenters import PageResult, SearchResult
-from ..search import needs_recheck, normalize_query, trigram_servable, tsquery_literal
+from ..search import needs_recheck, normalize, normalize_query, trigram_servable, tsquery_literal
 from .categories import CATEGORY_TREE
 from .listings import page_of
 
@@ -231,15 +231,14 @@ class SearchResults:
 
 def matching_pages(tree, query, category_ids=None):
     """
-    Published single pages whose title contains `query` (normalised), from the 栏目 tree that
-    lists them: residents look a page up by its name (联系我们, 办事指南), and matching it
-    there costs the search no query.
+    Published single pages whose title or text contains `query` (normalised, as articles are
+    matched), title matches first, from the 栏目 tree that lists them with their text: there
+    it costs the search no query.
     """
-    return [
-        PageResult.of(entry, query)
-        for entry in tree.pages
-        if query in normalize_query(entry.title) and (not category_ids or entry.category_id in category_ids)
-    ]
+    pages = [entry for entry in tree.pages if not category_ids or entry.category_id in category_ids]
+    in_title = [entry for entry in pages if query in normalize_query(entry.title)]
+    in_text = [entry for entry in pages if entry not in in_title and query in normalize(entry.text)]
+    return [PageResult.of(entry, query) for entry in in_title + in_text]
 
 
 def _results_page(tree, query, number, category_ids):
@@ -253,6 +252,7 @@ def _results_page(tree, query, number, category_ids):
         "subtitle",
         "body",
         "external_url",
+        "summary",
         "published_at",
         "source",
         "author",

@@ -15,12 +15,15 @@ from desk.workbench import MINE_SHOWN, QUEUE_SHOWN, waiting_text
 from news.models import Article
 from review import records, rules
 from review.records import Action
-from tests.factories import ArticleFactory, CategoryFactory, UserFactory
+from tests.factories import ArticleFactory, CategoryFactory, TopicSectionFactory, UserFactory
+from topics.models import TopicArticle
 
 pytestmark = pytest.mark.django_db
 
 Status = Article.Status
-QUERY_BUDGET = 12
+# A reviewer's visit: the session, the user and their rights (4), two per reviewed model (its
+# queue and 我的稿件: articles, single pages, topics, topic articles), 已排期 and 最近发布 (2).
+QUERY_BUDGET = 14
 COMMENT = "请补充活动的时间和地点。"
 
 
@@ -120,6 +123,11 @@ def test_the_workbench_stays_within_its_query_budget(client, group, django_asser
             title=f"退回{n}", category=category, status=Status.REVIEW, published_at=None, created_by=user
         )
         rules.return_for_revision(article, by=UserFactory(username="r", group="审核发布"), comment=COMMENT)
+    section = TopicSectionFactory()
+    for _ in range(5):  # proposals for a topic's section: each row's title names its topic, section and article
+        TopicArticle.objects.create(
+            topic=section.topic, section=section, article=ArticleFactory(), status=Status.REVIEW, created_by=user
+        )
     for n in range(12):
         ArticleFactory(status=Status.PUBLISHED, published_at=timezone.now() - timedelta(hours=n))
         ArticleFactory(status=Status.PUBLISHED, is_scheduled=True, published_at=timezone.now() + timedelta(hours=n + 1))
@@ -130,7 +138,7 @@ def test_the_workbench_stays_within_its_query_budget(client, group, django_asser
     with django_assert_max_num_queries(QUERY_BUDGET):
         response = index(client)
     assert response.status_code == 200
-    assert ("待审核（25）" in text_of(response)) == (group == "审核发布")
+    assert ("待审核（30）" in text_of(response)) == (group == "审核发布")
     assert "退回修改（5）" in text_of(response)
 
 

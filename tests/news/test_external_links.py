@@ -147,6 +147,12 @@ def test_search_results_link_to_the_other_site_marked_external(client):
     assert "外链" in link and "target=" not in link
 
 
+def test_search_results_show_its_summary_as_the_snippet_escaped(client):
+    external(summary="<b>全会精神</b>的学习体会。")
+    html = client.get("/search/", {"q": "全会精神"}).content.decode()
+    assert '<p class="snippet">&lt;b&gt;<mark>全会精神</mark>&lt;/b&gt;的学习体会。</p>' in html
+
+
 def test_previous_and_next_link_to_the_other_site(client):
     article = external()
     newer = ArticleFactory(category=article.category, published_at=article.published_at + timedelta(minutes=5))

@@ -90,6 +90,14 @@ def test_the_print_view(client):
     assert "党员组织关系转接" in html and 'name="robots" content="noindex"' in html
 
 
+def test_a_category_showing_a_page_prints_it_as_the_page_does(client):
+    page = PageFactory(title="机构职能", slug="jigouzhineng", body="<p>区委组织部主要职责</p>")
+    CategoryFactory(name="机构设置", slug="jigou", shown_page=page)
+    html = client.get("/news/jigou/?print=1").content.decode()
+    assert 'class="print-view' in html and "区委组织部主要职责" in html
+    assert 'class="print-view' not in client.get("/news/jigou/").content.decode()  # kept apart by the page cache
+
+
 def test_care_mode_and_font_size_apply_to_a_page(client):
     PageFactory(slug="jigouzhineng")
     client.cookies["care_mode"] = "1"
@@ -219,6 +227,15 @@ def test_pages_are_in_the_site_map_the_sitemap_and_search(client):
     results = client.get("/search/?q=职能").content.decode()
     assert 'class="badge">单页</span><a href="/pages/jigouzhineng/">' in results
     assert "weifabu" not in results
+
+
+def test_search_finds_a_page_by_its_body_marked_in_a_snippet(client):
+    PageFactory(title="办事指南", slug="banshizhinan", body="<p>党员组织关系<b>转接</b>的办理流程。</p>")
+    PageFactory(title="未发布的指南", slug="weifabu", body="<p>组织关系转接</p>", status=Status.REVIEW)
+    html = client.get("/search/", {"q": "关系转接"}).content.decode()
+    assert 'class="badge">单页</span><a href="/pages/banshizhinan/">办事指南</a>' in html
+    assert '<p class="snippet">党员组织<mark>关系转接</mark>的办理流程。</p>' in html
+    assert "weifabu" not in html
 
 
 def test_an_edit_shows_on_the_next_request(client):

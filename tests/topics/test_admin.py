@@ -76,6 +76,38 @@ def test_a_reserved_slug_is_refused_with_a_bad_period_too(reviewer_client):
     assert form.errors["end_date"] == ["结束日期不能早于开始日期。"]
 
 
+def test_an_empty_slug_is_the_titles_pinyin_as_for_single_pages(editor_client):
+    data = form_data(title="基层治理年", slug="", status="review")
+    response = editor_client.post(reverse("admin:topics_topic_add"), {**data, "banner": banner()})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert Topic.objects.get().slug == "jicengzhilinian"
+
+
+def test_a_suggested_slug_that_is_taken_is_the_same_chinese_error_and_says_what_it_was(reviewer_client):
+    TopicFactory(slug="jicengzhilinian")
+    data = form_data(title="基层治理年", slug="")
+    response = reviewer_client.post(reverse("admin:topics_topic_add"), {**data, "banner": banner()})
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["slug"] == [
+        "已有专题使用这个地址名称，请换一个。",
+        "按标题生成的网址名是 jicengzhilinian。",
+    ]
+    assert Topic.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("title", "message"),
+    [("Feed", "“feed”是网站保留的地址名称，请换一个。"), ("……", "无法从标题生成网址名，请填写网址名。")],
+    ids=["reserved", "no-pinyin"],
+)
+def test_a_title_giving_no_usable_slug_is_a_chinese_error(reviewer_client, title, message):
+    data = form_data(title=title, slug="")
+    response = reviewer_client.post(reverse("admin:topics_topic_add"), {**data, "banner": banner()})
+    assert response.status_code == 200
+    assert message in response.context["adminform"].form.errors["slug"]
+    assert not Topic.objects.exists()
+
+
 def test_an_end_date_before_the_start_date_is_a_chinese_error(reviewer_client):
     data = topic_form_data(start_date="2026-03-01", end_date="2026-02-28")
     response = reviewer_client.post(reverse("admin:topics_topic_add"), {**data, "banner": banner()})
