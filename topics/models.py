@@ -1,6 +1,7 @@
 import uuid
 
 import reversion
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
@@ -179,7 +180,7 @@ def accepted_entries(path=""):
 
 
 @reversion.register()
-class TopicArticle(models.Model):
+class TopicArticle(ReviewedContent):
     """
     An article in a topic's section. An article may be in several topics and sections.
 
@@ -198,6 +199,8 @@ class TopicArticle(models.Model):
     section = models.ForeignKey(TopicSection, verbose_name="专题栏目", on_delete=models.CASCADE, related_name="entries")
     article = models.ForeignKey(Article, verbose_name="文章", on_delete=models.CASCADE, related_name="topic_entries")
     order = models.PositiveIntegerField("顺序", default=0, help_text="栏目按手动顺序排列时使用，数字小的在前。")
+    # Overrides of ReviewedContent's: a row made on the topic's form is accepted from the
+    # start, and the one who made a proposal is its 推荐人.
     status = models.CharField(
         "状态",
         max_length=10,
@@ -205,7 +208,6 @@ class TopicArticle(models.Model):
         default=Status.PUBLISHED,
         help_text="推荐的文章在审核发布人员发布（采用）后才显示在专题中。",
     )
-    updated_at = models.DateTimeField("修改时间", auto_now=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="推荐人",
@@ -215,19 +217,10 @@ class TopicArticle(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="最后修改人",
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
 
     objects = TopicArticleQuerySet.as_manager()
 
-    class Meta:
+    class Meta(ReviewedContent.Meta):
         ordering = ["section__order", "order", "id"]
         verbose_name = "专题文章"
         verbose_name_plural = "专题文章"
@@ -237,10 +230,7 @@ class TopicArticle(models.Model):
                 name="topics_article_once_per_section",
                 violation_error_message="这篇文章已在这个专题栏目中。",
             ),
-            models.CheckConstraint(
-                condition=Q(status__in=["draft", "review", "published", "withdrawn"]),
-                name="topics_article_status_valid",
-            ),
+            *ReviewedContent.Meta.constraints,
         ]
 
     def __str__(self):

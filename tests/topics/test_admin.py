@@ -77,7 +77,7 @@ def test_a_reserved_slug_is_refused_with_a_bad_period_too(reviewer_client):
 
 
 def test_an_empty_slug_is_the_titles_pinyin_as_for_single_pages(editor_client):
-    data = form_data(title="基层治理年", slug="", status="review")
+    data = topic_form_data(title="基层治理年", slug="", status="review")
     response = editor_client.post(reverse("admin:topics_topic_add"), {**data, "banner": banner()})
     assert response.status_code == 302, response.content.decode()[:3000]
     assert Topic.objects.get().slug == "jicengzhilinian"
@@ -85,7 +85,7 @@ def test_an_empty_slug_is_the_titles_pinyin_as_for_single_pages(editor_client):
 
 def test_a_suggested_slug_that_is_taken_is_the_same_chinese_error_and_says_what_it_was(reviewer_client):
     TopicFactory(slug="jicengzhilinian")
-    data = form_data(title="基层治理年", slug="")
+    data = topic_form_data(title="基层治理年", slug="")
     response = reviewer_client.post(reverse("admin:topics_topic_add"), {**data, "banner": banner()})
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["slug"] == [
@@ -101,7 +101,7 @@ def test_a_suggested_slug_that_is_taken_is_the_same_chinese_error_and_says_what_
     ids=["reserved", "no-pinyin"],
 )
 def test_a_title_giving_no_usable_slug_is_a_chinese_error(reviewer_client, title, message):
-    data = form_data(title=title, slug="")
+    data = topic_form_data(title=title, slug="")
     response = reviewer_client.post(reverse("admin:topics_topic_add"), {**data, "banner": banner()})
     assert response.status_code == 200
     assert message in response.context["adminform"].form.errors["slug"]
