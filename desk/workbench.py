@@ -10,16 +10,14 @@ size of the archive (tests/desk/test_workbench.py holds it to its budget):
 
 Reviewed models join by naming their review rules (review.rules.reviewed_models): their
 items in review and a user's own are read the same way (status, created_by, updated_at and
-the review record). Each model costs two queries, the articles' 已排期 and 最近发布 two.
+the review record). Each model costs one query, the articles' 已排期 and 最近发布 two.
 """
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.contrib.auth import get_user_model
-from django.db.models import Case, Count, Exists, OuterRef, TextField, Value, When, Window
+from django.db.models import Case, Count, Exists, Func, OuterRef, Q, Subquery, Value, When, Window
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils import timezone
 
 from news.models import Article
@@ -29,6 +27,15 @@ from review.records import Action, display_name, last_record_time, last_state_re
 from review.rules import Status
 
 from .alerts import alerts_for
+from .reviewed import (
+    change_url,
+    changelist_url,
+    has_field,
+    related,
+    related_long_text,
+    section_of,
+    without_long_text,
+)
 
 QUEUE_SHOWN = 20
 MINE_SHOWN = 20
@@ -92,61 +99,6 @@ def waiting_text(since, now):
     return f"{days} 天 {hours} 小时" if hours else f"{days} 天"
 
 
-# --- What differs between models ------------------------------------------------------------
-
-
-def has_field(model, name):
-    return any(field.name == name for field in model._meta.concrete_fields)
-
-
-def change_url(obj):
-    opts = obj._meta
-    return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
-
-
-def changelist_url(model, **query):
-    opts = model._meta
-    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
-    return url + ("?" + "&".join(f"{key}={value}" for key, value in query.items()) if query else "")
-
-
-def owners(model):
-    """Its required foreign keys (but users): what it belongs to, which its title names (a topic article's)."""
-    return [
-        field
-        for field in model._meta.concrete_fields
-        if field.many_to_one and not field.null and field.related_model is not get_user_model()
-    ]
-
-
-def related(model):
-    """What a row shows beyond the object's own columns: its author, 栏目 and what it belongs to."""
-    names = ["created_by"] if has_field(model, "created_by") else []
-    names += [field.name for field in owners(model)]
-    if has_field(model, "category"):
-        names.append("category__parent")
-    return names
-
-
-def long_text(model, prefix=""):
-    return [prefix + field.name for field in model._meta.concrete_fields if isinstance(field, TextField)]
-
-
-def related_long_text(model):
-    """The long text columns of what a row's object belongs to (an article's body)."""
-    return [name for field in owners(model) for name in long_text(field.related_model, f"{field.name}__")]
-
-
-def without_long_text(model):
-    """The long text columns (bodies) a row does not show."""
-    return long_text(model) + related_long_text(model)
-
-
-def section_of(obj):
-    category = getattr(obj, "category", None)
-    return category.tree_label if category is not None else ""
-
-
 def with_warning_data(model, queryset):
     """What counting an item's pre-publish warnings needs, in the same query."""
     if model is Article:
@@ -190,51 +142,82 @@ def submission_time(model):
     return Coalesce(submitted, "updated_at") if has_field(model, "updated_at") else submitted
 
 
-def queue(models):
+def count_of(queryset):
+    """Its row count, as a scalar subquery (one figure beside the rows, no query of its own)."""
+    return Subquery(queryset.order_by().annotate(n=Func("pk", function="COUNT")).values("n")[:1])
+
+
+def in_queue(model):
+    return model._default_manager.filter(status=Status.REVIEW)
+
+
+def own(model, user):
+    return model._default_manager.filter(created_by=user, status__in=(Status.DRAFT, Status.REVIEW))
+
+
+def rows_of(model, user, *, reviewing):
+    """
+    One model's rows of both lists in one query: its oldest QUEUE_SHOWN in review (if the
+    user reviews it) and the user's latest MINE_SHOWN drafts and submissions, with the
+    totals of both. queue() and mine() order and cut them again from these.
+    """
+    mine_listed = has_field(model, "created_by")
+    if not (reviewing or mine_listed):
+        return []
+    shown = Q()
+    annotations = {}
+    if reviewing:
+        oldest = in_queue(model).annotate(submitted_at=submission_time(model)).order_by("submitted_at", "pk")
+        shown |= Q(pk__in=oldest.values("pk")[:QUEUE_SHOWN])
+        annotations["queue_total"] = count_of(in_queue(model))
+    if mine_listed:
+        shown |= Q(pk__in=mine_order(model, own(model, user)).values("pk")[:MINE_SHOWN])
+        annotations["mine_total"] = count_of(own(model, user))
+    return list(
+        with_warning_data(model, mine_order(model, model._default_manager.filter(shown)))
+        .select_related(*related(model))
+        .defer(*related_long_text(model))
+        .annotate(submitted_at=submission_time(model), **annotations)
+    )
+
+
+def mine_order(model, queryset):
+    """Returned ones first, then the latest changed."""
+    return queryset.annotate(
+        last_action=last_state_record(model, "action"),
+        last_comment=last_state_record(model, "comment"),
+        last_by=last_state_record(model, "user_name"),
+        last_at=last_state_record(model, "at"),
+        returned_first=Case(When(last_action=Action.RETURNED, status=Status.DRAFT, then=0), default=1),
+    ).order_by("returned_first", *(["-updated_at"] if has_field(model, "updated_at") else []), "-pk")
+
+
+def queue(rows_by_model):
     """Everything in review, oldest submission first (the time of its last 提交审核)."""
     items, total = [], 0
-    for model in models:
-        rows = list(
-            with_warning_data(model, model._default_manager.filter(status=Status.REVIEW))
-            .select_related(*related(model))
-            .defer(*related_long_text(model))
-            .annotate(
-                submitted_at=submission_time(model),
-                total=Window(Count("pk")),
-            )
-            .order_by("submitted_at", "pk")[:QUEUE_SHOWN]
-        )
-        total += rows[0].total if rows else 0
-        items += [(row.submitted_at, item(row, time=row.submitted_at, warnings=warning_count(row))) for row in rows]
+    for rows in rows_by_model.values():
+        waiting = [row for row in rows if row.status == Status.REVIEW]
+        total += rows[0].queue_total if rows else 0
+        waiting.sort(key=lambda row: (row.submitted_at is None, row.submitted_at or timezone.now(), row.pk))
+        items += [
+            (row.submitted_at, item(row, time=row.submitted_at, warnings=warning_count(row)))
+            for row in waiting[:QUEUE_SHOWN]
+        ]
     items.sort(key=lambda pair: (pair[0] is None, pair[0] or timezone.now()))
+    models = list(rows_by_model)
     more = changelist_url(models[0], status=Status.REVIEW) if len(models) == 1 else ""
     return Listing([entry for _, entry in items[:QUEUE_SHOWN]], total, more)
 
 
-def mine(models, user):
+def mine(rows_by_model, user):
     """The user's drafts and submissions: returned ones first, then the latest changed."""
     returned, drafts, submitted, total = [], [], [], 0
-    for model in models:
+    for model, rows in rows_by_model.items():
         if not has_field(model, "created_by"):
             continue  # no author kept: nothing of it is anyone's
-        rows = list(
-            model._default_manager.filter(created_by=user, status__in=(Status.DRAFT, Status.REVIEW))
-            .select_related(*related(model))
-            .defer(*without_long_text(model))
-            .annotate(
-                last_action=last_state_record(model, "action"),
-                last_comment=last_state_record(model, "comment"),
-                last_by=last_state_record(model, "user_name"),
-                last_at=last_state_record(model, "at"),
-                total=Window(Count("pk")),
-                returned_first=Case(When(last_action=Action.RETURNED, status=Status.DRAFT, then=0), default=1),
-            )
-            .order_by("returned_first", *(["-updated_at"] if has_field(model, "updated_at") else []), "-pk")[
-                :MINE_SHOWN
-            ]
-        )
-        total += rows[0].total if rows else 0
-        for row in rows:
+        total += rows[0].mine_total if rows else 0
+        own_rows = [row for row in rows if row.created_by_id == user.pk and row.status in (Status.DRAFT, Status.REVIEW)]
+        for row in own_rows[:MINE_SHOWN]:  # in the query's order: mine_order
             if row.status == Status.DRAFT and row.last_action == Action.RETURNED:
                 returned.append(
                     item(
@@ -282,11 +265,12 @@ def workbench_for(request):
         or user.has_perm(f"{model._meta.app_label}.change_{model._meta.model_name}")
     ]
     reviewing = [model for model in models if rules.can_publish(user, model)]
-    returned, drafts, submitted, mine_total = mine(models, user) if models else ([], [], [], 0)
+    rows = {model: rows_of(model, user, reviewing=model in reviewing) for model in models}
+    returned, drafts, submitted, mine_total = mine(rows, user)
     sees_articles = Article in models
     return Workbench(
         can_review=bool(reviewing),
-        queue=queue(reviewing) if reviewing else None,
+        queue=queue({model: rows[model] for model in reviewing}) if reviewing else None,
         returned=returned,
         drafts=drafts,
         submitted=submitted,
