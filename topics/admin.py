@@ -8,6 +8,8 @@ a published one or where it shows on the home page.
 from django.contrib import admin
 
 from core.admin_desk import LengthLimitsMixin
+from news.admin.wording import WordingCheckedAdmin
+from news.forms import WordingCheckedForm
 from review.admin import ReviewedAdmin
 from review.stored import editable
 
@@ -52,8 +54,15 @@ class TopicArticleInline(TopicPartInline):
         return formset
 
 
+class TopicAdminForm(WordingCheckedForm):
+    """The topic's form, checked for 错敏词 in its title and 简介 (news.wordcheck)."""
+
+    wording_fields = ("title", "description")
+
+
 @admin.register(Topic)
-class TopicAdmin(ReviewedAdmin):
+class TopicAdmin(WordingCheckedAdmin, ReviewedAdmin):
+    form = TopicAdminForm
     list_display = ("title", "slug", "start_date", "end_date", "status", "show_on_home", "order")
     list_filter = ("status", "show_on_home")
     search_fields = ("title", "slug")
@@ -61,8 +70,8 @@ class TopicAdmin(ReviewedAdmin):
     save_on_top = True
     fieldsets = (
         (None, {"fields": ("title", "slug", "banner", "description")}),
-        ("时间与发布", {"fields": ("start_date", "end_date", "status")}),
+        ("时间与发布", {"fields": ("start_date", "end_date", "status", "prepublish_report", "confirm_wording")}),
         ("首页展示", {"fields": ("show_on_home", "order")}),
         ("记录", {"classes": ("collapse",), "fields": ("created_by", "created_at", "updated_by", "updated_at")}),
     )
-    readonly_fields = ("created_by", "created_at", "updated_by", "updated_at")
+    readonly_fields = ("prepublish_report", "created_by", "created_at", "updated_by", "updated_at")

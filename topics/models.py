@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from news.images import apply_image_policy
 from news.models import Article
+from news.wordcheck import publication_refusal
 from review.rules import ReviewRules, Status
 
 # A banner is wide: at least this many times as wide as it is high (the pages show it at 4:1).
@@ -64,6 +65,7 @@ class Topic(models.Model):
         publish_permission="topics.publish_topic",
         reviewer_fields=("show_on_home", "order"),
         reviewer_fields_label="首页展示和专题顺序",
+        publication_check=publication_refusal,
     )
 
     title = models.CharField("标题", max_length=100)
@@ -108,6 +110,8 @@ class Topic(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # The serious 错敏词 a reviewer confirmed (「已核对错敏词」), as on an article (news.wordcheck).
+    wording_confirmed = models.TextField("已核对的错敏词", blank=True, default="", db_default="", editable=False)
 
     objects = TopicQuerySet.as_manager()
 
@@ -217,3 +221,8 @@ class TopicArticle(models.Model):
     def clean(self):
         if self.section_id is not None and self.topic_id is not None and self.section.topic_id != self.topic_id:
             raise ValidationError({"section": ValidationError("请选择本专题的栏目。", code="other_topic")})
+
+
+def wording_fields(topic, body_text=None):
+    """What the 错敏词 check reads of a topic (news.wordcheck): its title and 简介."""
+    return [("标题", topic.title), ("简介", topic.description)]

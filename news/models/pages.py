@@ -9,6 +9,7 @@ from django.utils.text import slugify
 from review.rules import ReviewRules, Status
 
 from ..sanitize import sanitize_html
+from ..wordcheck import publication_refusal
 from .categories import Category
 
 SLUG_MAX_LENGTH = 80
@@ -41,7 +42,7 @@ class Page(models.Model):
     """
 
     Status = Status  # review.rules: 草稿, 待审核, 已发布, 已撤回
-    review_rules = ReviewRules(publish_permission="news.publish_page")
+    review_rules = ReviewRules(publish_permission="news.publish_page", publication_check=publication_refusal)
 
     title = models.CharField("标题", max_length=100)
     slug = models.SlugField(
@@ -93,6 +94,8 @@ class Page(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # The serious 错敏词 a reviewer confirmed (「已核对错敏词」), as on an article (news.wordcheck).
+    wording_confirmed = models.TextField("已核对的错敏词", blank=True, default="", db_default="", editable=False)
 
     objects = PageQuerySet.as_manager()
 
