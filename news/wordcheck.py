@@ -38,6 +38,11 @@ def check_fields_of(label, fields):
     _CHECKED_FIELDS[label] = fields
 
 
+def is_checked(model):
+    """Whether `model`'s objects are checked (and get 发布前检查, news.prepublish)."""
+    return model._meta.label in _CHECKED_FIELDS
+
+
 def checked_fields(obj, body_text=None):
     return _CHECKED_FIELDS[obj._meta.label](obj, body_text)
 
