@@ -14,9 +14,9 @@ from django.urls import reverse
 from reversion.models import Version
 
 from news import wordcheck
-from news.models import Page
+from news.models import Article, Page
 from review import records, rules
-from tests.factories import PageFactory, TopicFactory, page_form_data
+from tests.factories import ArticleFactory, PageFactory, TopicFactory, article_form_data, page_form_data
 from tests.topics.test_admin import form_data as topic_form_data
 from topics.models import Topic
 
@@ -44,14 +44,29 @@ def topic_data(topic, **overrides):
     return topic_form_data(topic, **overrides)
 
 
+def make_article(status, **fields):
+    return ArticleFactory(status=status, body=SERIOUS_BODY, **fields)
+
+
+def article_data(article, **overrides):
+    return article_form_data(article, body=article.body, **overrides)
+
+
 KINDS = {
     "page": (make_page, page_data, "news_page", Page),
     "topic": (make_topic, topic_data, "topics_topic", Topic),
+    "article": (make_article, article_data, "news_article", Article),
 }
 
 
 @pytest.fixture(params=["page", "topic"])
 def kind(request):
+    return KINDS[request.param]
+
+
+@pytest.fixture(params=["page", "topic", "article"])
+def any_kind(request):
+    """Articles too: restoring and recovering were form errors for them already (a guard)."""
     return KINDS[request.param]
 
 
@@ -156,8 +171,8 @@ def published_version(make):
     return obj, Version.objects.get_for_object(obj).first()
 
 
-def test_restoring_a_published_version_with_an_unconfirmed_finding_is_a_form_error(kind, reviewer_client):
-    make, data, admin_name, model = kind
+def test_restoring_a_published_version_with_an_unconfirmed_finding_is_a_form_error(any_kind, reviewer_client):
+    make, data, admin_name, model = any_kind
     obj, version = published_version(make)
     model.objects.filter(pk=obj.pk).update(status=Status.WITHDRAWN)
     url = reverse(f"admin:{admin_name}_revision", args=[obj.pk, version.pk])
@@ -167,8 +182,8 @@ def test_restoring_a_published_version_with_an_unconfirmed_finding_is_a_form_err
     assert model.objects.get(pk=obj.pk).status == Status.WITHDRAWN  # nothing saved
 
 
-def test_recovering_a_deleted_published_version_with_an_unconfirmed_finding_is_a_form_error(kind, reviewer_client):
-    make, data, admin_name, model = kind
+def test_recovering_a_deleted_published_version_with_an_unconfirmed_finding_is_a_form_error(any_kind, reviewer_client):
+    make, data, admin_name, model = any_kind
     obj, _ = published_version(make)
     pk = obj.pk
     model.objects.get(pk=pk).delete()
