@@ -16,10 +16,11 @@ the review record). Each model costs one query, the articles' 已排期 and 最�
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Case, Count, Exists, Func, OuterRef, Q, Subquery, Value, When, Window
+from django.db.models import Case, Count, Exists, Func, OuterRef, Q, Subquery, When, Window
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from news import wordcheck
 from news.models import Article
 from news.prepublish import prepublish_warnings
 from review import rules
@@ -101,20 +102,19 @@ def waiting_text(since, now):
 
 def with_warning_data(model, queryset):
     """What counting an item's pre-publish warnings needs, in the same query."""
-    if model is Article:
-        # Whether it has attachments (a warning depends on it), without importing the app
-        # above news that keeps them.
-        attachments = next((rel for rel in model._meta.related_objects if rel.name == "attachments"), None)
-        if attachments is not None:
-            exists = attachments.related_model.objects.filter(**{attachments.field.name: OuterRef("pk")})
-            return queryset.annotate(has_attachments=Exists(exists))
-        return queryset.annotate(has_attachments=Value(False))
+    # Whether it has attachments (a warning depends on it), without importing the app
+    # above news that keeps them.
+    attachments = next((rel for rel in model._meta.related_objects if rel.name == "attachments"), None)
+    if attachments is not None:
+        exists = attachments.related_model.objects.filter(**{attachments.field.name: OuterRef("pk")})
+        return queryset.annotate(has_attachments=Exists(exists))
     return queryset
 
 
 def warning_count(obj):
-    if isinstance(obj, Article):
-        return len(prepublish_warnings(obj, has_attachments=obj.has_attachments))
+    """How many pre-publish warnings `obj` has (news.prepublish, for what news.wordcheck checks), or None."""
+    if wordcheck.is_checked(type(obj)):
+        return len(prepublish_warnings(obj, has_attachments=getattr(obj, "has_attachments", None)))
     check = getattr(obj, "prepublish_warnings", None)
     return len(check()) if callable(check) else None
 

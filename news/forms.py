@@ -1,11 +1,15 @@
 """
-The admin's article form (the 栏目 as a tree and the publication time's two ways), and the
-slug from the title's pinyin that the forms of single pages and topics share.
+The admin's forms for reviewed content in news: the 错敏词 check every such form runs
+(WordingCheckedForm, also the topics' form's base), the slug from the title's pinyin that
+the forms of single pages and topics share (PinyinSlugMixin), and the article form: the
+栏目 as a tree and the publication time's two ways.
 """
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+
+from review.rules import Status
 
 from . import wordcheck
 from .models import Article, Category, pinyin_slug
@@ -58,7 +62,52 @@ def unscheduled_note(article):
     return f"保留首次发布的时间 {timezone.localtime(first):%Y-%m-%d %H:%M}"
 
 
-class ArticleAdminForm(forms.ModelForm):
+class WordingCheckedForm(forms.ModelForm):
+    """
+    The form of reviewed content checked for 错敏词 (news.wordcheck): publishing it with a
+    serious finding no reviewer confirmed is an error on the form, on every path that shows
+    one (adding, changing, restoring a version, recovering a deleted one); review.rules
+    refuses it anyway. `wording_fields` are the form's fields the check reads.
+    """
+
+    wording_fields = ()
+
+    # Not a model field: ticking it records the serious 错敏词 the object has now as checked
+    # (its `wording_confirmed`). Only reviewers see it; the admin honours it for them only.
+    confirm_wording = forms.BooleanField(
+        label="已核对错敏词",
+        required=False,
+        help_text="文中有“严重”错敏词（见发布前检查）时，审核发布人员核对无误（例如原文引用）后勾选，方可发布。",
+    )
+    may_confirm_wording = False  # set by the admin for reviewers (news.admin.wording)
+
+    def clean(self):
+        cleaned = super().clean()
+        self.check_wording(cleaned)
+        return cleaned
+
+    def wording_draft(self, cleaned):
+        """An unsaved copy of the object with what the form would save of the checked fields."""
+        return type(self.instance)(
+            **{name: cleaned.get(name) or "" for name in self.wording_fields},
+            wording_confirmed=self.instance.wording_confirmed,
+        )
+
+    def check_wording(self, cleaned):
+        """Publishing with a serious 错敏词 not confirmed: an error on the form (review.rules refuses it anyway)."""
+        if cleaned.get("status") != Status.PUBLISHED or self.errors:
+            return
+        if cleaned.get("confirm_wording") and self.may_confirm_wording:
+            return
+        open_findings = wordcheck.unconfirmed_serious(self.wording_draft(cleaned))
+        if open_findings:
+            forms_found = "、".join(dict.fromkeys(f"“{f.entry.wrong}”（应为“{f.entry.right}”）" for f in open_findings))
+            message = f"文中有严重错敏词 {forms_found}。请改正；如确认无误，由审核发布人员勾选「已核对错敏词」后发布。"
+            field = "confirm_wording" if "confirm_wording" in self.fields and self.may_confirm_wording else None
+            self.add_error(field, ValidationError(message, code="serious_wording"))
+
+
+class ArticleAdminForm(WordingCheckedForm):
     """
     定时发布 decides whether the 发布时间 in the form counts (workflow.settle_publication_time);
     a small script shows the time inputs only when it is checked, and says what time the
@@ -75,14 +124,7 @@ class ArticleAdminForm(forms.ModelForm):
         # A text input that says it wants an address (no scheme is assumed, unlike URLField's).
         widgets = {"external_url": forms.URLInput(attrs={"placeholder": "https://", "class": "vURLField"})}
 
-    # Not a model field: ticking it records the serious 错敏词 the article has now as checked
-    # (Article.wording_confirmed). Only reviewers see it; the admin honours it for them only.
-    confirm_wording = forms.BooleanField(
-        label="已核对错敏词",
-        required=False,
-        help_text="文中有“严重”错敏词（见发布前检查）时，审核发布人员核对无误（例如原文引用）后勾选，方可发布。",
-    )
-    may_confirm_wording = False  # set by the admin for reviewers
+    wording_fields = ("title", "subtitle", "summary", "body")
 
     class Media:
         js = ("js/publication-time.js",)
@@ -100,23 +142,9 @@ class ArticleAdminForm(forms.ModelForm):
             self.add_error(
                 "published_at", ValidationError("勾选了“定时发布”，请填写发布时间。", code="scheduled_without_time")
             )
-        self.check_wording(cleaned)
         return cleaned
 
-    def check_wording(self, cleaned):
-        """Publishing with a serious 错敏词 not confirmed: an error on the form (review.rules refuses it anyway)."""
-        if cleaned.get("status") != Article.Status.PUBLISHED or self.errors:
-            return
-        if cleaned.get("confirm_wording") and self.may_confirm_wording:
-            return
-        draft = Article(
-            **{name: cleaned.get(name) or "" for name in ("title", "subtitle", "summary", "body")},
-            wording_confirmed=self.instance.wording_confirmed,
-        )
-        draft._saved_body = self.instance.body if self.instance.pk else None
-        open_findings = wordcheck.unconfirmed_serious(draft)
-        if open_findings:
-            forms = "、".join(dict.fromkeys(f"“{f.entry.wrong}”（应为“{f.entry.right}”）" for f in open_findings))
-            message = f"文中有严重错敏词 {forms}。请改正；如确认无误，由审核发布人员勾选「已核对错敏词」后发布。"
-            field = "confirm_wording" if "confirm_wording" in self.fields and self.may_confirm_wording else None
-            self.add_error(field, ValidationError(message, code="serious_wording"))
+    def wording_draft(self, cleaned):
+        draft = super().wording_draft(cleaned)
+        draft._saved_body = self.instance.body if self.instance.pk else None  # for summary_follows_body()
+        return draft

@@ -1,7 +1,7 @@
 """
-Checks an article gets before it is published. They warn the editor and never block: a
-reviewer decides. The one exception is a 严重 错敏词 (news.wordcheck), which the review rule
-holds until a reviewer confirms it.
+Checks an article, a single page or a topic gets before it is published. They warn the
+editor and never block: a reviewer decides. The one exception is a 严重 错敏词
+(news.wordcheck), which the review rule holds until a reviewer confirms it.
 """
 
 import re
@@ -81,38 +81,47 @@ def _mask(number):
     return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
 
 
-def prepublish_warnings(article, *, has_attachments=None):
-    """Warnings for `article`, in Chinese, for the editor and the reviewer."""
+def _texts(obj):
+    """(heading, label of the main text, main text, its HTML or "") of an article, a single page or a topic."""
+    heading = "\n".join([obj.title, getattr(obj, "subtitle", "")])
+    if hasattr(obj, "body"):
+        return heading, "正文", html_to_text(obj.body), obj.body
+    return heading, "简介", getattr(obj, "description", ""), ""  # a topic (topics.Topic)
+
+
+def prepublish_warnings(obj, *, has_attachments=None):
+    """Warnings for `obj` (an article, a single page, a topic), in Chinese, for the editor and the reviewer."""
     warnings = []
-    body_text = html_to_text(article.body)
-    for field_label, text in (("标题", f"{article.title}\n{article.subtitle}"), ("正文", body_text)):
-        for opening, closing in unbalanced_pairs(text):
+    heading, text_label, text, html = _texts(obj)
+    for field_label, checked in (("标题", heading), (text_label, text)):
+        for opening, closing in unbalanced_pairs(checked):
             warnings.append(
                 f"{field_label}中的{PAIR_NAMES[opening]}{opening}{closing}没有成对出现，可能漏掉了一个{opening}或{closing}。"
             )
-    missing_alt = images_without_alt(article.body)
+    missing_alt = images_without_alt(html)
     if missing_alt:
         warnings.append(f"正文中有 {missing_alt} 张图片没有替代文字（alt），读屏软件的用户无法知道图片内容。")
-    if has_attachments is None:
-        has_attachments = article.pk is not None and article.attachments.exists()
-    if "附件" in body_text and not has_attachments:
-        warnings.append("正文提到了“附件”，但这篇文章还没有上传附件。")
-    numbers = personal_numbers(f"{article.title}\n{article.subtitle}\n{body_text}")
+    if hasattr(obj, "attachments") and "附件" in text:
+        if has_attachments is None:
+            has_attachments = obj.pk is not None and obj.attachments.exists()
+        if not has_attachments:
+            warnings.append(f"正文提到了“附件”，但这篇{obj._meta.verbose_name}还没有上传附件。")
+    numbers = personal_numbers(f"{heading}\n{text}")
     if numbers:
         shown = "、".join(_mask(n) for n in numbers[:5])
         warnings.append(f"文中有疑似身份证号或手机号（{shown}），公开发布前请确认不含个人信息。")
-    warnings += wording_warnings(article, body_text)
+    warnings += wording_warnings(obj, text if html else None)
     return warnings
 
 
-def wording_warnings(article, body_text=None):
-    """The 错敏词 found in the article, and what a serious one not yet confirmed needs."""
-    found = wordcheck.findings(article, body_text=body_text)
-    confirmed = wordcheck.confirmed_forms(article)
+def wording_warnings(obj, body_text=None):
+    """The 错敏词 found in `obj`, and what a serious one not yet confirmed needs."""
+    found = wordcheck.findings(obj, body_text=body_text)
+    confirmed = wordcheck.confirmed_forms(obj)
     warnings = [
         finding.describe() + ("（已核对）" if finding.is_serious and finding.entry.wrong in confirmed else "")
         for finding in found
     ]
-    if wordcheck.unconfirmed_serious(article, found):
+    if wordcheck.unconfirmed_serious(obj, found):
         warnings.append(wordcheck.SERIOUS_HINT)
     return warnings

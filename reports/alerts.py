@@ -27,7 +27,9 @@ def build_alerts():
     alerts = [{"level": "red", "text": c.sentence(), "url": url} for c in report.veto_categories]
     serious = report.serious_wording
     if serious:
-        articles = len({f["article_id"] for f in serious})
-        alerts.append({"level": "red", "text": f"{articles} 篇已发布文章有严重错敏词。", "url": url})
+        # Findings kept before single pages and topics were scanned name only an article.
+        items = {(f.get("kind", "文章"), f.get("object_id", f.get("article_id"))) for f in serious}
+        kinds = "、".join(dict.fromkeys(kind for kind, _ in sorted(items)))
+        alerts.append({"level": "red", "text": f"{len(items)} 项已发布的{kinds}有严重错敏词。", "url": url})
     alerts += [{"level": "amber", "text": c.sentence(), "url": url} for c in report.categories if c.state == SOON_DUE]
     return alerts

@@ -1,7 +1,7 @@
 """
 The content scan of the compliance self-check (合规自查): links in published bodies to what is
 gone (articles, attachments, images and files), attachments whose file is missing, and 错敏词
-in published articles. It reads every published article, so it is not run per request:
+in published articles, single pages and topics. It reads every published article, so it is not run per request:
 `python manage.py site_check` runs it through reports.compliance.run_check and keeps its
 result (SiteCheck).
 """
@@ -17,8 +17,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from attachments.models import Attachment
-from news.models import Article, ArticleSearchEntry, public
+from news import wordcheck
+from news.models import Article, ArticleSearchEntry, Page, public
 from news.search import normalize
+from topics.models import Topic
 from wording import matching
 
 _LINK = re.compile(r"""<(?:a|img)\b[^>]*?\b(?:href|src)\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
@@ -157,6 +159,10 @@ def scan_wording(*, chunk=5000):
             is_confirmed = finding.is_serious and finding.entry.wrong in confirmed
             found.append(
                 {
+                    "kind": "文章",
+                    "admin_view": "admin:news_article_change",
+                    "object_id": pk,
+                    "title": title,
                     "article_id": pk,
                     "article_title": title,
                     "field": finding.field,
@@ -168,7 +174,41 @@ def scan_wording(*, chunk=5000):
                     "text": finding.describe() + ("（已核对）" if is_confirmed else ""),
                 }
             )
+    found += scan_other_wording(matcher)
     return found, count
+
+
+def scan_other_wording(matcher):
+    """
+    The 错敏词 in every public single page and topic (a few dozen: read whole, checked in
+    what news.wordcheck checks of them), as scan_wording lists an article's.
+    """
+    found = []
+    for queryset in (
+        Page.objects.published().only("pk", "title", "body", "wording_confirmed"),
+        Topic.objects.published().only("pk", "title", "description", "wording_confirmed"),
+    ):
+        opts = queryset.model._meta
+        for obj in queryset.order_by("pk"):
+            confirmed = wordcheck.confirmed_forms(obj)
+            for finding in wordcheck.findings(obj, matcher=matcher):
+                is_confirmed = finding.is_serious and finding.entry.wrong in confirmed
+                found.append(
+                    {
+                        "kind": opts.verbose_name,
+                        "admin_view": f"admin:{opts.app_label}_{opts.model_name}_change",
+                        "object_id": obj.pk,
+                        "title": obj.title,
+                        "field": finding.field,
+                        "position": finding.start + 1,
+                        "wrong": finding.entry.wrong,
+                        "right": finding.entry.right,
+                        "serious": finding.is_serious,
+                        "confirmed": is_confirmed,
+                        "text": finding.describe() + ("（已核对）" if is_confirmed else ""),
+                    }
+                )
+    return found
 
 
 def scan_links(files, attachment_files, *, chunk=2000):

@@ -158,10 +158,17 @@ class ReviewedAdmin(VersionAdmin):
         )
         form = super().get_form(request, obj, change=change, **kwargs)
         if "status" in form.base_fields:
-            allowed = rules.allowed_statuses(request.user, self.model)
-            form.base_fields["status"].choices = [
-                (status.value, self.status_choice_label(request, stored, status)) for status in allowed
+            field = form.base_fields["status"]
+            field.choices = [
+                (status.value, self.status_choice_label(request, stored, status))
+                for status in rules.allowed_statuses(request.user, self.model)
             ]
+            # The list shows only the moves the rule allows from the stored state (no 已撤回
+            # on a draft). The field still accepts every state of the user's role, so that
+            # a move the rule refuses gets the rule's reason (with_review_comment), not
+            # "not a valid choice"; check_change refuses it on saving whatever the form.
+            offered = rules.statuses_from(request.user, self.model, stored.status if stored is not None else None)
+            field.widget.choices = [(value, label) for value, label in field.choices if value in offered]
         return form
 
     def status_choice_label(self, request, stored, status):

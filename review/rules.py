@@ -64,6 +64,16 @@ def allowed_statuses(user, model):
     return list(Status) if can_publish(user, model) else list(EDITOR_STATUSES)
 
 
+def statuses_from(user, model, stored_status):
+    """
+    The states `user` may put a `model` object into from `stored_status` (None: a new
+    one), as the form offers them: those the rule (check_change) lets them choose.
+    """
+    return [
+        status for status in allowed_statuses(user, model) if withdrawal_refusal(stored_status, status, model) is None
+    ]
+
+
 def _may_change(user, model):
     return user.has_perm(f"{model._meta.app_label}.change_{model._meta.model_name}")
 

@@ -16,7 +16,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from core.admin_desk import LengthLimitsMixin
-from news.forms import PinyinSlugMixin
+from news.admin.wording import WordingCheckedAdmin
+from news.forms import PinyinSlugMixin, WordingCheckedForm
 from review.admin import ReviewedAdmin
 from review.stored import editable
 
@@ -66,8 +67,13 @@ class TopicArticleInline(TopicPartInline):
         return formset
 
 
-class TopicAdminForm(PinyinSlugMixin, forms.ModelForm):
-    """地址名称 may be left empty: it is then the title's pinyin, as for single pages."""
+class TopicAdminForm(PinyinSlugMixin, WordingCheckedForm):
+    """
+    The topic's form: 地址名称 may be left empty (it is then the title's pinyin, as for single
+    pages), and its title and 简介 are checked for 错敏词 (news.wordcheck).
+    """
+
+    wording_fields = ("title", "description")
 
     class Meta:
         model = Topic
@@ -79,7 +85,7 @@ class TopicAdminForm(PinyinSlugMixin, forms.ModelForm):
 
 
 @admin.register(Topic)
-class TopicAdmin(ReviewedAdmin):
+class TopicAdmin(WordingCheckedAdmin, ReviewedAdmin):
     form = TopicAdminForm
     list_display = ("title", "slug", "start_date", "end_date", "status", "show_on_home", "order")
     list_filter = ("status", "show_on_home")
@@ -88,12 +94,12 @@ class TopicAdmin(ReviewedAdmin):
     save_on_top = True
     fieldsets = (
         (None, {"fields": ("title", "slug", "banner", "description")}),
-        ("时间与发布", {"fields": ("start_date", "end_date", "status")}),
+        ("时间与发布", {"fields": ("start_date", "end_date", "status", "prepublish_report", "confirm_wording")}),
         ("首页展示", {"fields": ("show_on_home", "order")}),
         ("推荐文章", {"fields": ("proposal_link",)}),
         ("记录", {"classes": ("collapse",), "fields": ("created_by", "created_at", "updated_by", "updated_at")}),
     )
-    readonly_fields = ("proposal_link", "created_by", "created_at", "updated_by", "updated_at")
+    readonly_fields = ("prepublish_report", "proposal_link", "created_by", "created_at", "updated_by", "updated_at")
 
     @admin.display(description="为栏目推荐文章")
     def proposal_link(self, obj):
@@ -136,9 +142,9 @@ class TopicArticleAdmin(LengthLimitsMixin, ReviewedAdmin):
     autocomplete_fields = ("article",)
     fieldsets = (
         (None, {"description": PROPOSAL_NOTE, "fields": ("section", "article", "order", "status")}),
-        ("记录", {"classes": ("collapse",), "fields": ("created_by", "updated_by", "updated_at")}),
+        ("记录", {"classes": ("collapse",), "fields": ("created_by", "created_at", "updated_by", "updated_at")}),
     )
-    readonly_fields = ("created_by", "updated_by", "updated_at")
+    readonly_fields = ("created_by", "created_at", "updated_by", "updated_at")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("topic", "section", "article")

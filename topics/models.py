@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from news.images import apply_image_policy
 from news.models import Article
+from news.wordcheck import publication_refusal
 from review.models import ReviewedContent, Status
 from review.rules import ReviewRules
 
@@ -64,6 +65,7 @@ class Topic(ReviewedContent):
         publish_permission="topics.publish_topic",
         reviewer_fields=("show_on_home", "order"),
         reviewer_fields_label="首页展示和专题顺序",
+        publication_check=publication_refusal,
     )
 
     title = models.CharField("标题", max_length=100)
@@ -87,6 +89,8 @@ class Topic(ReviewedContent):
         "在首页展示", default=True, help_text="进行中的专题显示在首页头条下方（最多三个）。"
     )
     order = models.PositiveIntegerField("顺序", default=0, help_text="数字小的排在前面。")
+    # The serious 错敏词 a reviewer confirmed (「已核对错敏词」), as on an article (news.wordcheck).
+    wording_confirmed = models.TextField("已核对的错敏词", blank=True, default="", db_default="", editable=False)
 
     objects = TopicQuerySet.as_manager()
 
@@ -239,3 +243,8 @@ class TopicArticle(ReviewedContent):
     def clean(self):
         if self.section_id is not None and self.topic_id is not None and self.section.topic_id != self.topic_id:
             raise ValidationError({"section": ValidationError("请选择本专题的栏目。", code="other_topic")})
+
+
+def wording_fields(topic, body_text=None):
+    """What the 错敏词 check reads of a topic (news.wordcheck): its title and 简介."""
+    return [("标题", topic.title), ("简介", topic.description)]

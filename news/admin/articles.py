@@ -4,22 +4,22 @@ from django.contrib import admin, messages
 from django.db.models.functions import Coalesce
 from django.templatetags.static import static
 from django.utils import timezone
-from django.utils.html import escape, format_html, format_html_join
+from django.utils.html import escape, format_html
 from reversion.models import Version
 
 from core.admin_desk import DeskAdminMixin
-from review import records, rules
+from review import rules
 from review.admin import ReviewedAdmin
 from review.stored import stored_object
 
-from .. import wordcheck, workflow
+from .. import workflow
 from ..forms import ArticleAdminForm, unscheduled_note
 from ..models import ADMIN_LIST_ORDER, Article
-from ..prepublish import prepublish_warnings
 from ..presenters import minute_text as local_minute
 from ..presenters import status_text
 from ..sanitize import safe_html as rich_text
 from .article_list import CategoryTreeFilter, NearerEndPaginator, StatusFilter, YearFilter, search_the_list
+from .wording import WordingCheckedAdmin
 
 # Inlines other apps add to the article form (add_article_inline): news does not know them
 # (the attachments app depends on news, not the other way round).
@@ -33,7 +33,7 @@ def add_article_inline(inline):
 
 
 @admin.register(Article)
-class ArticleAdmin(DeskAdminMixin, ReviewedAdmin):
+class ArticleAdmin(DeskAdminMixin, WordingCheckedAdmin, ReviewedAdmin):
     form = ArticleAdminForm
     list_display = (
         "title", "category_column", "status_column", "publication_time_column", "is_pinned", "is_headline",
@@ -105,44 +105,11 @@ class ArticleAdmin(DeskAdminMixin, ReviewedAdmin):
         )
         return previous
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        form.may_confirm_wording = rules.can_publish(request.user, Article)
-        return form
-
     def save_model(self, request, obj, form, change):
         previous = stored_object(request, obj) if change else None
-        confirmed = []
-        if not rules.can_publish(request.user, Article):
-            wordcheck.unconfirm_new_occurrences(obj, previous=previous)
-        if form.cleaned_data.get("confirm_wording") and rules.can_publish(request.user, Article):
-            # 「已核对错敏词」: the serious findings it has now no longer stop publication.
-            confirmed = wordcheck.confirm(obj)
-        if confirmed and obj.pk is not None:
-            self.record_wording_confirmation(request, obj, confirmed)  # before the publication it allows
-        super().save_model(request, obj, form, change)
-        if confirmed and not change:
-            self.record_wording_confirmation(request, obj, confirmed)
+        super().save_model(request, obj, form, change)  # the 错敏词 confirmation first (WordingCheckedAdmin)
         if previous is None or previous.status != Article.Status.PUBLISHED:
             self.note_time_in_the_past(request, obj)
-
-    def record_wording_confirmation(self, request, obj, forms):
-        comment = "已核对错敏词：" + "、".join(f"“{form}”" for form in forms)
-        records.record(obj, records.Action.CONFIRMED, request.user, comment)
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        for warning in prepublish_warnings(form.instance):
-            messages.warning(request, f"发布前检查：{warning}")
-
-    @admin.display(description="发布前检查")
-    def prepublish_report(self, obj):
-        if obj is None or obj.pk is None:
-            return "保存后显示检查结果。"
-        warnings = prepublish_warnings(obj)
-        if not warnings:
-            return "未发现问题。"
-        return format_html("<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((w,) for w in warnings)))
 
     # --- Publication time and state (see Article and workflow.settle_publication_time) -----
 
@@ -205,14 +172,7 @@ class ArticleAdmin(DeskAdminMixin, ReviewedAdmin):
 
     def get_fieldsets(self, request, obj=None):
         if obj is None or self.has_change_permission(request, obj):
-            fieldsets = super().get_fieldsets(request, obj)
-            if rules.can_publish(request.user, Article):
-                return fieldsets
-            # 「已核对错敏词」 is the reviewers' to tick.
-            return [
-                (name, {**options, "fields": tuple(f for f in options["fields"] if f != "confirm_wording")})
-                for name, options in fieldsets
-            ]
+            return super().get_fieldsets(request, obj)  # 「已核对错敏词」 for reviewers only (WordingCheckedAdmin)
         # Django's 查看 page: every field read-only. The body as residents will see it,
         # and the reason at the top.
         reason = rules.edit_refusal_reason(request.user, stored_object(request, obj) or obj)

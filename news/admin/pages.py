@@ -1,18 +1,20 @@
 """The single-page admin: the review rule (review.admin), the editor's desk, the slug from the title's pinyin."""
 
-from django import forms
 from django.contrib import admin
 from django.utils.html import format_html
 
 from core.admin_desk import DeskAdminMixin
 from review.admin import ReviewedAdmin
 
-from ..forms import CategoryChoiceField, PinyinSlugMixin
+from ..forms import CategoryChoiceField, PinyinSlugMixin, WordingCheckedForm
 from ..models import Category, Page
+from .wording import WordingCheckedAdmin
 
 
-class PageAdminForm(PinyinSlugMixin, forms.ModelForm):
+class PageAdminForm(PinyinSlugMixin, WordingCheckedForm):
     """网址名 may be left empty: it is then the title's pinyin (联系我们 → lianxiwomen)."""
+
+    wording_fields = ("title", "body")
 
     class Meta:
         model = Page
@@ -38,7 +40,7 @@ def add_page_inline(inline):
 
 
 @admin.register(Page)
-class PageAdmin(DeskAdminMixin, ReviewedAdmin):
+class PageAdmin(DeskAdminMixin, WordingCheckedAdmin, ReviewedAdmin):
     form = PageAdminForm
     list_display = ("title", "slug", "status_column", "placement_column", "nav_order", "updated_at")
     list_filter = ("status", "show_in_nav", "show_in_footer")
@@ -46,7 +48,7 @@ class PageAdmin(DeskAdminMixin, ReviewedAdmin):
     list_select_related = ("category",)
     save_on_top = True
     fieldsets = (
-        (None, {"fields": ("title", "slug", "body", "status")}),
+        (None, {"fields": ("title", "slug", "body", "status", "prepublish_report", "confirm_wording")}),
         (
             "显示位置",
             {
@@ -57,7 +59,7 @@ class PageAdmin(DeskAdminMixin, ReviewedAdmin):
         ),
         ("记录", {"classes": ("collapse",), "fields": ("created_by", "created_at", "updated_by", "updated_at")}),
     )
-    readonly_fields = ("created_by", "created_at", "updated_by", "updated_at")
+    readonly_fields = ("prepublish_report", "created_by", "created_at", "updated_by", "updated_at")
     counted_fields = ("title",)
     wide_fields = ("title",)
 

@@ -8,6 +8,7 @@ from review.models import ReviewedContent, Status
 from review.rules import ReviewRules
 
 from ..sanitize import sanitize_html
+from ..wordcheck import publication_refusal
 from .categories import Category
 
 SLUG_MAX_LENGTH = 80
@@ -39,7 +40,7 @@ class Page(ReviewedContent):
     栏目's sub-navigation (`category`), or in place of a 栏目's list (Category.shown_page).
     """
 
-    review_rules = ReviewRules(publish_permission="news.publish_page")
+    review_rules = ReviewRules(publish_permission="news.publish_page", publication_check=publication_refusal)
 
     title = models.CharField("标题", max_length=100)
     slug = models.SlugField(
@@ -70,6 +71,8 @@ class Page(ReviewedContent):
         default=False,
         help_text="在正文后显示网站信息中的地址、邮编、电话和电子邮箱（与页脚同一来源，修改网站信息即随之更新）。",
     )
+    # The serious 错敏词 a reviewer confirmed (「已核对错敏词」), as on an article (news.wordcheck).
+    wording_confirmed = models.TextField("已核对的错敏词", blank=True, default="", db_default="", editable=False)
 
     objects = PageQuerySet.as_manager()
 

@@ -15,7 +15,7 @@ from desk.workbench import MINE_SHOWN, QUEUE_SHOWN, waiting_text
 from news.models import Article
 from review import records, rules
 from review.records import Action
-from tests.factories import ArticleFactory, CategoryFactory, TopicSectionFactory, UserFactory
+from tests.factories import ArticleFactory, CategoryFactory, PageFactory, TopicFactory, TopicSectionFactory, UserFactory
 from topics.models import TopicArticle
 
 pytestmark = pytest.mark.django_db
@@ -187,3 +187,16 @@ def test_staff_without_rights_on_reviewed_content_get_an_empty_workbench(client,
     assert response.status_code == 200
     assert section(response, "wb-queue") == "" and section(response, "wb-scheduled") == ""
     assert "被退回的稿件" not in response.content.decode()
+
+
+def test_pages_and_topics_in_the_queue_count_their_warnings(reviewer_client, django_assert_max_num_queries):
+    """发布前检查 (news.prepublish) of single pages and topics as of articles, within the budget."""
+    for n in range(QUEUE_SHOWN):
+        PageFactory(title=f"单页{n}", status=Status.REVIEW, body="<p>认真布署，详见附件。</p>")  # 错敏词, 附件 missing
+        TopicFactory(title=f"专题{n}", status=Status.REVIEW, description="深入学习习近平思想。")  # serious: 2 warnings
+    assert index(reviewer_client).status_code == 200
+    with django_assert_max_num_queries(QUERY_BUDGET):
+        queue = re.sub(r"\s+", " ", section(index(reviewer_client), "wb-queue"))
+    rows = re.findall(r"<tr>.*?</tr>", queue)
+    counts = {re.search(r"(单页|专题)\d+", row).group(1): re.search(r"(\d+) 条提示", row).group(1) for row in rows[1:]}
+    assert counts == {"单页": "2", "专题": "2"}

@@ -6,6 +6,7 @@ shows a single page.
 """
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import connection
@@ -19,6 +20,12 @@ BUDGET = {
     "home": 8, "list": 6, "list-last-page": 6, "article": 8, "search-2": 6, "search-4": 6, "search-1": 6,
     "single-page": 6, "category-showing-a-page": 6,
 }  # fmt: skip
+# An article's view is counted within its request: with Redis by a command sent along with
+# the page's cache read (no query), without it (make run's SQLite, CI's SQLite stage, any
+# database) by this UPDATE (news.viewcounts.record_view). It is the same with PostgreSQL
+# and no Redis: a question of Redis, not of the database, so it is counted apart from the
+# page's budget, which holds on both databases.
+VIEW_COUNT_WRITE = 'UPDATE "news_article" SET "view_count"'
 
 
 def build_site(n_articles):
@@ -57,9 +64,6 @@ def urls(category, article):
     }
 
 
-# The budgets are production's, on PostgreSQL. On SQLite (make run's embedded database) the
-# article page makes 9 queries instead of 8 since this session's merges; not yet explained.
-@pytest.mark.postgres
 @pytest.mark.django_db
 @pytest.mark.parametrize("n_articles", [5, 200])
 def test_query_budget(client, n_articles, monkeypatch):
@@ -78,4 +82,7 @@ def test_query_budget(client, n_articles, monkeypatch):
         statements = [
             q["sql"] for q in captured.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))
         ]
-        assert len(statements) <= BUDGET[name], (name, statements)
+        view_counts = [sql for sql in statements if sql.startswith(VIEW_COUNT_WRITE)]
+        page_statements = [sql for sql in statements if not sql.startswith(VIEW_COUNT_WRITE)]
+        assert len(view_counts) == (1 if name == "article" and not settings.REDIS_URL else 0), (name, view_counts)
+        assert len(page_statements) <= BUDGET[name], (name, page_statements)

@@ -52,9 +52,9 @@ class Command(BaseCommand):
                 ),
             ),
             (
-                "已发布文章中的错敏词",
+                "已发布内容中的错敏词",
                 report.findings["wording"],
-                lambda f: f"文章 #{f['article_id']}“{f['article_title']}”：{f['text']}",
+                lambda f: f"{f['kind']} #{f['object_id']}“{f['title']}”：{f['text']}",
             ),
         ]
         for title, items, line in sections:
