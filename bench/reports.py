@@ -118,7 +118,7 @@ def main():
     from django.test import Client
     from django.urls import reverse
 
-    from news.models import Article
+    from news.models import Article, ArticleSearchEntry
     from reports import compliance, content_scan
     from tests.factories import UserFactory, ensure_workflow_groups
 
@@ -135,10 +135,15 @@ def main():
             "UPDATE news_article SET body = body || %s WHERE id %% 100 = 5 AND body NOT LIKE %s",
             ['<p>认真布署。<a href="/articles/999999999/">相关文章</a></p>', "%认真布署%"],
         )
+        # Their search entries follow, as saving them would keep them: the text and its
+        # bigram vector, which the 错敏词 scan asks first (reports.wording_scan).
         cursor.execute(
-            "UPDATE news_articlesearchentry SET text = text || %s WHERE article_id %% 100 = 5 AND text NOT LIKE %s",
-            ["\n认真布署。相关文章", "%认真布署%"],
+            "SELECT article_id FROM news_articlesearchentry WHERE article_id %% 100 = 5 AND text NOT LIKE %s",
+            ["%认真布署%"],
         )
+        stale = [pk for (pk,) in cursor.fetchall()]
+        for article in Article.objects.filter(pk__in=stale).iterator(1000):
+            ArticleSearchEntry(article=article, **ArticleSearchEntry.fields_for(article)).save()
         # What autovacuum does in time: the statistics' index-only scans need it after the updates.
         cursor.execute("VACUUM ANALYZE news_article")
         cursor.execute("VACUUM ANALYZE news_articlesearchentry")
