@@ -46,12 +46,17 @@ def _texts(pks, chunk):
     return texts
 
 
-def _possible_bodies(wrong_forms):
-    """Ids of the articles whose search text holds every two-character piece of some wrong form."""
+def _possible_bodies(wrong_forms, limit):
+    """
+    Ids of the articles whose search text holds every two-character piece of some wrong
+    form; None once they are more than `limit`.
+    """
     found = set()
     for wrong in sorted(set(wrong_forms)):
         entries = ArticleSearchEntry.objects.filter(vector__bigram_match=tsquery_literal(wrong)).order_by()
         found.update(entries.values_list("article_id", flat=True))
+        if len(found) > limit:
+            return None
     return found
 
 
@@ -75,8 +80,14 @@ def _texts_that_matter(checked, fields, matcher, chunk):
     and those with a wrong or right form in their title, subtitle or summary (matched all
     at once, a chunk of articles at a time); whether a summary is checked at all depends on
     the body (_fields), so their texts are read too.
+
+    None when the index names more than half of the articles (a list with forms common in
+    ordinary text): reading every text is then cheaper than asking further.
     """
-    wanted = _possible_bodies(entry.wrong for entry in matcher.entries) & set(checked)
+    wanted = _possible_bodies((entry.wrong for entry in matcher.entries), limit=len(checked) // 2)
+    if wanted is None:
+        return None
+    wanted &= set(checked)
     for start in range(0, len(checked), chunk):
         pks = checked[start : start + chunk]
         short = [value for pk in pks for value in fields[pk][:3]]
@@ -105,7 +116,9 @@ def scan_wording(*, chunk=5000, every_text=None):
     matcher = matching.current_matcher()
     fields = _article_fields(chunk)
     checked = _checked_articles(fields)
-    rows = _every_text(checked, chunk) if every_text else _texts_that_matter(checked, fields, matcher, chunk)
+    rows = None if every_text else _texts_that_matter(checked, fields, matcher, chunk)
+    if rows is None:
+        rows = _every_text(checked, chunk)
     found = []
     for pk, text in rows:
         title, subtitle, summary, confirmed = fields[pk]

@@ -11,7 +11,7 @@ from django.db import connection
 from django.utils import timezone
 
 from news.models import Article, ArticleSearchEntry
-from reports import content_scan
+from reports import content_scan, wording_scan
 from reports.wording_scan import scan_wording
 from tests.factories import ArticleFactory, CategoryFactory
 from wording.models import Severity, WordingEntry
@@ -44,7 +44,7 @@ def archive():
     article(body="<p>台湾总统</p>", wording_confirmed="台湾总统")
     article(summary="ＡＢ工作", body="<p>ab工作。</p>")  # the summary is the body's start once folded
     article(summary="ＡＢ事项", body="<p>别的内容。</p>")
-    for n in range(5):
+    for n in range(25):  # most articles have no finding, as in an archive
         article(title=f"普通文章{n}", body=f"<p>乌达区第{n}次会议。</p>")
     article(status=Article.Status.DRAFT, published_at=None, body="<p>布署</p>")
     article(status=Article.Status.WITHDRAWN, body="<p>布署</p>")
@@ -58,7 +58,7 @@ def summary(findings):
 def test_reading_the_indexed_texts_finds_what_reading_every_text_finds(archive):
     fast, fast_count = scan_wording(every_text=False)
     every, every_count = scan_wording(every_text=True)
-    assert fast == every and fast_count == every_count == 14
+    assert fast == every and fast_count == every_count == 34
     found = summary(fast)
     assert [(field, wrong) for _, field, _, wrong, _ in found] == [
         ("标题", "布署"),
@@ -76,6 +76,20 @@ def test_reading_the_indexed_texts_finds_what_reading_every_text_finds(archive):
         ("摘要", "ＡＢ"),
     ]
     assert [confirmed for *_, confirmed in found].count(True) == 1
+
+
+def test_a_form_common_in_ordinary_text_is_found_by_reading_every_text(archive, monkeypatch):
+    """When the index names most articles (会议 is in 25 of 34), every text is read instead: the same findings."""
+    WordingEntry.objects.create(wrong="会议", right="会晤", severity=Severity.ORDINARY)
+    read_every_text = []
+    every_text = wording_scan._every_text
+    monkeypatch.setattr(wording_scan, "_every_text", lambda *args: read_every_text.append(1) or every_text(*args))
+    fast, _ = scan_wording(every_text=False)
+    assert read_every_text == [1]
+    assert fast == scan_wording(every_text=True)[0]
+    assert [f["article_id"] for f in fast if f["wrong"] == "会议"] == list(
+        Article.objects.filter(title__startswith="普通文章").order_by("pk").values_list("pk", flat=True)
+    )
 
 
 def test_a_text_is_read_only_where_the_index_puts_a_wrong_form(archive):
