@@ -13,15 +13,13 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.db.models import Q
 from django.utils import timezone
 
 from attachments.models import Attachment
-from news import wordcheck
-from news.models import Article, ArticleSearchEntry, Page, public
-from news.search import normalize
-from topics.models import Topic
+from news.models import Article, public
 from wording import matching
+
+from .wording_scan import scan_other_wording, scan_wording
 
 _LINK = re.compile(r"""<(?:a|img)\b[^>]*?\b(?:href|src)\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
 _ARTICLE_PATH = re.compile(r"^/articles/(\d+)/?$")
@@ -120,109 +118,16 @@ def _article_states():
     return states
 
 
-def _wording_rows(chunk):
-    """
-    (id, title, subtitle, written summary or "", text, confirmed) of every public article,
-    `confirmed` the serious wrong forms a reviewer confirmed for it. The text is
-    the search index's copy (news.ArticleSearchEntry: the body without markup, width-folded,
-    the same for Chinese), so that no body is read or stripped of markup here.
-    """
-    # Two plain queries (a join of the two tables costs more than it saves).
-    fields = {
-        pk: (title, subtitle, summary, confirmed)
-        for pk, title, subtitle, summary, confirmed in Article.objects.filter(public())
-        .order_by()
-        .values_list("pk", "title", "subtitle", "summary", "wording_confirmed")
-        .iterator(chunk_size=chunk)
-    }
-    texts = ArticleSearchEntry.objects.public().order_by().values_list("article_id", "text").iterator(chunk_size=chunk)
-    rows = ((pk, *fields[pk], text) for pk, text in texts if pk in fields)
-    for pk, title, subtitle, summary, confirmed, text in rows:
-        # The text is: title and subtitle, source, author, then the body (fields_for).
-        body = text.split("\n", 3)[3] if text.count("\n") >= 3 else ""
-        # A summary nobody wrote is the body's start (Article.summary_follows_body): checked there.
-        if summary and body.replace("\n", " ").startswith(normalize(summary.rstrip("…")).strip()):
-            summary = ""
-        yield pk, title, subtitle, summary, body, {line for line in (confirmed or "").splitlines() if line}
-
-
-def scan_wording(*, chunk=5000):
-    """The 错敏词 in every public article, as JSON-ready dicts; and the number of articles read."""
-    matcher = matching.current_matcher()
-    found, count = [], 0
-    for pk, title, subtitle, summary, body, confirmed in _wording_rows(chunk):
-        count += 1
-        fields = [("标题", title), ("副标题", subtitle), ("摘要", summary), ("正文", body)]
-        for finding in matcher.check(fields):
-            # A serious one a reviewer confirmed with 「已核对错敏词」 (news.wordcheck) is
-            # listed, but is no single-veto finding: it was published knowingly.
-            is_confirmed = finding.is_serious and finding.entry.wrong in confirmed
-            found.append(
-                {
-                    "kind": "文章",
-                    "admin_view": "admin:news_article_change",
-                    "object_id": pk,
-                    "title": title,
-                    "article_id": pk,
-                    "article_title": title,
-                    "field": finding.field,
-                    "position": finding.start + 1,
-                    "wrong": finding.entry.wrong,
-                    "right": finding.entry.right,
-                    "serious": finding.is_serious,
-                    "confirmed": is_confirmed,
-                    "text": finding.describe() + ("（已核对）" if is_confirmed else ""),
-                }
-            )
-    found += scan_other_wording(matcher)
-    return found, count
-
-
-def scan_other_wording(matcher):
-    """
-    The 错敏词 in every public single page and topic (a few dozen: read whole, checked in
-    what news.wordcheck checks of them), as scan_wording lists an article's.
-    """
-    found = []
-    for queryset in (
-        Page.objects.published().only("pk", "title", "body", "wording_confirmed"),
-        Topic.objects.published().only("pk", "title", "description", "wording_confirmed"),
-    ):
-        opts = queryset.model._meta
-        for obj in queryset.order_by("pk"):
-            confirmed = wordcheck.confirmed_forms(obj)
-            for finding in wordcheck.findings(obj, matcher=matcher):
-                is_confirmed = finding.is_serious and finding.entry.wrong in confirmed
-                found.append(
-                    {
-                        "kind": opts.verbose_name,
-                        "admin_view": f"admin:{opts.app_label}_{opts.model_name}_change",
-                        "object_id": obj.pk,
-                        "title": obj.title,
-                        "field": finding.field,
-                        "position": finding.start + 1,
-                        "wrong": finding.entry.wrong,
-                        "right": finding.entry.right,
-                        "serious": finding.is_serious,
-                        "confirmed": is_confirmed,
-                        "text": finding.describe() + ("（已核对）" if is_confirmed else ""),
-                    }
-                )
-    return found
+def linking_bodies():
+    """(id, title, body) of the public articles whose body may hold a link or an image, named by an index."""
+    return Article.objects.filter(public()).may_link().order_by().values_list("pk", "title", "body")
 
 
 def scan_links(files, attachment_files, *, chunk=2000):
     """Links in public bodies to what is gone (only bodies with a link or an image are read)."""
     broken = []
     articles = None  # read only if a body links to an article
-    rows = (
-        Article.objects.filter(public())
-        .filter(Q(body__contains="href=") | Q(body__contains="src="))
-        .order_by()
-        .values_list("pk", "title", "body")
-        .iterator(chunk_size=chunk)
-    )
-    for pk, title, body in rows:
+    for pk, title, body in linking_bodies().iterator(chunk_size=chunk):
         for url in _LINK.findall(body):
             path = local_path(url)
             if path is None:
@@ -244,6 +149,7 @@ def scan_content():
     attachment_files = dict(Attachment.objects.values_list("pk", "file"))
     broken = scan_links(files, attachment_files)
     wording, count = scan_wording()
+    wording += scan_other_wording(matching.current_matcher())
     missing = [
         {"attachment_id": pk, "article_id": article_id, "title": title or original, "file": name}
         for pk, article_id, title, original, name in Attachment.objects.values_list(

@@ -244,6 +244,25 @@ def test_the_year_filter_lists_the_years_and_filters_by_them(reviewer_client):
         assert response.status_code == 200 and listed_titles(response) == []
 
 
+@pytest.mark.postgres
+def test_a_years_count_is_read_from_the_index_alone(reviewer_client):
+    """At 100,000 articles the count of a year's 20,000 read the whole table (130 ms at load 7)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("index-only scans are PostgreSQL's")
+    ArticleFactory(published_at=timezone.make_aware(timezone.datetime(2024, 6, 1)))
+    with CaptureQueriesContext(connection) as captured:
+        assert reviewer_client.get(CHANGELIST, {"year": "2024"}).status_code == 200
+    (count,) = [q["sql"] for q in captured.captured_queries if q["sql"].startswith('SELECT COUNT(*) AS "__count"')]
+    with connection.cursor() as cursor:
+        # Left only the scans that need no row of the table, the planner must find one.
+        cursor.execute(
+            "SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off; SET LOCAL enable_indexscan = off"
+        )
+        cursor.execute("EXPLAIN " + count)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Index Only Scan using news_article_admin_idx" in plan
+
+
 def test_pages_past_the_middle_are_the_same_read_from_the_end(reviewer_client):
     now = timezone.now()
     for i in range(120):

@@ -49,6 +49,14 @@ def test_no_finding_inside_the_right_form():
     assert [e.wrong for _, e in matcher.find("中央纪委国家监委")] == []
 
 
+def test_the_texts_a_finding_may_be_in_are_told_apart_in_one_walk():
+    """What the content scan matches titles with: no match runs from one text into the next."""
+    matcher = matching.Matcher([entry("布署", "部署"), entry("再接再励", "再接再厉")])
+    texts = ["工作布署", "", "再接", "再励", "布", "署", "要再接再励", "别的"]
+    assert matcher.texts_with_matches(texts) == {0, 6}
+    assert matching.Matcher([]).texts_with_matches(texts) == set()
+
+
 def test_the_text_without_markup_is_checked():
     article = Article(title="标题", body='<p>工作<strong>布署</strong></p><p><a href="/布署/">链接</a></p>')
     fields = dict(wordcheck.article_fields(article))
