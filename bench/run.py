@@ -68,12 +68,17 @@ def ensure_database(count, media_root, regenerate=False):
         cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
         exists = cursor.fetchone() is not None
     if exists and not regenerate:
-        with psycopg2.connect(db_url) as conn, conn.cursor() as cursor:
-            cursor.execute("SELECT count(*) FROM news_article")
-            if cursor.fetchone()[0] >= count:
-                log(f"reusing {name}")
-                manage(db_url, "migrate", "-v0", media_root=media_root)
-                return db_url, None
+        conn = psycopg2.connect(db_url)
+        try:
+            with conn.cursor() as cursor:
+                cursor.execute("SELECT count(*) FROM news_article")
+                enough = cursor.fetchone()[0] >= count
+        finally:
+            conn.close()  # before migrating: an open transaction's lock would block its ALTERs
+        if enough:
+            log(f"reusing {name}")
+            manage(db_url, "migrate", "-v0", media_root=media_root)
+            return db_url, None
     if exists:
         with admin.cursor() as cursor:
             cursor.execute(f'DROP DATABASE "{name}"')
