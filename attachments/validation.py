@@ -62,7 +62,13 @@ class UploadInfo:
 
 
 def extension_of(name):
-    return os.path.splitext(name or "")[1].lower().lstrip(".")
+    """
+    What follows the name's last dot, lower-cased, "" without one: as a person reads a
+    file name, so "..pdf" and ".pdf" are PDFs too (os.path.splitext takes leading dots for
+    part of the name, as for hidden files).
+    """
+    _, dot, extension = os.path.basename(name or "").rpartition(".")
+    return extension.lower() if dot else ""
 
 
 def shortened_name(name, max_length):

@@ -465,6 +465,8 @@ def test_an_admin_text_field_refuses_more_than_its_maximum_in_chinese(
 @example(stem="通" * 197)  # 201 characters with ".pdf": one past 显示名称's column
 @example(stem="通" * 251)  # 255: the original name's column, exactly
 @example(stem="通" * 396)
+@example(stem=".")  # "..pdf": Hypothesis found it; os.path.splitext saw no extension in it
+@example(stem="." * 400)
 def test_an_uploaded_file_name_of_any_length_is_fitted_to_the_columns(admin_client, media_root, stem):
     name = stem + ".pdf"
     with transaction.atomic():
@@ -472,6 +474,14 @@ def test_an_uploaded_file_name_of_any_length_is_fitted_to_the_columns(admin_clie
         if response.status_code == 400 and len(name.encode()) > MAX_TOTAL_HEADER_SIZE // 2:
             # Django refuses a part whose headers pass 1 KB (the name is in them) with a 400,
             # before anything reads it: a clear refusal, nothing stored.
+            assert not Attachment.objects.exists()
+            return
+        if set(stem) == {"."} and len(name) > 255:
+            # Django cuts a name past 255 characters keeping os.path.splitext's extension,
+            # which a name of dots has not: "....pdf" arrives as dots alone. Refused as
+            # having no extension, in Chinese, nothing stored.
+            assert response.status_code == 200
+            assert any("没有扩展名" in message for message in _form_errors(response))
             assert not Attachment.objects.exists()
             return
         assert response.status_code == 302, _form_errors(response)
