@@ -24,7 +24,7 @@ from . import rules
 from .forms import REVIEW_FIELDS, ReturnForm, minute, open_return_in, review_records, with_review_comment
 from .records import Action
 from .rules import Status
-from .stored import belongs_to, editable, remember_stored, stored_object
+from .stored import belongs_to, editable, remember_stored, still_belongs_to, stored_object
 
 
 class ReviewedAdmin(VersionAdmin):
@@ -67,6 +67,10 @@ class ReviewedAdmin(VersionAdmin):
             if not belongs_to(other, self.model, version.object_id):
                 raise PermissionDenied(
                     f"这个历史版本还包含其他内容，不能在这里恢复。请从相应{rules.noun(self.model)}的历史中恢复。"
+                )
+            if not still_belongs_to(other, self.model, version.object_id):
+                raise PermissionDenied(
+                    f"这个历史版本中的“{other.object_repr}”现在已属于其他{rules.noun(self.model)}，不能在这里恢复。"
                 )
 
     # --- Permissions ------------------------------------------------------------------
