@@ -14,7 +14,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.html import format_html, format_html_join
 from reversion.admin import VersionAdmin
@@ -24,7 +24,7 @@ from . import rules
 from .forms import REVIEW_FIELDS, ReturnForm, minute, open_return_in, review_records, with_review_comment
 from .records import Action
 from .rules import Status
-from .stored import belongs_to, editable, remember_stored, stored_object
+from .stored import belongs_to, editable, missing_reference, remember_stored, still_belongs_to, stored_object
 
 
 class ReviewedAdmin(VersionAdmin):
@@ -45,6 +45,9 @@ class ReviewedAdmin(VersionAdmin):
         object_id = unquote(object_id)
         version = get_object_or_404(Version.objects.get_for_object_reference(self.model, object_id), pk=version_id)
         self.check_revision(version)
+        refusal = self.refuse_missing_reference(request, version)
+        if refusal is not None:
+            return refusal
         remember_stored(request, self.model, object_id)
         return super().revision_view(request, quote(object_id), version_id, extra_context)
 
@@ -52,6 +55,9 @@ class ReviewedAdmin(VersionAdmin):
         # "Recover" reverts any version, of a deleted object or not: the same rules hold.
         version = get_object_or_404(Version.objects.get_for_model(self.model), pk=version_id)
         self.check_revision(version)
+        refusal = self.refuse_missing_reference(request, version)
+        if refusal is not None:
+            return refusal
         stored = remember_stored(request, self.model, version.object_id)
         if stored is not None and not rules.can_edit(request.user, stored):
             raise PermissionDenied(f"已发布的{rules.noun(self.model)}只能由审核发布人员修改或恢复。")
@@ -68,6 +74,28 @@ class ReviewedAdmin(VersionAdmin):
                 raise PermissionDenied(
                     f"这个历史版本还包含其他内容，不能在这里恢复。请从相应{rules.noun(self.model)}的历史中恢复。"
                 )
+            if not still_belongs_to(other, self.model, version.object_id):
+                raise PermissionDenied(
+                    f"这个历史版本中的“{other.object_repr}”现在已属于其他{rules.noun(self.model)}，不能在这里恢复。"
+                )
+
+    def refuse_missing_reference(self, request, version):
+        """
+        A redirect with a Chinese message if `version`'s revision names something deleted
+        since (writing it back would fail on the foreign key); None if it can be restored.
+        """
+        if not self.has_view_or_change_permission(request):
+            return None  # Django's own refusal follows: no word on what the version holds
+        missing = missing_reference(version.revision)
+        if missing is None:
+            return None
+        other, field = missing
+        messages.error(
+            request,
+            f"不能恢复这个历史版本：其中的“{other.object_repr}”所引用的{field.verbose_name}已被删除。",
+        )
+        opts = self.model._meta
+        return redirect(f"admin:{opts.app_label}_{opts.model_name}_changelist")
 
     # --- Permissions ------------------------------------------------------------------
 

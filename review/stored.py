@@ -40,6 +40,44 @@ def belongs_to(version, model, object_id):
     return any(str(version.field_dict.get(link)) == str(object_id) for link in links)
 
 
+def still_belongs_to(version, model, object_id):
+    """
+    Whether what `version` is of, as stored now, still belongs to the `model` object
+    `object_id` (or no longer exists). Restoring the version writes it back: one that has
+    moved since (a topic's article row proposed for another topic and accepted there)
+    would be taken from where it is now, under that object's rule, not this one's.
+    """
+    other = version.content_type.model_class()
+    if other is model:
+        return True
+    current = other._default_manager.filter(pk=version.object_id).first()
+    if current is None:
+        return True
+    links = [f.attname for f in other._meta.concrete_fields if f.is_relation and f.related_model is model]
+    return any(str(getattr(current, link)) == str(object_id) for link in links)
+
+
+def missing_reference(revision):
+    """
+    (version, field) of the first version in `revision` whose foreign key names a row that
+    no longer exists and that the revision does not bring back (an article deleted since a
+    topic's version listed it), or None. Writing that version back would point at nothing.
+    """
+    versions = list(revision.version_set.all())
+    brought_back = {(version.content_type.model_class(), version.object_id) for version in versions}
+    for version in versions:
+        for field in version.content_type.model_class()._meta.concrete_fields:
+            if not field.many_to_one:
+                continue
+            value = version.field_dict.get(field.attname)
+            target = field.related_model
+            if value is None or (target, str(value)) in brought_back:
+                continue
+            if not target._base_manager.filter(pk=value).exists():
+                return version, field
+    return None
+
+
 def editable(request, obj):
     """Whether the user may change `obj` (and what belongs to it), as stored before the request."""
     stored = stored_object(request, obj) if obj is not None else None

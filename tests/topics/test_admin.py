@@ -226,3 +226,48 @@ def test_the_forms_list_and_history_open(client, editor, reviewer, who):
     change = client.get(pages[2]).content.decode()
     # A published topic is read-only for an editor, editable for a reviewer.
     assert ('name="_save"' in change) == (who == "reviewer")
+
+
+def test_restoring_a_version_naming_an_article_deleted_since_is_a_chinese_message_not_an_error(reviewer_client):
+    # The version holds a row of the topic whose article is gone: writing it back would
+    # point at nothing (a 500 before, on the row's name or the deferred foreign key).
+    import reversion
+    from reversion.models import Version
+
+    topic = TopicFactory(title="基层治理年", status=Status.PUBLISHED)
+    section = TopicSectionFactory(topic=topic, title="基层动态")
+    gone, kept = ArticleFactory(title="后来删除的文章"), ArticleFactory(title="仍在的文章")
+    with reversion.create_revision():
+        for article in (gone, kept):
+            TopicArticle.objects.create(topic=topic, section=section, article=article)
+        topic.save()
+    version = Version.objects.get_for_object(topic).get()
+    gone.delete()
+    url = reverse("admin:topics_topic_revision", args=[topic.pk, version.pk])
+    sections, entries = topic_rows(topic)
+    data = topic_form_data(topic, sections=sections, entries=entries, status="published")
+    for send in (lambda: reviewer_client.get(url), lambda: reviewer_client.post(url, data)):
+        response = send()
+        assert response.status_code == 302
+        message = reviewer_client.get(response["Location"]).content.decode()
+        assert "不能恢复这个历史版本" in message and "已被删除" in message
+    assert list(topic.entries.values_list("article__title", flat=True)) == ["仍在的文章"]
+
+
+def test_a_version_naming_something_deleted_says_nothing_to_one_who_may_not_see_topics(client):
+    import reversion
+    from reversion.models import Version
+
+    from tests.factories import UserFactory
+
+    topic = TopicFactory(title="基层治理年")
+    section = TopicSectionFactory(topic=topic)
+    gone = ArticleFactory(title="后来删除的文章")
+    with reversion.create_revision():
+        TopicArticle.objects.create(topic=topic, section=section, article=gone)
+        topic.save()
+    version = Version.objects.get_for_object(topic).get()
+    gone.delete()
+    client.force_login(UserFactory(username="staff-without-rights"))
+    response = client.get(reverse("admin:topics_topic_revision", args=[topic.pk, version.pk]))
+    assert response.status_code == 403  # Django's refusal, not the message naming the version's rows

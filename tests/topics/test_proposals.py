@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 from reversion.models import Version
 
-from tests.factories import ArticleFactory, TopicFactory, TopicSectionFactory, add_to_section
+from tests.factories import ArticleFactory, TopicFactory, TopicSectionFactory, add_to_section, topic_form_data
 from topics.models import Topic, TopicArticle
 
 pytestmark = pytest.mark.django_db
@@ -167,3 +167,27 @@ def test_the_list_forms_and_history_open(client, editor, reviewer, running, who)
     change = client.get(pages[3]).content.decode()
     # An accepted row is read-only for an editor, editable for a reviewer.
     assert ('name="_save"' in change) == (who == "reviewer")
+
+
+def test_restoring_an_own_draft_topic_does_not_pull_an_accepted_article_out_of_a_running_topic(editor_client, running):
+    # An editor's draft topic whose stored version held a proposal that has since moved to a
+    # running topic and been accepted there: restoring the draft's version would write the
+    # row back into the draft (in review again), taking it off the public topic unreviewed.
+    draft = TopicFactory(title="草稿专题", status=Topic.Status.DRAFT)
+    own_section = TopicSectionFactory(topic=draft, title="草稿栏目")
+    article = ArticleFactory(title="被移走的文章")
+    with reversion.create_revision():
+        moved = TopicArticle.objects.create(topic=draft, section=own_section, article=article, status=Status.REVIEW)
+        draft.save()
+    old_version = Version.objects.get_for_object(draft).get()
+    moved.topic, moved.section, moved.status = running.topic, running, Status.PUBLISHED
+    moved.save()
+    assert public_pages(running, article)["section"]
+
+    url = reverse("admin:topics_topic_revision", args=[draft.pk, old_version.pk])
+    sections = [{"id": own_section.pk, "topic": draft.pk, "title": own_section.title, "order": 0, "ordering": "newest"}]
+    response = editor_client.post(url, topic_form_data(draft, sections=sections, status="draft"))
+    assert response.status_code == 403
+    moved.refresh_from_db()
+    assert (moved.topic_id, moved.section_id, moved.status) == (running.topic_id, running.pk, Status.PUBLISHED)
+    assert public_pages(running, article)["section"]
