@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from review.rules import Status
 
-from ..search import BigramVectorField, normalize
+from ..search import BigramVectorField, SearchKeyField, normalize
 
 # Fields whose change the search entry must follow: its text, and the copy of what decides
 # whether and where the article is listed.
@@ -34,6 +34,7 @@ class ArticleSearchEntry(models.Model):
     title = models.TextField("标题")
     text = models.TextField("全文")
     vector = BigramVectorField(source="text")
+    key = SearchKeyField("检索键", source="text")  # text with its punctuation swapped for letters
     # Copies of the article's, so that search can walk the newest entries of one table.
     is_public = models.BooleanField("已发布", default=False)
     published_at = models.DateTimeField("发布时间", null=True)  # none for an article never published

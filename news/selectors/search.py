@@ -20,7 +20,7 @@ from core.frame import SITE_FRAME
 
 from ..models import Article, ArticleSearchEntry
 from ..presenters import PageResult, SearchResult
-from ..search import needs_recheck, normalize_query, trigram_servable, tsquery_literal
+from ..search import needs_recheck, normalize_query, search_key, trigram_servable, tsquery_literal
 from .categories import CATEGORY_TREE
 from .listings import page_of
 
@@ -62,10 +62,11 @@ def search_entries(query, *, category_ids=None, public=True):
 #   sized from the share of matches found so far to hold the matches still wanted (half as
 #   many again), at most GROWTH times the entries covered before (the rest when fewer, or
 #   when the first slice held no match: a rare query's candidates are few). In
-#   each slice the trigram index and the publication time together (one GIN index on both,
-#   btree_gin) name the candidates, so only texts that hold the query's trigrams are
-#   checked, never the whole archive. Their number is what a search costs: about the
-#   matches wanted, more where the query's trigrams often occur apart (团结社区 … 将继续创新).
+#   each slice the trigram index of search keys and the publication time together (one GIN
+#   index on both, btree_gin) name the candidates, so only keys that hold the query's
+#   trigrams, across punctuation too, are checked, never the whole archive. Their number is
+#   what a search costs: about the matches wanted, more where the query's trigrams often
+#   occur apart.
 # - Any other query (one or two characters, or punctuation alone) walks the newest WALK
 #   entries first. A term with SEARCH_MAX_RESULTS + 1 matches among them is answered
 #   there. Otherwise their share of matches decides: at WALK_ON_SHARE or more, walking on
@@ -107,7 +108,9 @@ def _through_slices(query, category_ids, limit, started):
     """
     found, covered, size = [], 0, FIRST_SLICE
     older = _searched(category_ids)  # what no slice has covered yet
-    matching = ArticleSearchEntry.objects.filter(is_public=True, text__contains=query)
+    # The key holds the query exactly when the text does (news.search.search_key), and
+    # pg_trgm's recheck of its candidates against the key is the whole check.
+    matching = ArticleSearchEntry.objects.filter(is_public=True, key__contains=search_key(query))
     if category_ids:
         matching = matching.filter(category_id__in=category_ids)
     matching = matching.alias(

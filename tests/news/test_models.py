@@ -3,9 +3,11 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.utils import timezone
 
 from news.models import Article, ArticleSearchEntry, Category
+from news.search import search_key
 from tests.factories import ArticleFactory, CategoryFactory
 
 NOW = timezone.make_aware(timezone.datetime(2026, 6, 1, 10, 0, 0))
@@ -126,6 +128,30 @@ def test_the_search_entry_follows_the_article():
     article.save()
     entry.refresh_from_db()
     assert entry.title.startswith("新的标题")
+
+
+def _stored_key_and_text(article):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT key, text FROM news_articlesearchentry WHERE article_id = %s", [article.pk])
+        return cursor.fetchone()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_the_search_key_follows_the_text_on_every_save(reviewer):
+    from review import rules as workflow
+
+    article = ArticleFactory(
+        title="年轻干部：坚持", body="<p>选树典型5个。年轻干部坚持</p>", status=Article.Status.REVIEW
+    )
+    key, text = _stored_key_and_text(article)
+    assert key == search_key(text) and "个。年" in text and "。" not in key
+    article.body = "<p>“三会一课”，落实</p>"
+    article.save(update_fields=["body"])
+    key, text = _stored_key_and_text(article)
+    assert key == search_key(text) and "“三会一课”,落实" in text
+    workflow.set_status(article, Article.Status.PUBLISHED, by=reviewer)  # the listing fields alone
+    assert _stored_key_and_text(article) == (key, text)
 
 
 @pytest.mark.django_db
