@@ -23,17 +23,24 @@ A query is normalised the same way and becomes a `tsquery` that the index answer
 
 Pieces that are each in nearly every article can still meet rarely (服务 and 务落 in
 服务落): the bigram index then offers the whole archive to be checked. So queries of three
-or more characters go to a second index, a GIN index on the trigrams (pg_trgm) of `key` and
-the publication time (btree_gin), which serves `key LIKE '%search_key(query)%'` within a
-span of publication times (see `trigram_servable`). pg_trgm takes trigrams only from
-words, runs of letters and digits: on `text`, a query that spans punctuation between two
-common phrases (个。年轻干部坚持) leaves nothing at the junction to search by, and every
-text holding the phrases apart is a candidate. `key` is `text` with every punctuation
-mark and symbol of PUNCTUATION swapped with a rarely used character (CJK Extension A,
-which pg_trgm reads as a letter), so its trigrams span the junction (个。年 is one). The swap is a
-permutation of characters, so `key` contains search_key(query) exactly when `text`
-contains the query: pg_trgm's recheck of its candidates against `key` is the exact check,
-and `text` is not read. news.selectors.search decides which index, if any, a search asks.
+or more characters go to a second index, a GIN index on the trigrams (pg_trgm) and the
+publication time (btree_gin) of the lines of `key`, which serves `key LIKE
+'%search_key(query)%'` within a span of publication times (see `trigram_servable`).
+
+- pg_trgm takes trigrams only from words, runs of letters and digits: on `text`, a query
+  that spans punctuation between two common phrases (个。年轻干部坚持) leaves nothing at
+  the junction to search by. `key` is `text` with every punctuation mark and symbol of
+  PUNCTUATION swapped with a rarely used character (CJK Extension A, which pg_trgm reads
+  as a letter), so its trigrams span the junction (个。年 is one). The swap is a
+  permutation of characters, so `key` contains search_key(query) exactly when `text`
+  contains the query: pg_trgm's recheck against the key is the exact check.
+- An article built of common phrases holds the trigrams of a long query apart far more
+  often than together; within one line (a field, a paragraph of the body: some 240
+  characters) that is rare, and a line is quick to check. So the index is on the key's
+  lines (`ArticleSearchLine`, kept from the entry by a trigger in PostgreSQL); no query
+  spans a line, as queries hold no newline.
+
+news.selectors.search decides which index, if any, a search asks.
 
 So the index never misses a match, and the check never lets a non-match through: results
 equal an exhaustive substring scan of `text`. On SQLite the scan is all there is.

@@ -18,7 +18,7 @@ from psycopg2.errors import QueryCanceled
 from core import caching
 from core.frame import SITE_FRAME
 
-from ..models import Article, ArticleSearchEntry
+from ..models import Article, ArticleSearchEntry, ArticleSearchLine
 from ..presenters import PageResult, SearchResult
 from ..search import needs_recheck, normalize_query, search_key, trigram_servable, tsquery_literal
 from .categories import CATEGORY_TREE
@@ -99,31 +99,40 @@ def _rows(entries, query, count):
     return list(rows.values_list("article_id", "published_at", "in_title")[:count])
 
 
+def _moment():
+    return ExpressionWrapper(F("published_at") + Value(timedelta(0)), output_field=DateTimeField())
+
+
 def _through_slices(query, category_ids, limit, started):
     """
     The slices' GIN query takes the upper bounds on the publication time (now, for public
     entries, and the edge of the slices before) as a plain filter on `moment`, the
     publication time that no index serves: as index conditions, btree_gin would read every
-    entry older than the bound to apply them.
+    line older than the bound to apply them.
     """
     found, covered, size = [], 0, FIRST_SLICE
     older = _searched(category_ids)  # what no slice has covered yet
-    # The key holds the query exactly when the text does (news.search.search_key), and
-    # pg_trgm's recheck of its candidates against the key is the whole check.
-    matching = ArticleSearchEntry.objects.filter(is_public=True, key__contains=search_key(query))
+    now = timezone.now()
+    # The lines whose key holds the query's (news.search.search_key: exactly when the text
+    # holds the query); pg_trgm's recheck of its candidates against the line is the whole check.
+    lines = ArticleSearchLine.objects.filter(key__contains=search_key(query)).alias(moment=_moment())
+    lines = lines.filter(moment__lte=now)
+    entries = ArticleSearchEntry.objects.filter(is_public=True)
     if category_ids:
-        matching = matching.filter(category_id__in=category_ids)
-    matching = matching.alias(
-        moment=ExpressionWrapper(F("published_at") + Value(timedelta(0)), output_field=DateTimeField())
-    ).filter(moment__lte=timezone.now())  # ArticleSearchEntry.objects.public()
+        entries = entries.filter(category_id__in=category_ids)
+    entries = entries.alias(moment=_moment()).filter(moment__lte=now)  # ArticleSearchEntry.objects.public()
+
+    def matching(lines):
+        return entries.filter(article_id__in=lines.values("entry_id"))
+
     while True:
         if size is None:  # the rest at once: the trigram index alone names its candidates
-            return found + _rows(matching, query, limit - len(found))
+            return found + _rows(matching(lines), query, limit - len(found))
         # The publication time of the slice's oldest entry (none: the slice is the rest), in
         # the same query.
         oldest = older.order_by("-published_at").values_list("published_at", flat=True)[size - 1 : size]
         edge = Subquery(oldest, output_field=DateTimeField())
-        piece = matching.filter(published_at__gte=Coalesce(edge, Value(EARLIEST)))
+        piece = matching(lines.filter(published_at__gte=Coalesce(edge, Value(EARLIEST))))
         rows = _newest_first(piece).annotate(in_title=_in_title(query), edge=edge)
         rows = list(rows.values_list("article_id", "published_at", "in_title", "edge")[: limit - len(found)])
         found += [row[:3] for row in rows]
@@ -133,13 +142,13 @@ def _through_slices(query, category_ids, limit, started):
         if edge is None:
             return found
         older = older.filter(published_at__lt=edge)
-        matching = matching.filter(moment__lt=edge)
+        lines = lines.filter(moment__lt=edge)
         _within_the_time_left(started)
         covered += size
         # As many entries as the matches still wanted take at the share found so far, half
         # as many again; at most GROWTH times what was covered. No match yet: a rare query,
         # whose candidates are few; slices far back in time would cost btree_gin more (it
-        # reads every entry newer than the slice's edge) than the candidates do.
+        # reads every line newer than the slice's edge) than the candidates do.
         wanted = 1.5 * (limit - len(found)) * covered / len(found) if found else None
         size = None if wanted is None else int(max(covered, min(wanted, GROWTH * covered)))
 

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
-from news.models import Article, ArticleSearchEntry, Category
+from news.models import Article, ArticleSearchEntry, ArticleSearchLine, Category
 from news.search import search_key
 from tests.factories import ArticleFactory, CategoryFactory
 
@@ -136,6 +136,12 @@ def _stored_key_and_text(article):
         return cursor.fetchone()
 
 
+def _lines(article):
+    """The search key's lines kept for `article` (the database's trigger), with their publication times."""
+    lines = ArticleSearchLine.objects.filter(entry_id=article.pk).order_by("id")
+    return [line.key for line in lines], {line.published_at for line in lines}
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db
 def test_the_search_key_follows_the_text_on_every_save(reviewer):
@@ -150,8 +156,14 @@ def test_the_search_key_follows_the_text_on_every_save(reviewer):
     article.save(update_fields=["body"])
     key, text = _stored_key_and_text(article)
     assert key == search_key(text) and "“三会一课”,落实" in text
+    assert _lines(article) == ([line for line in key.split("\n") if line], {article.published_at})
     workflow.set_status(article, Article.Status.PUBLISHED, by=reviewer)  # the listing fields alone
     assert _stored_key_and_text(article) == (key, text)
+    article.published_at = timezone.now() - timedelta(days=3)
+    article.save(update_fields=["published_at"])  # QuerySet.update() of the entry
+    assert _lines(article) == ([line for line in key.split("\n") if line], {article.published_at})
+    Article.objects.filter(pk=article.pk).delete()
+    assert _lines(article) == ([], set())
 
 
 @pytest.mark.django_db

@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from demo import textgen
-from news.models import ArticleSearchEntry
+from news.models import ArticleSearchEntry, ArticleSearchLine
 from news.search import PARTNERS, PUNCTUATION, normalize, normalize_query, search_key, trigram_servable
 from news.selectors import search as search_selectors
 from tests.factories import ArticleFactory, CategoryFactory
@@ -218,7 +218,7 @@ def test_a_query_across_punctuation_checks_only_the_texts_that_hold_it(generated
     query = normalize_query("个。年轻干部坚持")
     assert len(scanned(query)) == 2
     # As the search's slices ask it (test_each_query_checks_only_the_texts_its_plan_calls_for).
-    assert _named_and_matched(ArticleSearchEntry.objects.filter(key__contains=search_key(query))) == (2, 2)
+    assert _named_and_matched(ArticleSearchLine.objects.filter(key__contains=search_key(query))) == (2, 2)
 
 
 @pytest.mark.postgres
@@ -229,9 +229,9 @@ def test_the_trigram_index_reads_chinese_and_serves_the_search(generated):
         cursor.execute("SELECT show_trgm('服务落实')")
         assert len(cursor.fetchone()[0]) == 5  # "  服", " 服务", "服务落", "务落实", "落实 "
         cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("EXPLAIN SELECT article_id FROM news_articlesearchentry WHERE key LIKE %s", ["%服务落%"])
+        cursor.execute("EXPLAIN SELECT entry_id FROM news_articlesearchline WHERE key LIKE %s", ["%服务落%"])
         plan = "\n".join(row[0] for row in cursor.fetchall())
-        assert "news_search_key_trgm" in plan
+        assert "news_search_line_trgm" in plan
         # Every character of a key is a letter to pg_trgm: one word, its trigrams span punctuation.
         key = search_key(normalize("个。“服务”，"))
         cursor.execute("SELECT show_trgm(%s)", [key])
