@@ -107,7 +107,7 @@ def _searches(query):
     """The WHERE clauses of the queries of the search table a search made."""
     with CaptureQueriesContext(connection) as captured:
         search_selectors._candidates(query, None)
-    searched = [q["sql"].lower() for q in captured.captured_queries if "news_articlesearchentry" in q["sql"]]
+    searched = [q["sql"].lower() for q in captured.captured_queries if "news_articlesearch" in q["sql"]]
     return [sql.split(" where ", 1)[1] for sql in searched]
 
 
