@@ -223,6 +223,30 @@ def test_a_query_across_punctuation_checks_only_the_texts_that_hold_it(generated
 
 @pytest.mark.postgres
 @pytest.mark.django_db
+def test_a_long_query_whose_pieces_are_apart_in_other_articles_checks_only_its_lines(db):
+    """
+    抓好党员积分管理各项任务落实。二是: thirty articles hold every three characters of it, in
+    two paragraphs; two hold the query. The index is on lines (a field, a paragraph), so it names those two.
+    """
+    for hours in range(30):
+        ArticleFactory(
+            title="会议强调",
+            body="<p>抓好党员积分管理各部门工作。</p><p>依法处理各项任务落实。二是聚焦服务群众。</p>",
+            published_at=timezone.now() - timedelta(hours=hours),
+        )
+    for hours in (5, 50):
+        ArticleFactory(
+            title="会议强调",
+            body="<p>以钉钉子精神抓好党员积分管理各项任务落实。二是聚焦服务群众。</p>",
+            published_at=timezone.now() - timedelta(hours=hours, minutes=30),
+        )
+    query = normalize_query("抓好党员积分管理各项任务落实。二是")
+    assert len(scanned(query)) == 2
+    assert _named_and_matched(ArticleSearchLine.objects.filter(key__contains=search_key(query))) == (2, 2)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
 def test_the_trigram_index_reads_chinese_and_serves_the_search(generated):
     with connection.cursor() as cursor:
         # pg_trgm sees Chinese characters as letters only under a UTF-8 locale (docs/deploy.md).
