@@ -31,7 +31,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from bench.run import page_urls  # noqa: E402
 from tests.servers import database_url  # noqa: E402
 
-WATCHED = {"news_article", "news_articlesearchentry"}
+WATCHED = {"news_article", "news_articlesearchentry", "news_articlesearchline"}
 
 
 def nodes(plan):
@@ -50,7 +50,7 @@ def explain_searches(queries):
             found = _candidates(query, None)
         print(f"### `{query}`: {len(found)} of the newest matches ranked\n")
         for sql in (q["sql"] for q in captured.captured_queries):
-            if "news_articlesearchentry" not in sql:
+            if "news_articlesearch" not in sql:  # the entries and their lines
                 continue
             with connection.cursor() as cursor:
                 cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)

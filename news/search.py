@@ -23,11 +23,24 @@ A query is normalised the same way and becomes a `tsquery` that the index answer
 
 Pieces that are each in nearly every article can still meet rarely (服务 and 务落 in
 服务落): the bigram index then offers the whole archive to be checked. So queries of three
-or more characters go to a second index, a GIN index on `text`'s trigrams (pg_trgm) and
-the publication time (btree_gin), which serves `text LIKE '%query%'` within a span of
-publication times from the query's three-character pieces (see `trigram_servable`;
-PostgreSQL checks its candidates against the text itself). news.selectors.search decides
-which index, if any, a search asks.
+or more characters go to a second index, a GIN index on the trigrams (pg_trgm) and the
+publication time (btree_gin) of the lines of `key`, which serves `key LIKE
+'%search_key(query)%'` within a span of publication times (see `trigram_servable`).
+
+- pg_trgm takes trigrams only from words, runs of letters and digits: on `text`, a query
+  that spans punctuation between two common phrases (个。年轻干部坚持) leaves nothing at
+  the junction to search by. `key` is `text` with every punctuation mark and symbol of
+  PUNCTUATION swapped with a rarely used character (CJK Extension A, which pg_trgm reads
+  as a letter), so its trigrams span the junction (个。年 is one). The swap is a
+  permutation of characters, so `key` contains search_key(query) exactly when `text`
+  contains the query: pg_trgm's recheck against the key is the exact check.
+- An article built of common phrases holds the trigrams of a long query apart far more
+  often than together; within one line (a field, a paragraph of the body: some 240
+  characters) that is rare, and a line is quick to check. So the index is on the key's
+  lines (`ArticleSearchLine`, kept from the entry by a trigger in PostgreSQL); no query
+  spans a line, as queries hold no newline.
+
+news.selectors.search decides which index, if any, a search asks.
 
 So the index never misses a match, and the check never lets a non-match through: results
 equal an exhaustive substring scan of `text`. On SQLite the scan is all there is.
@@ -92,15 +105,41 @@ def needs_recheck(query):
     return len(query) > 2
 
 
+# The punctuation and symbols that search_key() swaps with letters: what Chinese text uses
+# after normalize() (NFKC turns full-width ，：；？！（） into ASCII). A fixed list, not
+# computed from unicodedata, so that a newer Python gives the same keys; changing it means
+# a migration that computes every stored key again (see news migration 0015).
+PUNCTUATION = (
+    " !\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
+    "¡¢£¤¥¦§©«¬®°±¶·»¿×÷"
+    "‐‒–—―‖‘’‚‛“”„‟†‡•‣‧‰‱′‵‹›※‽⁂"
+    "←↑→↓↔−∈∏∑√∞∠∧∨∩∪∫∴∵∶∷≈≠≡≤≥⊙⊥"
+    "■□▲△▼▽◆◇○◎●◯★☆✓✔✕✖✗✘"
+    "、。〃〈〉《》「」『』【】〒〓〔〕〖〗〘〙〚〛〜〝〞〟〰"
+)
+# Their partners: as many characters from the start of CJK Extension A (U+3400), letters to
+# pg_trgm under a UTF-8 locale and almost never used.
+PARTNERS = "".join(chr(0x3400 + n) for n in range(len(PUNCTUATION)))
+_SWAP = str.maketrans(PUNCTUATION + PARTNERS, PARTNERS + PUNCTUATION)
+
+
+def search_key(text):
+    """
+    `text` (normalised) with each character of PUNCTUATION and its partner swapped: a
+    permutation, so `search_key(a) in search_key(b)` exactly when `a in b`. Newlines (field
+    separators) stay, and nothing a query can hold crosses them.
+    """
+    return text.translate(_SWAP)
+
+
 def trigram_servable(query):
     """
-    Whether the trigram index serves `text LIKE '%query%'` well: a query of three or more
-    characters with a letter or digit in it. pg_trgm takes its trigrams from the pattern's
-    words (runs of letters and digits; Chinese characters count under a UTF-8 locale, see
-    docs/deploy.md), padded where a word meets punctuation, so such a query always gives
-    it one; a query of punctuation alone gives none, and the whole index would be read.
+    Whether the trigram index of search keys serves `key LIKE '%search_key(query)%'` well:
+    a query of three or more characters of which one is a letter or digit in its key. Then
+    pg_trgm takes at least one trigram from the pattern; from a query of other symbols
+    alone (★★★) it takes none, and the whole index would be read.
     """
-    return len(query) >= 3 and any(c.isalnum() for c in query)
+    return len(query) >= 3 and any(c.isalnum() for c in search_key(query))
 
 
 class BigramVectorField(models.Field):
@@ -154,3 +193,35 @@ class BigramMatch(models.Lookup):
 
 
 BigramVectorField.register_lookup(BigramMatch)
+
+
+class SearchKeyField(models.TextField):
+    """
+    search_key() of a text field, computed on every save from `source`. Only PostgreSQL
+    keeps it (its trigram index serves the search); elsewhere the column stays NULL.
+    """
+
+    description = "Search key of another field"
+
+    def __init__(self, *args, source, **kwargs):
+        self.source = source
+        kwargs.setdefault("null", True)
+        kwargs.setdefault("editable", False)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["source"] = self.source
+        kwargs.pop("null", None)
+        kwargs.pop("editable", None)
+        return name, path, args, kwargs
+
+    def pre_save(self, model_instance, add):
+        return search_key(getattr(model_instance, self.source))
+
+    def get_db_prep_save(self, value, connection):
+        return value if connection.vendor == "postgresql" else None
+
+    def from_db_value(self, value, expression, connection):
+        # Nothing reads the key back (a copy of the text); don't carry it around.
+        return None

@@ -6,7 +6,7 @@ from .articles import Article
 from .categories import Category, UpdateRule
 from .pages import Page, pinyin_slug
 from .rules import is_pinned_now, is_public, pinned_now, public
-from .search_entries import ArticleSearchEntry
+from .search_entries import ArticleSearchEntry, ArticleSearchLine
 from .view_counts import ViewCountBatch
 
 __all__ = [
@@ -16,6 +16,7 @@ __all__ = [
     "SUMMARY_MAX_LENGTH",
     "Article",
     "ArticleSearchEntry",
+    "ArticleSearchLine",
     "Category",
     "Page",
     "UpdateRule",

@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from review.rules import Status
 
-from ..search import BigramVectorField, normalize
+from ..search import BigramVectorField, SearchKeyField, normalize
 
 # Fields whose change the search entry must follow: its text, and the copy of what decides
 # whether and where the article is listed.
@@ -34,6 +34,7 @@ class ArticleSearchEntry(models.Model):
     title = models.TextField("标题")
     text = models.TextField("全文")
     vector = BigramVectorField(source="text")
+    key = SearchKeyField("检索键", source="text")  # text with its punctuation swapped for letters
     # Copies of the article's, so that search can walk the newest entries of one table.
     is_public = models.BooleanField("已发布", default=False)
     published_at = models.DateTimeField("发布时间", null=True)  # none for an article never published
@@ -67,3 +68,31 @@ class ArticleSearchEntry(models.Model):
         title = normalize(article.full_title)
         rest = [normalize(value) for value in (article.source, article.author, article.body_text)]
         return {"title": title, "text": "\n".join([title, *rest]), **cls.listing_fields_for(article)}
+
+
+class ArticleSearchLine(models.Model):
+    """
+    One line of an entry's search key (a field, or a paragraph of the body), with the
+    entry's publication time: the trigram index on these serves queries of three characters
+    or more (news.selectors.search). A query never spans lines, and within one line of some
+    240 characters the pieces of a long query rarely occur apart, as they do within a whole
+    article built of common phrases. PostgreSQL keeps the lines from the entry itself, by
+    a trigger, on every write path (news migration 0015); elsewhere the table stays empty.
+    """
+
+    entry = models.ForeignKey(
+        ArticleSearchEntry,
+        on_delete=models.DO_NOTHING,  # the database deletes the lines with their entry
+        db_constraint=False,
+        related_name="+",
+        verbose_name="搜索索引",
+    )
+    published_at = models.DateTimeField("发布时间", null=True)
+    key = models.TextField("检索键")
+
+    class Meta:
+        verbose_name = "搜索索引行"
+        verbose_name_plural = "搜索索引行"
+
+    def __str__(self):
+        return self.key[:30]

@@ -3,9 +3,11 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.utils import timezone
 
-from news.models import Article, ArticleSearchEntry, Category
+from news.models import Article, ArticleSearchEntry, ArticleSearchLine, Category
+from news.search import search_key
 from tests.factories import ArticleFactory, CategoryFactory
 
 NOW = timezone.make_aware(timezone.datetime(2026, 6, 1, 10, 0, 0))
@@ -126,6 +128,42 @@ def test_the_search_entry_follows_the_article():
     article.save()
     entry.refresh_from_db()
     assert entry.title.startswith("新的标题")
+
+
+def _stored_key_and_text(article):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT key, text FROM news_articlesearchentry WHERE article_id = %s", [article.pk])
+        return cursor.fetchone()
+
+
+def _lines(article):
+    """The search key's lines kept for `article` (the database's trigger), with their publication times."""
+    lines = ArticleSearchLine.objects.filter(entry_id=article.pk).order_by("id")
+    return [line.key for line in lines], {line.published_at for line in lines}
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_the_search_key_follows_the_text_on_every_save(reviewer):
+    from review import rules as workflow
+
+    article = ArticleFactory(
+        title="年轻干部：坚持", body="<p>选树典型5个。年轻干部坚持</p>", status=Article.Status.REVIEW
+    )
+    key, text = _stored_key_and_text(article)
+    assert key == search_key(text) and "个。年" in text and "。" not in key
+    article.body = "<p>“三会一课”，落实</p>"
+    article.save(update_fields=["body"])
+    key, text = _stored_key_and_text(article)
+    assert key == search_key(text) and "“三会一课”,落实" in text
+    assert _lines(article) == ([line for line in key.split("\n") if line], {article.published_at})
+    workflow.set_status(article, Article.Status.PUBLISHED, by=reviewer)  # the listing fields alone
+    assert _stored_key_and_text(article) == (key, text)
+    article.published_at = timezone.now() - timedelta(days=3)
+    article.save(update_fields=["published_at"])  # QuerySet.update() of the entry
+    assert _lines(article) == ([line for line in key.split("\n") if line], {article.published_at})
+    Article.objects.filter(pk=article.pk).delete()
+    assert _lines(article) == ([], set())
 
 
 @pytest.mark.django_db

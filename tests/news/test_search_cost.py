@@ -4,6 +4,7 @@
 the answer always the newest matches a scan of every text finds.
 """
 
+import json
 import random
 import re
 from datetime import timedelta
@@ -15,8 +16,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from demo import textgen
-from news.models import ArticleSearchEntry
-from news.search import normalize_query, trigram_servable
+from news.models import ArticleSearchEntry, ArticleSearchLine
+from news.search import PARTNERS, PUNCTUATION, normalize, normalize_query, search_key, trigram_servable
 from news.selectors import search as search_selectors
 from tests.factories import ArticleFactory, CategoryFactory
 
@@ -106,7 +107,7 @@ def _searches(query):
     """The WHERE clauses of the queries of the search table a search made."""
     with CaptureQueriesContext(connection) as captured:
         search_selectors._candidates(query, None)
-    searched = [q["sql"].lower() for q in captured.captured_queries if "news_articlesearchentry" in q["sql"]]
+    searched = [q["sql"].lower() for q in captured.captured_queries if "news_articlesearch" in q["sql"]]
     return [sql.split(" where ", 1)[1] for sql in searched]
 
 
@@ -121,7 +122,7 @@ def test_each_query_checks_only_the_texts_its_plan_calls_for(generated, monkeypa
     for query in ["服务落", "党组织", "服务群众"]:
         searches = _searches(query)
         assert all("strpos" not in where and "@@" not in where for where in searches), query
-        assert [where for where in searches if " like " in where], query
+        assert [where for where in searches if '"key"::text like' in where], query
     rare = [where for where in _searches("服务落") if " like " in where]
     assert len(rare) == 2  # 20 entries, then 160: the rest
     # Two characters in nearly every article: 38 or more in the 40 walked, walking on.
@@ -161,9 +162,87 @@ def test_a_search_answer_is_kept_once_whatever_else_the_address_holds(monkeypatc
     assert len(searches) == 1
 
 
-def test_trigrams_serve_queries_with_a_letter_or_digit_of_three_characters_or_more():
+def test_trigrams_serve_queries_of_three_characters_or_more_punctuation_included():
     assert trigram_servable("服务落") and trigram_servable("，实施") and trigram_servable("a，b")
-    assert not trigram_servable("党建") and not trigram_servable("，。、") and not trigram_servable("  ")
+    assert trigram_servable(normalize_query("，。、")) and trigram_servable("。”“")
+    # Symbols the key does not swap give pg_trgm nothing: walked, not the whole index read.
+    assert not trigram_servable("党建") and not trigram_servable("\u2728\u2728\u2728") and not trigram_servable("  ")
+
+
+def test_the_search_key_is_a_permutation_so_containment_is_kept_exactly():
+    rng = random.Random(14)
+    alphabet = [*PUNCTUATION[:40], *PUNCTUATION[-12:], *PARTNERS[:20], *"党建服务落实个年轻干部ab1\n"]
+    for _ in range(3000):
+        text = "".join(rng.choices(alphabet, k=rng.randint(0, 12)))
+        query = "".join(rng.choices(alphabet, k=rng.randint(1, 3)))
+        assert (search_key(query) in search_key(text)) == (query in text), (query, text)
+        assert search_key(search_key(text)) == text
+    assert all(normalize(c) == c and not c.isalnum() for c in PUNCTUATION)
+    assert all(c.isalnum() for c in search_key(PUNCTUATION))
+
+
+def _named_and_matched(entries):
+    """(entries the trigram index names as candidates, entries that match) of a LIKE filter, by its plan."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a few rows: the planner would rather scan
+    plan = json.loads(entries.explain(analyze=True, format="json"))[0]["Plan"]
+    heap = next(node for node in _nodes(plan) if node["Node Type"] == "Bitmap Heap Scan")
+    return heap["Actual Rows"] + heap.get("Rows Removed by Index Recheck", 0), heap["Actual Rows"]
+
+
+def _nodes(plan):
+    yield plan
+    for child in plan.get("Plans", []):
+        yield from _nodes(child)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_a_query_across_punctuation_checks_only_the_texts_that_hold_it(generated):
+    """
+    个。年轻干部坚持: 个 and 年轻干部坚持 are both everywhere, 年轻干部坚持 right after a 。 in
+    most texts, but the two meet at the 。 in two only. The index names those two.
+    """
+    for hours in range(30):
+        ArticleFactory(
+            title="示范带动",
+            body="<p>选树先进典型5个，以点带面。年轻干部坚持问题导向，整体提升。</p>",
+            published_at=timezone.now() - timedelta(hours=hours),
+        )
+    for hours in (5, 50):
+        ArticleFactory(
+            title="问题导向",
+            body="<p>选树先进典型5个。年轻干部坚持问题导向。</p>",
+            published_at=timezone.now() - timedelta(hours=hours, minutes=30),
+        )
+    query = normalize_query("个。年轻干部坚持")
+    assert len(scanned(query)) == 2
+    # As the search's slices ask it (test_each_query_checks_only_the_texts_its_plan_calls_for).
+    assert _named_and_matched(ArticleSearchLine.objects.filter(key__contains=search_key(query))) == (2, 2)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_a_long_query_whose_pieces_are_apart_in_other_articles_checks_only_its_lines(db):
+    """
+    抓好党员积分管理各项任务落实。二是: thirty articles hold every three characters of it, in
+    two paragraphs; two hold the query. The index is on lines (a field, a paragraph), so it names those two.
+    """
+    for hours in range(30):
+        ArticleFactory(
+            title="会议强调",
+            body="<p>抓好党员积分管理各部门工作。</p><p>依法处理各项任务落实。二是聚焦服务群众。</p>",
+            published_at=timezone.now() - timedelta(hours=hours),
+        )
+    for hours in (5, 50):
+        ArticleFactory(
+            title="会议强调",
+            body="<p>以钉钉子精神抓好党员积分管理各项任务落实。二是聚焦服务群众。</p>",
+            published_at=timezone.now() - timedelta(hours=hours, minutes=30),
+        )
+    query = normalize_query("抓好党员积分管理各项任务落实。二是")
+    assert len(scanned(query)) == 2
+    assert _named_and_matched(ArticleSearchLine.objects.filter(key__contains=search_key(query))) == (2, 2)
 
 
 @pytest.mark.postgres
@@ -174,9 +253,15 @@ def test_the_trigram_index_reads_chinese_and_serves_the_search(generated):
         cursor.execute("SELECT show_trgm('服务落实')")
         assert len(cursor.fetchone()[0]) == 5  # "  服", " 服务", "服务落", "务落实", "落实 "
         cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("EXPLAIN SELECT article_id FROM news_articlesearchentry WHERE text LIKE %s", ["%服务落%"])
+        cursor.execute("EXPLAIN SELECT entry_id FROM news_articlesearchline WHERE key LIKE %s", ["%服务落%"])
         plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "news_search_text_trgm" in plan
+        assert "news_search_line_trgm" in plan
+        # Every character of a key is a letter to pg_trgm: one word, its trigrams span punctuation.
+        key = search_key(normalize("个。“服务”，"))
+        cursor.execute("SELECT show_trgm(%s)", [key])
+        assert len(cursor.fetchone()[0]) == len(key) + 1
+        cursor.execute("SELECT array_length(show_trgm(%s), 1)", [search_key(PUNCTUATION)])
+        assert cursor.fetchone()[0] == len(PUNCTUATION) + 1
 
 
 @pytest.mark.postgres

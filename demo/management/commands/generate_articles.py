@@ -22,6 +22,7 @@ from django.utils.html import escape
 from attachments.models import Attachment, attachment_upload_to
 from core.caching import content_changed
 from news.models import SUMMARY_LENGTH, Article, ArticleSearchEntry, Category
+from news.search import search_key
 
 from ... import samples, textgen
 
@@ -32,7 +33,7 @@ ARTICLE_COLUMNS = (
     "status", "is_pinned", "pinned_until", "is_headline", "view_count", "created_at", "updated_at",
     "created_by_id", "updated_by_id", "external_key", "external_url", "responsible_editor",
 )  # fmt: skip
-ENTRY_COLUMNS = ("article_id", "title", "text", "vector", "is_public", "published_at", "category_id")
+ENTRY_COLUMNS = ("article_id", "title", "text", "vector", "key", "is_public", "published_at", "category_id")
 POSTGRES_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
 
@@ -92,6 +93,7 @@ def build_rows(task):
                 "title": generated.search_title,
                 "text": generated.search_text,
                 "vector": generated.vector_binary,
+                "key": search_key(generated.search_text),
                 "published_at": published_at,
                 "category_id": articles[-1]["category_id"],
             }
@@ -108,7 +110,7 @@ def _copy_entries_binary(cursor, entries):
     buffer.write(b"PGCOPY\n\xff\r\n\x00" + struct.pack("!ii", 0, 0))
     for entry in entries:
         buffer.write(struct.pack("!hiq", len(ENTRY_COLUMNS), 8, entry["article_id"]))
-        for field in (entry["title"].encode(), entry["text"].encode(), entry["vector"]):
+        for field in (entry["title"].encode(), entry["text"].encode(), entry["vector"], entry["key"].encode()):
             buffer.write(struct.pack("!i", len(field)))
             buffer.write(field)
         # is_public (bool), published_at (microseconds since 2000-01-01 UTC), category_id (int8)
@@ -206,6 +208,7 @@ class Command(BaseCommand):
             # the search index's pending entries merged.
             cursor.execute("VACUUM (ANALYZE) news_article")
             cursor.execute("VACUUM (ANALYZE) news_articlesearchentry")
+            cursor.execute("VACUUM (ANALYZE) news_articlesearchline")  # the entries' trigger fills it
         self.stdout.write(f"  vacuum and analyze: {time.monotonic() - started:.1f} s")
 
     def _insert_orm(self, tasks):
