@@ -184,6 +184,9 @@ PAGE_CONTENT_MODELS = [
     "news.Category",
     "news.Article",
     "news.ArticleSearchEntry",
+    # Written by a database trigger whenever its entry changes, so its entry's save is what
+    # moves the version; listed because search pages read it.
+    "news.ArticleSearchLine",
     "news.Page",
     "attachments.Attachment",
     "topics.Topic",
