@@ -39,3 +39,21 @@ def test_a_connection_that_fails_mid_read_is_dropped_and_the_read_is_a_miss(redi
     monkeypatch.undo()
     store.forget_failures()
     assert chosen.read(["page:test-read"])[0] == {"page:test-read": ("200 OK", [], b"x")}
+
+
+def test_commands_sent_along_go_in_the_same_write_and_an_error_reply_fails_the_read(redis_store):
+    chosen, client = redis_store
+    chosen.write("page:test-read", ("200 OK", [], b"x"), 30)
+    client.delete("test:along", "test:not-a-hash")
+    found, along = chosen.read(["page:test-read"], along=[lambda pipeline: pipeline.hincrby("test:along", "7", 1)])
+    assert (found, along) == ({"page:test-read": ("200 OK", [], b"x")}, True)
+    assert client.hget("test:along", "7") == b"1"
+
+    client.set("test:not-a-hash", "x")  # HINCRBY on a string: an error reply
+    assert chosen.read(["page:test-read"], along=[lambda pipeline: pipeline.hincrby("test:not-a-hash", "7", 1)]) == (
+        {},
+        False,
+    )
+    store.forget_failures()
+    assert chosen.read(["page:test-read"])[0] == {"page:test-read": ("200 OK", [], b"x")}  # the connection is sound
+    client.delete("test:along", "test:not-a-hash")
