@@ -144,6 +144,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})
     # An unreachable database must fail fast (a styled 503), not hang a worker.
     DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", env.int("DB_CONNECT_TIMEOUT", default=2))
+    # No JIT compilation: it pays off for long analytical queries, not for a page's short
+    # ones, yet starts whenever the planner's estimate is high, and an estimate it cannot
+    # make well (the workbench's rows "in review or mine") cost 1.3 s of compiling for a
+    # query that runs in 60 ms (docs/benchmarks.md, the workbench).
+    DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})
     # runserver is threaded: take the write lock up front instead of failing with
