@@ -150,11 +150,16 @@ def render(targets, results, duration, minutes):
 
 
 def write(report):
-    """Replace this script's section of docs/benchmarks.md (from its heading to the end)."""
+    """Replace this script's section of docs/benchmarks.md (from its heading to the next), or add it at the end."""
     text = BENCHMARKS.read_text()
     if SECTION in text:
-        text = text[: text.index(SECTION)]
-    BENCHMARKS.write_text(text.rstrip("\n") + "\n\n" + report)
+        start = text.index(SECTION)
+        following = text.find("\n## ", start + len(SECTION))
+        rest = text[following + 1 :] if following != -1 else ""
+        text = text[:start].rstrip("\n") + "\n\n" + report.rstrip("\n") + "\n" + ("\n" + rest if rest else "")
+    else:
+        text = text.rstrip("\n") + "\n\n" + report.rstrip("\n") + "\n"
+    BENCHMARKS.write_text(text)
 
 
 if __name__ == "__main__":
