@@ -27,6 +27,7 @@ answers decides whether it is kept:
 import hashlib
 from dataclasses import dataclass
 from functools import lru_cache, wraps
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.handlers.wsgi import get_bytes_from_wsgi, get_path_info
@@ -89,16 +90,21 @@ class PublicPage:
     counts: object
 
 
-def canonical_query(params, declared):
-    """The declared parameters of `params` (a QueryDict), canonical, as a new QueryDict."""
-    kept = QueryDict(mutable=True)
+def canonical_params(params, declared):
+    """The declared parameters of `params` (a QueryDict), each in its canonical form: {name: value}."""
+    kept = {}
     for name, canonical in declared.items():
         value = params.get(name)  # the last value, as every view reads it
         if value is not None:
             value = canonical(value)
         if value is not None:
             kept[name] = value
-    return QueryDict(kept.urlencode())
+    return kept
+
+
+def canonical_query(params, declared):
+    """The declared parameters of `params` (a QueryDict), canonical, as a new QueryDict."""
+    return QueryDict(urlencode(canonical_params(params, declared)))
 
 
 def as_is(value):
@@ -213,15 +219,20 @@ class PageCache:
             return None  # staff always get fresh pages (and previews)
         # Read as Django reads it: headers such as HSTS differ between HTTP and HTTPS.
         scheme = forwarded_scheme(environ)
-        # Decoded as Django decodes it for request.GET.
-        sent = QueryDict(get_bytes_from_wsgi(environ, "QUERY_STRING", ""), encoding=settings.DEFAULT_CHARSET)
-        query = canonical_query(sent, page.query)
+        # Decoded as Django decodes it for request.GET; the same string as canonical_query()
+        # hands the view, without making a QueryDict of it again.
+        sent = environ.get("QUERY_STRING")
+        if sent:
+            sent = QueryDict(get_bytes_from_wsgi(environ, "QUERY_STRING", ""), encoding=settings.DEFAULT_CHARSET)
+            query = canonical_params(sent, page.query)
+        else:
+            query = {}
         # A HEAD request shows nothing to anyone: no view (as downloads count GETs only).
         count_key = page.counts.key(kwargs, query) if page.counts and environ["REQUEST_METHOD"] == "GET" else None
         # The Host header as sent: a host Django refuses never gets an entry (its 400 is not
         # kept), so none can be served for it.
         preferences = ReadingPreferences.from_cookies(cookies).cache_key_part
-        raw = f"{scheme}|{environ.get('HTTP_HOST', '')}|{path}?{query.urlencode()}|{preferences}"
+        raw = f"{scheme}|{environ.get('HTTP_HOST', '')}|{path}?{urlencode(query)}|{preferences}"
         return "page:" + hashlib.sha256(raw.encode("utf-8", "surrogateescape")).hexdigest(), page, count_key, cookies
 
     def keepable(self, environ, answer, response):
