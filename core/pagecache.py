@@ -27,7 +27,7 @@ answers decides whether it is kept:
 import hashlib
 from dataclasses import dataclass
 from functools import lru_cache, wraps
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
 from django.core.handlers.wsgi import get_bytes_from_wsgi, get_path_info
@@ -62,7 +62,8 @@ def public_page(query=None, *, counts=None):
     def decorate(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
-            request.GET = canonical_query(request.GET, query)
+            # A page that reads no parameter does not read the query string at all.
+            request.GET = canonical_query(request.GET, query) if query else QueryDict()
             key = counts.key(kwargs, request.GET) if counts and request.method == "GET" else None
             if key is None or request.META.get(COUNTED):
                 return view(request, *args, **kwargs)
@@ -91,7 +92,7 @@ class PublicPage:
 
 
 def canonical_params(params, declared):
-    """The declared parameters of `params` (a QueryDict), each in its canonical form: {name: value}."""
+    """The declared parameters of `params` (a QueryDict, or sent_params()), each in its canonical form: {name: value}."""
     kept = {}
     for name, canonical in declared.items():
         value = params.get(name)  # the last value, as every view reads it
@@ -100,6 +101,29 @@ def canonical_params(params, declared):
         if value is not None:
             kept[name] = value
     return kept
+
+
+def sent_params(environ):
+    """
+    The query string's parameters as Django decodes them for request.GET ({name: the last
+    value}, as every view reads them), without building a QueryDict; None when Django would
+    refuse them (more than DATA_UPLOAD_MAX_NUMBER_FIELDS: TooManyFieldsSent, a 400).
+    """
+    raw = get_bytes_from_wsgi(environ, "QUERY_STRING", "")
+    try:
+        text = raw.decode()
+    except UnicodeDecodeError:
+        text = raw.decode("iso-8859-1")  # as QueryDict decodes it
+    try:
+        pairs = parse_qsl(
+            text,
+            keep_blank_values=True,
+            encoding=settings.DEFAULT_CHARSET,
+            max_num_fields=settings.DATA_UPLOAD_MAX_NUMBER_FIELDS,
+        )
+    except ValueError:
+        return None
+    return dict(pairs)
 
 
 def canonical_query(params, declared):
@@ -219,20 +243,18 @@ class PageCache:
             return None  # staff always get fresh pages (and previews)
         # Read as Django reads it: headers such as HSTS differ between HTTP and HTTPS.
         scheme = forwarded_scheme(environ)
-        # Decoded as Django decodes it for request.GET; the same string as canonical_query()
-        # hands the view, without making a QueryDict of it again.
-        sent = environ.get("QUERY_STRING")
-        if sent:
-            sent = QueryDict(get_bytes_from_wsgi(environ, "QUERY_STRING", ""), encoding=settings.DEFAULT_CHARSET)
+        query = {}
+        if page.query and environ.get("QUERY_STRING"):
+            sent = sent_params(environ)
+            if sent is None:
+                return None  # Django refuses it (400), as it refuses request.GET
             query = canonical_params(sent, page.query)
-        else:
-            query = {}
         # A HEAD request shows nothing to anyone: no view (as downloads count GETs only).
         count_key = page.counts.key(kwargs, query) if page.counts and environ["REQUEST_METHOD"] == "GET" else None
         # The Host header as sent: a host Django refuses never gets an entry (its 400 is not
         # kept), so none can be served for it.
         preferences = ReadingPreferences.from_cookies(cookies).cache_key_part
-        raw = f"{scheme}|{environ.get('HTTP_HOST', '')}|{path}?{urlencode(query)}|{preferences}"
+        raw = f"{scheme}|{environ.get('HTTP_HOST', '')}|{path}?{tuple(query.items())!r}|{preferences}"
         return "page:" + hashlib.sha256(raw.encode("utf-8", "surrogateescape")).hexdigest(), page, count_key, cookies
 
     def keepable(self, environ, answer, response):

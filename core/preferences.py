@@ -10,6 +10,7 @@ The toolbar (static/js/toolbar.js) writes its cookie itself; its other choices (
 """
 
 from dataclasses import dataclass
+from functools import cached_property
 
 FONT_COOKIE = "font_size"
 CARE_COOKIE = "care_mode"
@@ -29,7 +30,9 @@ TOOLBAR_CLASSES = {
 
 def toolbar_classes(value):
     """The classes the toolbar's cookie asks for, in a fixed order; anything unknown is ignored."""
-    tokens = set(value.split(".")) if value else set()
+    if not value:
+        return ()
+    tokens = set(value.split("."))
     classes = []
     for choices in TOOLBAR_CLASSES.values():
         chosen = [css for token, css in choices.items() if token in tokens]
@@ -46,6 +49,8 @@ class ReadingPreferences:
 
     @classmethod
     def from_cookies(cls, cookies):
+        if not cookies.keys() & _COOKIES:
+            return DEFAULT_PREFERENCES  # most visitors: computed once
         font_size = cookies.get(FONT_COOKIE, DEFAULT_FONT_SIZE)
         if font_size not in FONT_SIZES:
             font_size = DEFAULT_FONT_SIZE
@@ -66,10 +71,14 @@ class ReadingPreferences:
             classes.append("care-mode")
         return " ".join([*classes, *self.toolbar])
 
-    @property
+    @cached_property
     def cache_key_part(self):
         return f"{self.font_size}.{int(self.care_mode)}.{'.'.join(self.toolbar)}"
 
     def font_choices(self):
         """(value, label, is_current) for the 大/中/小 links."""
         return [(value, FONT_SIZES[value], value == self.font_size) for value in ("large", "medium", "small")]
+
+
+_COOKIES = {FONT_COOKIE, CARE_COOKIE, TOOLBAR_COOKIE}
+DEFAULT_PREFERENCES = ReadingPreferences()
