@@ -29,3 +29,12 @@ forwarded_allow_ips = "127.0.0.1"
 # No control socket (gunicorn 27 opens one in $HOME by default): systemd's signals suffice,
 # and several instances on one machine (tests, benchmarks) would fight over its path.
 control_socket_disable = True
+
+
+def post_fork(server, worker):
+    # Each response's header block leaves with its body, in one write: an app server killed
+    # between the two would leave nginx a header it cannot retry on the other app server,
+    # and the resident a broken page (wuda_portal/gunicorn_response.py).
+    from wuda_portal.gunicorn_response import install
+
+    install()

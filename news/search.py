@@ -142,15 +142,11 @@ def trigram_servable(query):
     return len(query) >= 3 and any(c.isalnum() for c in search_key(query))
 
 
-class BigramVectorField(models.Field):
+class SourcedField:
     """
-    The `tsvector` of a text field's bigrams, computed on every save from `source`.
-
-    It exists only on PostgreSQL; on other databases the column is an unused text column
-    that stays NULL.
+    A field computed on every save from another field of its model, `source`: nullable and
+    not editable unless told otherwise, which its deconstruction leaves implicit.
     """
-
-    description = "Bigram tsvector of another field"
 
     def __init__(self, *args, source, **kwargs):
         self.source = source
@@ -164,6 +160,17 @@ class BigramVectorField(models.Field):
         kwargs.pop("null", None)
         kwargs.pop("editable", None)
         return name, path, args, kwargs
+
+
+class BigramVectorField(SourcedField, models.Field):
+    """
+    The `tsvector` of a text field's bigrams, computed on every save from `source`.
+
+    It exists only on PostgreSQL; on other databases the column is an unused text column
+    that stays NULL.
+    """
+
+    description = "Bigram tsvector of another field"
 
     def db_type(self, connection):
         return "tsvector" if connection.vendor == "postgresql" else "text"
@@ -195,26 +202,13 @@ class BigramMatch(models.Lookup):
 BigramVectorField.register_lookup(BigramMatch)
 
 
-class SearchKeyField(models.TextField):
+class SearchKeyField(SourcedField, models.TextField):
     """
     search_key() of a text field, computed on every save from `source`. Only PostgreSQL
     keeps it (its trigram index serves the search); elsewhere the column stays NULL.
     """
 
     description = "Search key of another field"
-
-    def __init__(self, *args, source, **kwargs):
-        self.source = source
-        kwargs.setdefault("null", True)
-        kwargs.setdefault("editable", False)
-        super().__init__(*args, **kwargs)
-
-    def deconstruct(self):
-        name, path, args, kwargs = super().deconstruct()
-        kwargs["source"] = self.source
-        kwargs.pop("null", None)
-        kwargs.pop("editable", None)
-        return name, path, args, kwargs
 
     def pre_save(self, model_instance, add):
         return search_key(getattr(model_instance, self.source))

@@ -108,6 +108,26 @@ def _fields(title, subtitle, summary, text):
     return [("标题", title), ("副标题", subtitle), ("摘要", summary), ("正文", body)]
 
 
+def _finding(finding, confirmed, **names):
+    """
+    The JSON-ready dict of one finding in the object `names` names (kind, admin_view,
+    object_id, title, and for an article the names earlier reports used). A serious one a
+    reviewer confirmed with 「已核对错敏词」 (news.wordcheck), its wrong form in `confirmed`,
+    is listed, but is no single-veto finding: it was published knowingly.
+    """
+    is_confirmed = finding.is_serious and finding.entry.wrong in confirmed
+    return {
+        **names,
+        "field": finding.field,
+        "position": finding.start + 1,
+        "wrong": finding.entry.wrong,
+        "right": finding.entry.right,
+        "serious": finding.is_serious,
+        "confirmed": is_confirmed,
+        "text": finding.describe() + ("（已核对）" if is_confirmed else ""),
+    }
+
+
 def scan_wording(*, chunk=5000, every_text=None):
     """
     The 错敏词 in every public article (in the order of the articles' ids), as JSON-ready
@@ -127,25 +147,17 @@ def scan_wording(*, chunk=5000, every_text=None):
         title, subtitle, summary, confirmed = fields[pk]
         confirmed = {line for line in (confirmed or "").splitlines() if line}
         for finding in matcher.check(_fields(title, subtitle, summary, text)):
-            # A serious one a reviewer confirmed with 「已核对错敏词」 (news.wordcheck) is
-            # listed, but is no single-veto finding: it was published knowingly.
-            is_confirmed = finding.is_serious and finding.entry.wrong in confirmed
             found.append(
-                {
-                    "kind": "文章",
-                    "admin_view": "admin:news_article_change",
-                    "object_id": pk,
-                    "title": title,
-                    "article_id": pk,  # as reports kept by earlier releases name it
-                    "article_title": title,
-                    "field": finding.field,
-                    "position": finding.start + 1,
-                    "wrong": finding.entry.wrong,
-                    "right": finding.entry.right,
-                    "serious": finding.is_serious,
-                    "confirmed": is_confirmed,
-                    "text": finding.describe() + ("（已核对）" if is_confirmed else ""),
-                }
+                _finding(
+                    finding,
+                    confirmed,
+                    kind="文章",
+                    admin_view="admin:news_article_change",
+                    object_id=pk,
+                    title=title,
+                    article_id=pk,  # as reports kept by earlier releases name it
+                    article_title=title,
+                )
             )
     return found, len(checked)
 
@@ -164,20 +176,14 @@ def scan_other_wording(matcher):
         for obj in queryset.order_by("pk"):
             confirmed = wordcheck.confirmed_forms(obj)
             for finding in wordcheck.findings(obj, matcher=matcher):
-                is_confirmed = finding.is_serious and finding.entry.wrong in confirmed
                 found.append(
-                    {
-                        "kind": opts.verbose_name,
-                        "admin_view": f"admin:{opts.app_label}_{opts.model_name}_change",
-                        "object_id": obj.pk,
-                        "title": obj.title,
-                        "field": finding.field,
-                        "position": finding.start + 1,
-                        "wrong": finding.entry.wrong,
-                        "right": finding.entry.right,
-                        "serious": finding.is_serious,
-                        "confirmed": is_confirmed,
-                        "text": finding.describe() + ("（已核对）" if is_confirmed else ""),
-                    }
+                    _finding(
+                        finding,
+                        confirmed,
+                        kind=opts.verbose_name,
+                        admin_view=f"admin:{opts.app_label}_{opts.model_name}_change",
+                        object_id=obj.pk,
+                        title=obj.title,
+                    )
                 )
     return found

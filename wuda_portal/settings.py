@@ -6,6 +6,7 @@ Everything that differs between a laptop and a server comes from environment var
 project folder, which is for trying it out; production runs on PostgreSQL.
 """
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -131,6 +132,19 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------------------
 
+
+def options_with_jit_off(url_options, pgoptions):
+    """
+    The libpq `options` of the portal's connections: `-c jit=off` after the server options
+    DATABASE_URL carries (`?options=…`), or else after those of PGOPTIONS, which libpq
+    ignores once `options` is set; as they are if they set jit themselves.
+    """
+    options = (url_options or pgoptions).strip()
+    if re.search(r"(?:^|\s)(?:-c\s*|--)jit=", options, flags=re.IGNORECASE):
+        return options
+    return f"{options} -c jit=off".lstrip()
+
+
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
@@ -148,7 +162,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # ones, yet starts whenever the planner's estimate is high, and an estimate it cannot
     # make well (the workbench's rows "in review or mine") cost 1.3 s of compiling for a
     # query that runs in 60 ms (docs/benchmarks.md, the workbench).
-    DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
+    DATABASES["default"]["OPTIONS"]["options"] = options_with_jit_off(
+        DATABASES["default"]["OPTIONS"].get("options"), env.str("PGOPTIONS", default="")
+    )
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})
     # runserver is threaded: take the write lock up front instead of failing with

@@ -196,6 +196,23 @@ def _nodes(plan):
         yield from _nodes(child)
 
 
+def _assert_only_the_two_are_checked(query, *, near, holding):
+    """
+    Thirty articles (title, body) `near` the query and two `holding` it: the query finds the
+    two, and the trigram index names those two only, as the search's slices ask it
+    (test_each_query_checks_only_the_texts_its_plan_calls_for).
+    """
+    for hours in range(30):
+        ArticleFactory(title=near[0], body=near[1], published_at=timezone.now() - timedelta(hours=hours))
+    for hours in (5, 50):
+        ArticleFactory(
+            title=holding[0], body=holding[1], published_at=timezone.now() - timedelta(hours=hours, minutes=30)
+        )
+    query = normalize_query(query)
+    assert len(scanned(query)) == 2
+    assert _named_and_matched(ArticleSearchLine.objects.filter(key__contains=search_key(query))) == (2, 2)
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db
 def test_a_query_across_punctuation_checks_only_the_texts_that_hold_it(generated):
@@ -203,22 +220,11 @@ def test_a_query_across_punctuation_checks_only_the_texts_that_hold_it(generated
     个。年轻干部坚持: 个 and 年轻干部坚持 are both everywhere, 年轻干部坚持 right after a 。 in
     most texts, but the two meet at the 。 in two only. The index names those two.
     """
-    for hours in range(30):
-        ArticleFactory(
-            title="示范带动",
-            body="<p>选树先进典型5个，以点带面。年轻干部坚持问题导向，整体提升。</p>",
-            published_at=timezone.now() - timedelta(hours=hours),
-        )
-    for hours in (5, 50):
-        ArticleFactory(
-            title="问题导向",
-            body="<p>选树先进典型5个。年轻干部坚持问题导向。</p>",
-            published_at=timezone.now() - timedelta(hours=hours, minutes=30),
-        )
-    query = normalize_query("个。年轻干部坚持")
-    assert len(scanned(query)) == 2
-    # As the search's slices ask it (test_each_query_checks_only_the_texts_its_plan_calls_for).
-    assert _named_and_matched(ArticleSearchLine.objects.filter(key__contains=search_key(query))) == (2, 2)
+    _assert_only_the_two_are_checked(
+        "个。年轻干部坚持",
+        near=("示范带动", "<p>选树先进典型5个，以点带面。年轻干部坚持问题导向，整体提升。</p>"),
+        holding=("问题导向", "<p>选树先进典型5个。年轻干部坚持问题导向。</p>"),
+    )
 
 
 @pytest.mark.postgres
@@ -228,21 +234,11 @@ def test_a_long_query_whose_pieces_are_apart_in_other_articles_checks_only_its_l
     抓好党员积分管理各项任务落实。二是: thirty articles hold every three characters of it, in
     two paragraphs; two hold the query. The index is on lines (a field, a paragraph), so it names those two.
     """
-    for hours in range(30):
-        ArticleFactory(
-            title="会议强调",
-            body="<p>抓好党员积分管理各部门工作。</p><p>依法处理各项任务落实。二是聚焦服务群众。</p>",
-            published_at=timezone.now() - timedelta(hours=hours),
-        )
-    for hours in (5, 50):
-        ArticleFactory(
-            title="会议强调",
-            body="<p>以钉钉子精神抓好党员积分管理各项任务落实。二是聚焦服务群众。</p>",
-            published_at=timezone.now() - timedelta(hours=hours, minutes=30),
-        )
-    query = normalize_query("抓好党员积分管理各项任务落实。二是")
-    assert len(scanned(query)) == 2
-    assert _named_and_matched(ArticleSearchLine.objects.filter(key__contains=search_key(query))) == (2, 2)
+    _assert_only_the_two_are_checked(
+        "抓好党员积分管理各项任务落实。二是",
+        near=("会议强调", "<p>抓好党员积分管理各部门工作。</p><p>依法处理各项任务落实。二是聚焦服务群众。</p>"),
+        holding=("会议强调", "<p>以钉钉子精神抓好党员积分管理各项任务落实。二是聚焦服务群众。</p>"),
+    )
 
 
 @pytest.mark.postgres

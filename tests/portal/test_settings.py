@@ -23,6 +23,7 @@ print(json.dumps({
     "debug": settings.DEBUG,
     "admin": reverse("admin:index"),
     "media_root": str(settings.MEDIA_ROOT),
+    "db_options": settings.DATABASES["default"].get("OPTIONS", {}).get("options"),
 }))
 """
 
@@ -103,6 +104,44 @@ def test_env_example_documents_every_variable_the_settings_read():
     assert read, "the pattern found no variables"
     missing = sorted(name for name in read if f"{name}=" not in documented)
     assert not missing, f".env.example does not document {missing}"
+
+
+@pytest.mark.parametrize(
+    ("url_options", "pgoptions", "expected"),
+    [
+        (None, "", "-c jit=off"),
+        ("-c statement_timeout=5000", "", "-c statement_timeout=5000 -c jit=off"),
+        (None, "-c lock_timeout=1000", "-c lock_timeout=1000 -c jit=off"),
+        # libpq ignores PGOPTIONS once the URL sets options: so do they.
+        ("-c statement_timeout=5000", "-c lock_timeout=1000", "-c statement_timeout=5000 -c jit=off"),
+        # Options that choose jit themselves are kept as they are.
+        ("-c jit=on", "", "-c jit=on"),
+        (None, "--jit=on -c work_mem=64MB", "--jit=on -c work_mem=64MB"),
+        ("-cJIT=off", "", "-cJIT=off"),
+        # A setting whose name merely ends in jit is not jit.
+        ("-c nojit=1", "", "-c nojit=1 -c jit=off"),
+    ],
+)
+def test_connections_turn_jit_off_after_the_options_they_are_given(url_options, pgoptions, expected):
+    from wuda_portal.settings import options_with_jit_off
+
+    assert options_with_jit_off(url_options, pgoptions) == expected
+
+
+@pytest.mark.parametrize(
+    ("url_query", "pgoptions", "expected"),
+    [
+        ("", None, "-c jit=off"),
+        ("?options=-c%20statement_timeout%3D5000", None, "-c statement_timeout=5000 -c jit=off"),
+        ("", "-c lock_timeout=1000", "-c lock_timeout=1000 -c jit=off"),
+        ("?options=-c%20jit%3Don", None, "-c jit=on"),
+    ],
+)
+def test_the_settings_append_jit_off_to_the_database_url_options_or_pgoptions(url_query, pgoptions, expected):
+    env = {"PGOPTIONS": pgoptions} if pgoptions is not None else {}
+    result = run_settings(DEBUG="1", DATABASE_URL=f"postgres://portal@db.example.org:5432/portal{url_query}", **env)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["db_options"] == expected
 
 
 @pytest.mark.postgres

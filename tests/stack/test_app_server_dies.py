@@ -58,18 +58,24 @@ def test_killing_one_app_server_under_load_fails_no_request(stack, demo, tmp_pat
     articles = [a.get_absolute_url() for a in Article.objects.published()[:10]]
     categories = {a.category.get_absolute_url() for a in Article.objects.published().select_related("category")}
     script = rotate_script(tmp_path, ["/", "/healthz", "/healthz", *articles, *sorted(categories)])
-    load = wrk(stack.url + "/", script)
-    time.sleep(8)
     victim = stack.pid("app1")
-    os.killpg(victim, signal.SIGKILL)  # the master and its workers, as the OOM killer might
-    output, _ = load.communicate(timeout=SECONDS + 60)
+    load = wrk(stack.url + "/", script)
+    try:
+        time.sleep(8)
+        os.killpg(victim, signal.SIGKILL)  # the master and its workers, as the OOM killer might
+        output, _ = load.communicate(timeout=SECONDS + 60)
 
-    result = summary(output)
-    assert result["requests"] > 1000, output
-    assert result["failed"] == 0, output
-    status = stack.script("status", check=False)
-    assert status.returncode == 3 and re.search(r"app1\s+stopped", status.stdout)
+        result = summary(output)
+        assert result["requests"] > 1000, output
+        assert result["failed"] == 0, output
+        status = stack.script("status", check=False)
+        assert status.returncode == 3 and re.search(r"app1\s+stopped", status.stdout)
+    finally:
+        # The stack is the session's: the next tests need app1 back even when this one failed.
+        if load.poll() is None:
+            load.kill()
+            load.wait()
+        stack.script("up")  # brings back what is missing
 
-    stack.script("up")  # brings back what is missing
     assert stack.script("status").returncode == 0
     assert stack.pid("app1") != victim

@@ -1,0 +1,28 @@
+"""
+A WSGI app for tests/portal/test_gunicorn_response.py: it answers a page of BODY_SIZE bytes
+and logs, to the file $PROBE_LOG, the path and the size of every sendall() its worker makes
+on the client's socket for it, one line each.
+"""
+
+import os
+
+BODY_SIZE = 40_000
+
+
+class _CountingSocket:
+    def __init__(self, socket, log, path):
+        self.socket, self.log, self.path = socket, log, path
+
+    def sendall(self, data):
+        with open(self.log, "a") as log:
+            log.write(f"{self.path} {len(data)}\n")
+        return self.socket.sendall(data)
+
+
+def app(environ, start_response):
+    # start_response is a method of the worker's response object, which writes to .sock.
+    response = start_response.__self__
+    response.sock = _CountingSocket(response.sock, os.environ["PROBE_LOG"], environ["PATH_INFO"])
+    body = b"x" * BODY_SIZE
+    start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
+    return [body]
