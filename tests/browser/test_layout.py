@@ -117,3 +117,18 @@ def test_the_slideshow_caption_leaves_most_of_the_image_visible(open_page, live_
         0, min(image["y"] + image["height"], caption["y"] + caption["height"]) - max(image["y"], caption["y"])
     )
     assert overlap <= image["height"] / 3, (image, caption)
+
+
+@pytest.mark.parametrize("care", [False, True], ids=["standard", "care-mode"])
+def test_the_search_page_fits_a_phone_with_large_text(open_page, live_server, demo, care):
+    # The keyword box's own width (20 characters of its font) stretched the form past a 390 px
+    # screen in 关怀模式 or with 字号 大: the page scrolled sideways, the box cut off at the right.
+    page, _ = open_page(PHONES[2])
+    if care:
+        care_mode(page, live_server)
+    page.context.add_cookies([{"name": "font_size", "value": "large", "url": live_server.url}])
+    page.goto(live_server.url + "/search/?q=党建")
+    widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert widths[0] <= widths[1], widths
+    form, field = box(page, ".search-form"), box(page, "#search-q")
+    assert field["x"] + field["width"] <= form["x"] + form["width"], (field, form)
