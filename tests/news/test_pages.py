@@ -364,3 +364,13 @@ def test_an_editor_reads_a_published_page_as_residents_will_see_it_not_as_html_s
     assert 'class="article-body-view"' in html_page and 'sandbox="allow-same-origin"' in html_page
     assert "&lt;h2&gt;主要职责&lt;/h2&gt;" in html_page  # inside srcdoc: escaped once, as an attribute
     assert f'href="{page.get_absolute_url()}"' in html_page
+
+
+def test_the_search_count_counts_the_single_pages_it_lists(client):
+    # 「找到 0 篇包含“工作时间”的文章。」 above the single pages that hold it read as "nothing found".
+    PageFactory(title="联系我们", slug="lianxiwomen", body="<p>工作时间：周一至周五。</p>")
+    html = client.get("/search/", {"q": "工作时间"}).content.decode()
+    assert "找到 1 个单页包含“工作时间”，没有包含它的文章。" in html
+    ArticleFactory(title="调整工作时间的通知")
+    html = client.get("/search/", {"q": "工作时间"}).content.decode()
+    assert "找到 1 个单页和 1 篇文章包含“工作时间”。" in html
