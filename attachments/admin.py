@@ -7,7 +7,7 @@ from news.admin import add_article_inline, add_page_inline
 from review import rules
 from review.stored import editable
 
-from .forms import AttachmentForm
+from .forms import AttachmentForm, stored_file_link
 from .models import Attachment
 
 
@@ -21,7 +21,7 @@ class AttachmentInline(LengthLimitsMixin, admin.TabularInline):
     form = AttachmentForm
     extra = 1
     fields = ("file", "title", "order", "file_type", "file_size", "download_count")
-    readonly_fields = ("file_type", "file_size", "download_count")
+    readonly_fields = ("stored_file", "file_type", "file_size", "download_count")
     ordering = ("order", "id")
 
     # `obj` is the article or page: decided on it as the database held it before the request
@@ -38,10 +38,21 @@ class AttachmentInline(LengthLimitsMixin, admin.TabularInline):
     def has_delete_permission(self, request, obj=None):
         return self._article_editable(request, obj) and super().has_delete_permission(request, obj)
 
+    def get_fields(self, request, obj=None):
+        # Read only (an editor and a published article), the file is shown as its link to the
+        # download view: the model field's own display links to /media/, which nginx refuses.
+        if self._article_editable(request, obj):
+            return self.fields
+        return ("stored_file", *self.fields[1:])
+
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
         formset.form = type("AttachmentFormForRequest", (formset.form,), {"uploaded_by": request.user})
         return formset
+
+    @admin.display(description="文件")
+    def stored_file(self, obj):
+        return stored_file_link(obj)
 
     @admin.display(description="类型")
     def file_type(self, obj):
@@ -67,7 +78,7 @@ class AttachmentAdmin(admin.ModelAdmin):
     readonly_fields = (
         "article",
         "page",
-        "file",
+        "stored_file",
         "original_name",
         "size",
         "content_type",
@@ -112,6 +123,10 @@ class AttachmentAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for attachment in queryset.select_related("article", "page"):
             self.delete_model(request, attachment)
+
+    @admin.display(description="文件")
+    def stored_file(self, obj):
+        return stored_file_link(obj)
 
     @admin.display(description="显示名称")
     def display_name(self, obj):

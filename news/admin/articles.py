@@ -2,9 +2,8 @@
 
 from django.contrib import admin, messages
 from django.db.models.functions import Coalesce
-from django.templatetags.static import static
 from django.utils import timezone
-from django.utils.html import escape, format_html
+from django.utils.html import format_html
 from reversion.models import Version
 
 from core.admin_desk import DeskAdminMixin
@@ -17,8 +16,8 @@ from ..forms import ArticleAdminForm, unscheduled_note
 from ..models import ADMIN_LIST_ORDER, Article
 from ..presenters import minute_text as local_minute
 from ..presenters import status_text
-from ..sanitize import safe_html as rich_text
 from .article_list import CategoryTreeFilter, NearerEndPaginator, StatusFilter, YearFilter, search_the_list
+from .read_only import body_as_residents_see_it, reason_html
 from .wording import WordingCheckedAdmin
 
 # Inlines other apps add to the article form (add_article_inline): news does not know them
@@ -176,14 +175,12 @@ class ArticleAdmin(DeskAdminMixin, WordingCheckedAdmin, ReviewedAdmin):
         # Django's 查看 page: every field read-only. The body as residents will see it,
         # and the reason at the top.
         reason = rules.edit_refusal_reason(request.user, stored_object(request, obj) or obj)
-        # In the look of the admin's messages (the description is inserted as HTML).
-        reason_html = format_html('<ul class="messagelist"><li class="warning">{}</li></ul>', reason)
         fieldsets = (
             (
                 None,
                 {
                     "fields": ("title", "subtitle", "category_column", "external_url", "rendered_body"),
-                    "description": reason_html,
+                    "description": reason_html(reason),
                 },
             ),
             (
@@ -197,23 +194,7 @@ class ArticleAdmin(DeskAdminMixin, WordingCheckedAdmin, ReviewedAdmin):
 
     @admin.display(description="正文")
     def rendered_body(self, obj):
-        # A document of its own with the public stylesheet: the body looks as on the article's
-        # page, and the admin's styles do not reach it. Sanitised again on output (rich_text),
-        # as the public page does; the sandbox runs no script either way.
-        document = format_html(
-            '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
-            '<link rel="stylesheet" href="{}"></head><body><article class="article">'
-            '<div class="article-body">{}</div></article></body></html>',
-            static("css/site.css"),
-            rich_text(obj.body),
-        )
-        return format_html(
-            '<iframe class="article-body-view" title="正文（公众看到的样子）" sandbox="allow-same-origin" srcdoc="{}" '
-            'style="width: 760px; max-width: 100%; height: 560px; border: 1px solid #ccc; resize: vertical;"></iframe>'
-            '<p><a href="{}" target="_blank" rel="noopener">在网站上打开这篇文章</a></p>',
-            escape(document),  # an attribute's value: escaped although (because) it is safe HTML
-            obj.get_absolute_url(),
-        )
+        return body_as_residents_see_it(obj, "在网站上打开这篇文章")
 
     # --- Search through the search index ------------------------------------------------
 

@@ -4,10 +4,13 @@ from django.contrib import admin
 from django.utils.html import format_html
 
 from core.admin_desk import DeskAdminMixin
+from review import rules
 from review.admin import ReviewedAdmin
+from review.stored import stored_object
 
 from ..forms import CategoryChoiceField, PinyinSlugMixin, WordingCheckedForm
 from ..models import Category, Page
+from .read_only import body_as_residents_see_it, reason_html
 from .wording import WordingCheckedAdmin
 
 
@@ -59,12 +62,25 @@ class PageAdmin(DeskAdminMixin, WordingCheckedAdmin, ReviewedAdmin):
         ),
         ("记录", {"classes": ("collapse",), "fields": ("created_by", "created_at", "updated_by", "updated_at")}),
     )
-    readonly_fields = ("prepublish_report", "created_by", "created_at", "updated_by", "updated_at")
+    readonly_fields = ("prepublish_report", "created_by", "created_at", "updated_by", "updated_at", "rendered_body")
     counted_fields = ("title",)
     wide_fields = ("title",)
 
     def get_inlines(self, request, obj):
         return [*super().get_inlines(request, obj), *_page_inlines]
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None or self.has_change_permission(request, obj):
+            return super().get_fieldsets(request, obj)
+        # Django's 查看 page, as for an article (news.admin.articles): the body as residents
+        # will see it, not its HTML as text, and the reason at the top.
+        reason = rules.edit_refusal_reason(request.user, stored_object(request, obj) or obj)
+        first = {"fields": ("title", "slug", "rendered_body", "status"), "description": reason_html(reason)}
+        return self.with_review_fieldsets(request, obj, ((None, first), *self.fieldsets[1:]))
+
+    @admin.display(description="正文")
+    def rendered_body(self, obj):
+        return body_as_residents_see_it(obj, "在网站上打开这个单页")
 
     @admin.display(description="状态", ordering="status")
     def status_column(self, obj):

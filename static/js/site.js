@@ -61,6 +61,7 @@
 
   function setupPrint() {
     Array.prototype.forEach.call(document.querySelectorAll("[data-print]"), function (link) {
+      link.hidden = false;  // the print view's 打印 is hidden until it can open the dialog
       link.addEventListener("click", function (event) {
         event.preventDefault();
         window.print();

@@ -10,6 +10,7 @@ from attachments.models import Attachment
 from attachments.services import attachment_create
 from attachments.validation import ALLOWED_TYPES, inspect_upload, shortened_name
 from demo import samples
+from news.models import Article
 from tests.factories import ArticleFactory
 from tests.factories import article_form_data as form_data
 
@@ -229,3 +230,25 @@ def test_the_admin_form_takes_a_long_file_name_with_the_display_name_left_empty(
 def test_shortened_name(name, max_length, expected):
     assert shortened_name(name, max_length) == expected
     assert len(shortened_name(name, max_length)) <= max_length
+
+
+@pytest.mark.parametrize("status", [Article.Status.DRAFT, Article.Status.PUBLISHED])  # the form, the view-only form
+@pytest.mark.django_db
+def test_the_article_form_links_a_stored_file_to_its_download_not_to_media(editor_client, media_root, status):
+    # nginx answers 404 for /media/attachments/ (drafts' files stay private, downloads are
+    # counted): the editor's link to the file goes through the download view, under its own name.
+    article = ArticleFactory(status=status)
+    attachment = attachment_create(article=article, file=ContentFile(samples.pdf(), name="培训日程.pdf"))
+    html = editor_client.get(reverse("admin:news_article_change", args=[article.pk])).content.decode()
+    assert "/media/attachments/" not in html
+    assert attachment.file.name not in html  # the generated storage name means nothing to an editor
+    assert f'href="{attachment.get_absolute_url()}"' in html
+    assert ">培训日程.pdf</a>" in html
+
+
+@pytest.mark.django_db
+def test_the_attachment_page_links_its_file_to_the_download_not_to_media(reviewer_client, media_root):
+    attachment = attachment_create(article=ArticleFactory(), file=ContentFile(samples.pdf(), name="培训日程.pdf"))
+    html = reviewer_client.get(reverse("admin:attachments_attachment_change", args=[attachment.pk])).content.decode()
+    assert "/media/attachments/" not in html
+    assert f'href="{attachment.get_absolute_url()}"' in html

@@ -5,6 +5,7 @@ from django.core.management import call_command
 
 from news.models import Category
 from tests.browser.conftest import DESKTOP, screenshot
+from tests.factories import ArticleFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONES = [{"width": width, "height": 780} for width in (360, 375, 390)]
@@ -117,3 +118,33 @@ def test_the_slideshow_caption_leaves_most_of_the_image_visible(open_page, live_
         0, min(image["y"] + image["height"], caption["y"] + caption["height"]) - max(image["y"], caption["y"])
     )
     assert overlap <= image["height"] / 3, (image, caption)
+
+
+@pytest.mark.parametrize("care", [False, True], ids=["standard", "care-mode"])
+def test_the_search_page_fits_a_phone_with_large_text(open_page, live_server, demo, care):
+    # The keyword box's own width (20 characters of its font) stretched the form past a 390 px
+    # screen in 关怀模式 or with 字号 大: the page scrolled sideways, the box cut off at the right.
+    page, _ = open_page(PHONES[2])
+    if care:
+        care_mode(page, live_server)
+    page.context.add_cookies([{"name": "font_size", "value": "large", "url": live_server.url}])
+    page.goto(live_server.url + "/search/?q=党建")
+    widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert widths[0] <= widths[1], widths
+    form, field = box(page, ".search-form"), box(page, "#search-q")
+    assert field["x"] + field["width"] <= form["x"] + form["width"], (field, form)
+
+
+@pytest.mark.parametrize("suffix", ["", "?print=1"], ids=["article", "print"])
+def test_a_table_pasted_with_a_fixed_width_keeps_within_the_article_on_a_phone(open_page, live_server, demo, suffix):
+    # Tables pasted from Word keep their width (style="width:600px", allowed by the sanitiser):
+    # on a 390 px phone the whole page scrolled sideways; the table now keeps within the text
+    # (and scrolls on its own when its cells cannot fit).
+    body = '<table style="width:600px"><tr><td>序号</td><td>单位</td></tr><tr><td>1</td><td>新达街道</td></tr></table>'
+    article = ArticleFactory(body=body)
+    page, _ = open_page(PHONES[2])
+    page.goto(live_server.url + article.get_absolute_url() + suffix)
+    widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert widths[0] <= widths[1], widths
+    table, text = box(page, ".article-body table"), box(page, ".article-body")
+    assert table["x"] + table["width"] <= text["x"] + text["width"] + 1, (table, text)

@@ -127,3 +127,20 @@ def test_the_site_works_without_javascript(open_page, live_server, demo):
     page.fill("#header-q", "党建")
     page.press("#header-q", "Enter")
     assert "找到" in page.locator(".result-count").inner_text()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_the_print_view_offers_only_what_works(open_page, live_server, demo, javascript):
+    # Without JavaScript the print view's 「打印」 was a link to the print view itself: tapping it
+    # only reloaded the page. It shows with script (the print dialog); without, a hint instead.
+    page, _ = open_page(PHONE, java_script_enabled=javascript)
+    article = Article.objects.published().first()
+    page.goto(live_server.url + article.get_absolute_url() + "?print=1")
+    for care in (False, True):  # 关怀模式 lays the links out as boxes of their own
+        if care:
+            page.context.add_cookies([{"name": "care_mode", "value": "1", "url": live_server.url}])
+            page.reload()
+        assert page.locator(".print-actions [data-print]").is_visible() is javascript
+        hint = page.locator(".print-actions").evaluate("p => p.innerText.includes('浏览器菜单')")
+        assert hint is not javascript
+    assert page.get_by_role("link", name="返回文章").is_visible()

@@ -351,3 +351,26 @@ def test_a_category_can_be_set_to_show_a_page_in_its_admin(reviewer, client):
     assert response.status_code == 302
     category.refresh_from_db()
     assert category.shown_page == page
+
+
+def test_an_editor_reads_a_published_page_as_residents_will_see_it_not_as_html_source(editor_client):
+    # As a published article's 查看 page does: the body rendered (not its HTML as text) and
+    # the reason it cannot be edited at the top.
+    page = PageFactory(body="<h2>主要职责</h2><table><tr><th>科室</th></tr></table>")
+    html_page = editor_client.get(reverse("admin:news_page_change", args=[page.pk])).content.decode()
+    assert "查看单页" in html_page
+    assert "已发布的单页只能由审核发布人员修改。" in html_page
+    assert "&lt;h2&gt;" not in html_page.split('srcdoc="')[0]  # no source before the rendered body
+    assert 'class="article-body-view"' in html_page and 'sandbox="allow-same-origin"' in html_page
+    assert "&lt;h2&gt;主要职责&lt;/h2&gt;" in html_page  # inside srcdoc: escaped once, as an attribute
+    assert f'href="{page.get_absolute_url()}"' in html_page
+
+
+def test_the_search_count_counts_the_single_pages_it_lists(client):
+    # 「找到 0 篇包含“工作时间”的文章。」 above the single pages that hold it read as "nothing found".
+    PageFactory(title="联系我们", slug="lianxiwomen", body="<p>工作时间：周一至周五。</p>")
+    html = client.get("/search/", {"q": "工作时间"}).content.decode()
+    assert "找到 1 个单页包含“工作时间”，没有包含它的文章。" in html
+    ArticleFactory(title="调整工作时间的通知")
+    html = client.get("/search/", {"q": "工作时间"}).content.decode()
+    assert "找到 1 个单页和 1 篇文章包含“工作时间”。" in html
