@@ -20,6 +20,8 @@ from django.utils.html import format_html, format_html_join
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
+from core.admin_conflict import EditConflictMixin
+
 from . import rules
 from .forms import REVIEW_FIELDS, ReturnForm, minute, open_return_in, review_records, with_review_comment
 from .records import Action
@@ -27,8 +29,11 @@ from .rules import Status
 from .stored import belongs_to, editable, missing_reference, remember_stored, still_belongs_to, stored_object
 
 
-class ReviewedAdmin(VersionAdmin):
-    """A VersionAdmin for a reviewed model. The model's form has a `status` field."""
+class ReviewedAdmin(EditConflictMixin, VersionAdmin):
+    """
+    A VersionAdmin for a reviewed model. The model's form has a `status` field. A save of
+    what changed since the form was opened is refused (core.admin_conflict).
+    """
 
     reviewer_only_fields = ()  # read-only for editors; defaults to the model's reviewer fields
     actions = ("submit_for_review", "return_for_revision", "publish", "withdraw")
