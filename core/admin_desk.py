@@ -91,8 +91,11 @@ class DeskAdminMixin(LengthLimitsMixin):
         opts = self.model._meta
         url_name = request.resolver_match.url_name if request.resolver_match else ""
         # The forms that restore an old version (django-reversion) keep no copy: what they
-        # show is the version, not the editor's work.
+        # show is the version, not the editor's work. Nor does a read-only page (published
+        # since the editor opened it): it would find the copy kept by the editor's form
+        # unlike anything it shows, and drop it.
         editing = url_name in (f"{opts.app_label}_{opts.model_name}_add", f"{opts.app_label}_{opts.model_name}_change")
+        editing = editing and (obj is None or self.has_change_permission(request, obj))
         return {
             "key": self.autosave_key(obj) if editing else "",
             "user": request.user.pk,

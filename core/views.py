@@ -4,6 +4,7 @@ import re
 import sys
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.exceptions import TooManyFieldsSent
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
@@ -19,9 +20,10 @@ from django.http import (
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
-from django.urls import get_script_prefix
+from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
@@ -144,6 +146,47 @@ def bad_request(request, exception):
         # 500 instead of this page): this page reads no parameter.
         request.GET = QueryDict()
     return render(request, "400.html", status=400)
+
+
+def permission_denied(request, exception):
+    """
+    handler403. Inside the admin, for staff, a page in the admin's look with the reason the
+    refusal gave (review.admin and review.refusals give them) and the way back; anywhere
+    else the public site's page, as Django renders it.
+    """
+    user = getattr(request, "user", None)
+    in_admin = request.path_info.startswith(f"/{settings.ADMIN_URL}")
+    if not (in_admin and user is not None and user.is_active and user.is_staff):
+        return defaults.permission_denied(request, exception)
+    from django.contrib import admin  # the portal's admin site (desk.sites.PortalAdminSite)
+
+    context = {
+        **admin.site.each_context(request),
+        "title": "无法进行这个操作",
+        "reason": str(exception) or "您的账号没有进行这个操作的权限。",
+        "back_links": _admin_back_links(request),
+    }
+    return render(request, "admin/portal/403.html", context, status=403)
+
+
+def _admin_back_links(request):
+    """[(label, url)]: the object's page and its list, where the refused page was about one; the admin's home."""
+    match = request.resolver_match
+    model_admin = getattr(match.func, "model_admin", None) if match is not None else None
+    links = []
+    if model_admin is not None:
+        opts = model_admin.model._meta
+        object_id = match.kwargs.get("object_id")
+        try:
+            if object_id is not None and match.url_name != f"{opts.app_label}_{opts.model_name}_change":
+                url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[object_id])
+                links.append((f"返回该{opts.verbose_name}", url))
+            url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+            links.append((f"返回{opts.verbose_name_plural}列表", url))
+        except NoReverseMatch:
+            pass
+    links.append(("返回工作台", reverse("admin:index")))
+    return links
 
 
 def csrf_failure(request, reason=""):

@@ -1,7 +1,7 @@
 """
 The admin of a reviewed model (review.rules), holding to the review rule on every path: the
 change form and its inlines, deleting (one or a list's selection), the list's actions, and
-restoring a revision from 历史 or recovering a deleted one.
+restoring a revision from 历史 or recovering a deleted one. Refusals say why (review.refusals).
 
 Every decision is made on the object as the database held it before the request. The
 change form reads it as it is; restoring a revision first writes the old version into the
@@ -20,15 +20,22 @@ from django.utils.html import format_html, format_html_join
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
+from core.admin_conflict import EditConflictMixin
+
 from . import rules
 from .forms import REVIEW_FIELDS, ReturnForm, minute, open_return_in, review_records, with_review_comment
 from .records import Action
+from .refusals import RefusalsMixin
 from .rules import Status
 from .stored import belongs_to, editable, missing_reference, remember_stored, still_belongs_to, stored_object
 
 
-class ReviewedAdmin(VersionAdmin):
-    """A VersionAdmin for a reviewed model. The model's form has a `status` field."""
+class ReviewedAdmin(RefusalsMixin, EditConflictMixin, VersionAdmin):
+    """
+    A VersionAdmin for a reviewed model. The model's form has a `status` field. A save of
+    what changed since the form was opened is refused (core.admin_conflict), and one the
+    rule refuses shows why and what was typed (review.refusals).
+    """
 
     reviewer_only_fields = ()  # read-only for editors; defaults to the model's reviewer fields
     actions = ("submit_for_review", "return_for_revision", "publish", "withdraw")

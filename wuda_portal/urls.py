@@ -62,4 +62,5 @@ elif settings.SERVE_MEDIA:
     ]
 
 handler400 = "core.views.bad_request"
+handler403 = "core.views.permission_denied"
 handler500 = "core.views.server_error"

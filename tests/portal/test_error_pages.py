@@ -45,13 +45,27 @@ def test_csrf_failure_page(superuser):
 
 
 @pytest.mark.django_db
-def test_403_page(editor_client):
+def test_403_in_the_admin_says_why_inside_the_admin(editor_client):
     from tests.factories import ArticleFactory
 
     article = ArticleFactory()  # published: an editor may only look at it
     response = editor_client.post(f"/admin/news/article/{article.pk}/change/", {"title": "改"})
     assert response.status_code == 403
-    assert "无权访问" in response.content.decode()
+    html = response.content.decode()
+    # Not the public page (tests/review/test_refused_saves.py has the rest).
+    assert "已发布的文章只能由审核发布人员修改。" in html
+    assert "无权访问" not in html
+
+
+@pytest.mark.django_db
+def test_403_page_of_the_public_site():
+    from django.core.exceptions import PermissionDenied
+
+    response = views.permission_denied(RequestFactory().get("/"), PermissionDenied())
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "无权访问" in html
+    assert_site_look(html)
 
 
 @pytest.mark.django_db
