@@ -183,6 +183,7 @@ def search(request):
         "page": results.page if results else None,
         "more": results.more if results else False,
         "results_pages": results.pages if results else [],
+        "results_text_pages": results.text_pages if results else [],
         "too_slow": too_slow,
         # Pagination links keep the query and the 栏目.
         "page_query": urlencode({"q": query.text, **({"category": category.slug} if category else {})}) + "&",

@@ -26,6 +26,9 @@ from .listings import page_of
 
 SEARCH_MAX_RESULTS = 500
 SEARCH_TIMEOUT_MS = 3000
+# What a result shows of an article (news.presenters.SearchResult).
+RESULT_FIELDS = ("id", "title", "subtitle", "body", "external_url", "summary", "published_at", "source", "author")
+RESULT_FIELDS += ("category__name", "category__slug")
 
 
 class SearchTooSlow(Exception):
@@ -241,19 +244,23 @@ def ranked_matches(query, category_ids=None):
 class SearchResults:
     page: object  # a django.core.paginator.Page of SearchResult
     more: bool  # there were more matches than were ranked
-    pages: list = field(default_factory=list)  # single pages whose title matches (PageResult), on the first page
+    # The single pages found (PageResult), on the first page: above the articles those whose
+    # title holds the query, after them those only whose text does (the articles' titles
+    # say more than a page's passing mention; matching_pages).
+    pages: list = field(default_factory=list)
+    text_pages: list = field(default_factory=list)
 
 
 def matching_pages(tree, query, category_ids=None):
     """
-    Published single pages whose title or text contains `query` (normalised, as articles are
-    matched), title matches first, from the 栏目 tree that lists them with their text: there
-    it costs the search no query.
+    (title matches, text-only matches): published single pages whose title, or else whose
+    text, contains `query` (normalised, as articles are matched), from the 栏目 tree that
+    lists them with their text: there it costs the search no query.
     """
     pages = [entry for entry in tree.pages if not category_ids or entry.category_id in category_ids]
     in_title = [entry for entry in pages if query in normalize_query(entry.title)]
     in_text = [entry for entry in pages if entry not in in_title and query in normalize(entry.text)]
-    return [PageResult.of(entry, query) for entry in in_title + in_text]
+    return [PageResult.of(entry, query) for entry in in_title], [PageResult.of(entry, query) for entry in in_text]
 
 
 def _results_page(tree, query, number, category_ids):
@@ -261,22 +268,11 @@ def _results_page(tree, query, number, category_ids):
     page = page_of([], number, len(ranked))
     ids = ranked[page.start_index() - 1 : page.end_index()] if ranked else []
     articles = Article.objects.published().filter(pk__in=ids).select_related("category")
-    articles = articles.only(
-        "id",
-        "title",
-        "subtitle",
-        "body",
-        "external_url",
-        "summary",
-        "published_at",
-        "source",
-        "author",
-        "category__name",
-        "category__slug",
-    )
+    articles = articles.only(*RESULT_FIELDS)
     by_id = {article.pk: article for article in articles}
     page.object_list = [SearchResult.of(by_id[pk], query) for pk in ids if pk in by_id]
-    return SearchResults(page, more, matching_pages(tree, query, category_ids) if page.number == 1 else [])
+    in_title, in_text = matching_pages(tree, query, category_ids) if page.number == 1 else ([], [])
+    return SearchResults(page, more, in_title, in_text)
 
 
 def search_page(query, number, category_slug=""):
