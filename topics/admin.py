@@ -11,19 +11,38 @@ is public in it.
 """
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
 
 from core.admin_desk import LengthLimitsMixin
 from news.admin.wording import WordingCheckedAdmin
 from news.forms import PinyinSlugMixin, WordingCheckedForm
+from news.presenters import status_text
 from review.admin import ReviewedAdmin
 from review.stored import editable
 
 from .models import Topic, TopicArticle, TopicSection
 
 PROPOSAL_NOTE = "推荐的文章提交审核后，由审核发布人员发布（采用），之后才显示在专题中。"
+
+
+def not_public_note(article):
+    """
+    Why an entry of `article` shows nowhere yet: a topic lists the accepted entries whose
+    article is public (topics.selectors), so accepting one of a draft is allowed (it shows
+    once the article is published, as when an article is chosen on the topic's own form)
+    but must not look as if it were shown now. None for a public article.
+    """
+    if article.is_public:
+        return None
+    return f"这篇文章目前是“{status_text(article)}”，公众还看不到：专题中只显示已公开的文章，要等这篇文章发布后才会显示在专题中。"
+
+
+def read_link(article):
+    """A link to read the article (staff see a draft's preview at its address), in a new tab."""
+    label = "阅读文章" if article.is_public else "预览文章"
+    return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', article.get_absolute_url(), label)
 
 
 class TopicPartInline(LengthLimitsMixin, admin.TabularInline):
@@ -135,16 +154,54 @@ class TopicArticleAdmin(LengthLimitsMixin, ReviewedAdmin):
     """专题文章: every article in a topic's sections, and the proposals waiting to be accepted."""
 
     form = TopicArticleForm
-    list_display = ("article", "topic", "section", "status", "created_by", "updated_at")
+    list_display = ("article", "article_state_column", "topic", "section", "status", "created_by", "updated_at")
     list_filter = ("status", "topic")
     list_select_related = ("topic", "section", "article", "created_by")
     search_fields = ("article__title",)
     autocomplete_fields = ("article",)
     fieldsets = (
-        (None, {"description": PROPOSAL_NOTE, "fields": ("section", "article", "order", "status")}),
+        (None, {"description": PROPOSAL_NOTE, "fields": ("section", "article", "article_state", "order", "status")}),
         ("记录", {"classes": ("collapse",), "fields": ("created_by", "created_at", "updated_by", "updated_at")}),
     )
-    readonly_fields = ("created_by", "created_at", "updated_by", "updated_at")
+    readonly_fields = ("article_state", "created_by", "created_at", "updated_by", "updated_at")
+
+    @admin.display(description="文章状态")
+    def article_state(self, obj):
+        if obj is None or obj.article_id is None:
+            return "保存后在这里显示所选文章的状态和阅读链接。"
+        note = not_public_note(obj.article)
+        return format_html(
+            "<strong>{}</strong>　{}{}",
+            status_text(obj.article),
+            read_link(obj.article),
+            format_html('<p class="help">{}</p>', note) if note else "",
+        )
+
+    @admin.display(description="文章状态")
+    def article_state_column(self, obj):
+        shown_later = obj.status == TopicArticle.Status.PUBLISHED and not obj.article.is_public
+        return format_html(
+            "{}{}　{}",
+            status_text(obj.article),
+            "（发布后才在专题中显示）" if shown_later else "",
+            read_link(obj.article),
+        )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        self.warn_of_articles_not_public(request, [obj])
+
+    @admin.action(description="发布所选内容", permissions=["publish"])
+    def publish(self, request, queryset):
+        super().publish(request, queryset)
+        self.warn_of_articles_not_public(request, queryset.filter(status=TopicArticle.Status.PUBLISHED))
+
+    def warn_of_articles_not_public(self, request, entries):
+        """Published (accepted) entries whose article is not public: 已发布 in the list, shown nowhere yet."""
+        for entry in entries:
+            note = not_public_note(entry.article) if entry.status == TopicArticle.Status.PUBLISHED else None
+            if note:
+                self.message_user(request, f"“{entry.article}”已采用到“{entry.section}”，但{note}", messages.WARNING)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("topic", "section", "article")

@@ -12,8 +12,10 @@ import pytest
 import reversion
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from reversion.models import Version
 
+from news.models import Article
 from tests.factories import ArticleFactory, TopicFactory, TopicSectionFactory, add_to_section, topic_form_data
 from topics.models import Topic, TopicArticle
 
@@ -191,3 +193,38 @@ def test_restoring_an_own_draft_topic_does_not_pull_an_accepted_article_out_of_a
     moved.refresh_from_db()
     assert (moved.topic_id, moved.section_id, moved.status) == (running.topic_id, running.pk, Status.PUBLISHED)
     assert public_pages(running, article)["section"]
+
+
+@pytest.mark.parametrize("accepted_by", ["form", "action"])
+def test_a_reviewer_sees_the_state_of_a_proposed_draft_and_is_told_it_shows_once_published(
+    reviewer_client, running, accepted_by
+):
+    # Accepting a proposal of draft 44 said 「已保存」 and 已发布, and nothing showed on the topic.
+    draft = ArticleFactory(title="网格员走进居民楼", status=Article.Status.DRAFT, published_at=None)
+    proposal = TopicArticle.objects.create(topic=running.topic, section=running, article=draft, status=Status.REVIEW)
+    change = reverse("admin:topics_topicarticle_change", args=[proposal.pk])
+    form = reviewer_client.get(change).content.decode()
+    assert (
+        f'<strong>草稿</strong>　<a href="{draft.get_absolute_url()}" target="_blank" rel="noopener">预览文章</a>'
+        in form
+    )
+    assert "专题中只显示已公开的文章，要等这篇文章发布后才会显示在专题中。" in form
+    assert "草稿　<a" in reviewer_client.get(CHANGELIST).content.decode()
+
+    if accepted_by == "form":
+        response = reviewer_client.post(change, proposal_data(running, draft, status="published"), follow=True)
+    else:
+        response = reviewer_client.post(
+            CHANGELIST, {"action": "publish", "_selected_action": [proposal.pk]}, follow=True
+        )
+    assert TopicArticle.objects.get(pk=proposal.pk).status == Status.PUBLISHED
+    assert "“网格员走进居民楼”已采用到“基层动态”，但这篇文章目前是“草稿”，公众还看不到" in response.content.decode()
+    assert "草稿（发布后才在专题中显示）" in reviewer_client.get(CHANGELIST).content.decode()
+    assert public_pages(running, draft)["section"] is False
+
+    draft.status, draft.published_at = Article.Status.PUBLISHED, timezone.now()
+    draft.save()
+    listing = reviewer_client.get(CHANGELIST).content.decode()
+    assert "发布后才在专题中显示" not in listing and f'<a href="{draft.get_absolute_url()}" target="_blank"' in listing
+    assert "公众还看不到" not in reviewer_client.get(change).content.decode()
+    assert public_pages(running, draft)["section"] is True
