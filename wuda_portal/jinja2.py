@@ -18,6 +18,7 @@ from jinja2 import Environment, pass_context
 from markupsafe import Markup
 
 from core.caching import current_version
+from core.phones import phone_links
 from news.sanitize import safe_html as rich_text
 
 
@@ -106,5 +107,11 @@ def environment(**options):
     options.pop("autoescape", None)
     env = Environment(autoescape=True, **options)
     env.globals.update(static=cached_static, url=url, fragment=fragment, preferences_url=preferences_url)
-    env.filters.update(date=date, iso_datetime=iso_datetime, filesizeformat=filesizeformat, rich_text=rich_text)
+    env.filters.update(
+        date=date,
+        iso_datetime=iso_datetime,
+        filesizeformat=filesizeformat,
+        rich_text=rich_text,
+        phone_links=phone_links,
+    )
     return env

@@ -117,6 +117,7 @@ def test_contacts_come_from_the_site_profile_that_the_footer_shows(client):
     for value in ("乌达区新华街 1 号", "016041", "0473-3999999", "lianxi@example.cn"):
         assert value in contacts
         assert html.count(value) >= 2  # the footer shows the same record
+    assert '<dt>电话</dt><dd><a href="tel:04733999999">0473-3999999</a></dd>' in contacts  # a phone offers to call
     profile.phone = "0473-3888888"
     profile.save()
     assert "0473-3888888" in Client().get("/pages/lianxiwomen/").content.decode()  # not a copy

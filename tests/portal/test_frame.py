@@ -16,7 +16,7 @@ FOOTER_DEFAULTS = [
     "https://beian.miit.gov.cn/",
     "地址：内蒙古乌海市乌达区行政中心",
     "邮编：016040",
-    "电话：0473-3666882",
+    '电话：<a href="tel:04733666882">0473-3666882</a>',  # a phone offers to call it
     "wdqwzzb2007@163.com",
     "技术支持：鄂尔多斯市海瑞科技有限责任公司",
 ]
@@ -37,7 +37,7 @@ def test_the_footer_follows_the_profile_on_the_next_request(client):
     profile.technical_support = ""
     profile.save()
     html = client.get(reverse("news:home")).content.decode()
-    assert "电话：0473-1234567" in html
+    assert '电话：<a href="tel:04731234567">0473-1234567</a>' in html
     assert "技术支持" not in html
 
 
