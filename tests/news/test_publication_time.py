@@ -264,6 +264,24 @@ def test_staff_preview_of_a_scheduled_article_does_not_call_it_published(client,
     assert "“已发布”" not in page
 
 
+@pytest.mark.parametrize("status", [Status.DRAFT, Status.REVIEW])
+def test_the_preview_of_an_unpublished_article_shows_no_made_up_publication_time(client, editor, status):
+    # It showed 「发布时间：」 and today's date: the time a preview is laid out with.
+    planned = timezone.now() + timedelta(days=3)  # a time set for later, not a publication
+    client.force_login(editor)
+    for article in (
+        ArticleFactory(status=status, published_at=None),
+        ArticleFactory(status=status, published_at=planned),
+    ):
+        for url in (article.get_absolute_url(), article.get_absolute_url() + "?print=1"):
+            html = client.get(url).content.decode()
+            assert "发布时间：未发布" in html, url
+            assert "article:published_time" not in html and 'name="PubDate"' not in html, url
+    scheduled = ArticleFactory(published_at=planned)  # published, public at its time: that time shows
+    html = client.get(scheduled.get_absolute_url()).content.decode()
+    assert "发布时间：<time datetime=" in html and timezone.localtime(planned).strftime("%Y-%m-%d") in html
+
+
 def test_the_migration_keeps_published_dates_and_drops_the_form_opening_time():
     migration = importlib.import_module("news.migrations.0008_publication_time")
     category = CategoryFactory()
