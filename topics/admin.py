@@ -18,7 +18,7 @@ from django.utils.html import format_html
 from core.admin_desk import LengthLimitsMixin
 from news.admin.wording import WordingCheckedAdmin
 from news.forms import PinyinSlugMixin, WordingCheckedForm
-from news.presenters import status_text
+from news.presenters import minute_text, status_text
 from review.admin import ReviewedAdmin
 from review.stored import editable
 
@@ -154,7 +154,10 @@ class TopicArticleAdmin(LengthLimitsMixin, ReviewedAdmin):
     """专题文章: every article in a topic's sections, and the proposals waiting to be accepted."""
 
     form = TopicArticleForm
-    list_display = ("article", "article_state_column", "topic", "section", "status", "created_by", "updated_at")
+    list_display = ("article", "article_state_column", "topic", "section", "status", "created_by", "updated_column")
+    # The newest first: what a reviewer comes here for is the proposals just made (a topic's
+    # own order of sections and articles is on the topic's form).
+    ordering = ("-updated_at", "-id")
     list_filter = ("status", "topic")
     list_select_related = ("topic", "section", "article", "created_by")
     search_fields = ("article__title",)
@@ -186,6 +189,10 @@ class TopicArticleAdmin(LengthLimitsMixin, ReviewedAdmin):
             "（发布后才在专题中显示）" if shown_later else "",
             read_link(obj.article),
         )
+
+    @admin.display(description="修改时间", ordering="updated_at")
+    def updated_column(self, obj):
+        return minute_text(obj.updated_at)  # 2026-12-01 08:24, as the article list's times
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -7,6 +7,7 @@ delete, restoring a version); the proposal waits in the reviewers' queue on the 
 
 import re
 import xml.etree.ElementTree as ET
+from datetime import timedelta
 
 import pytest
 import reversion
@@ -228,3 +229,16 @@ def test_a_reviewer_sees_the_state_of_a_proposed_draft_and_is_told_it_shows_once
     assert "发布后才在专题中显示" not in listing and f'<a href="{draft.get_absolute_url()}" target="_blank"' in listing
     assert "公众还看不到" not in reviewer_client.get(change).content.decode()
     assert public_pages(running, draft)["section"] is True
+
+
+def test_the_list_shows_the_newest_changes_first_with_times_written_as_elsewhere(reviewer_client, running):
+    # The rows were in the sections' order across topics (no visible order), the times 「2026年12月1日 08:24」.
+    earlier = running.entries.get()
+    TopicArticle.objects.filter(pk=earlier.pk).update(updated_at=timezone.now() - timedelta(days=2))
+    later = TopicArticle.objects.create(
+        topic=running.topic, section=running, article=ArticleFactory(title="刚推荐的文章"), status=Status.REVIEW
+    )
+    html = reviewer_client.get(CHANGELIST).content.decode()
+    assert html.index("刚推荐的文章") < html.index("已在专题中的文章")
+    assert f'<td class="field-updated_column">{timezone.localtime(later.updated_at):%Y-%m-%d %H:%M}</td>' in html
+    assert f"{timezone.localtime(later.updated_at).year}年" not in html
