@@ -28,6 +28,7 @@ EXPECTED_TAGS = {
     "blockquote", "table", "thead", "tbody", "tr", "th", "td", "hr", "b", "i", "u", "s", "sub", "sup", "pre",
     "caption", "colgroup", "col", "tfoot", "h5", "h6",
     "dialog", "output", "details", "summary", "dl", "dt", "dd",  # the 无障碍 toolbar
+    "noscript",  # the print view's hint for a browser without JavaScript (3203f79)
 }  # fmt: skip
 
 
