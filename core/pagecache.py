@@ -30,7 +30,7 @@ from functools import lru_cache, wraps
 from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
-from django.core.handlers.wsgi import get_bytes_from_wsgi, get_path_info
+from django.core.handlers.wsgi import get_path_info
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.http import HttpResponseBase, QueryDict, parse_cookie
@@ -85,7 +85,7 @@ def public_page(query=None, *, counts=None):
     return decorate
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one per view: hashed by identity (the page cache's lru_cache)
 class PublicPage:
     query: dict
     counts: object
@@ -103,13 +103,13 @@ def canonical_params(params, declared):
     return kept
 
 
-def sent_params(environ):
+def sent_params(query_string):
     """
-    The query string's parameters as Django decodes them for request.GET ({name: the last
-    value}, as every view reads them), without building a QueryDict; None when Django would
-    refuse them (more than DATA_UPLOAD_MAX_NUMBER_FIELDS: TooManyFieldsSent, a 400).
+    The parameters of a WSGI QUERY_STRING as Django decodes them for request.GET ({name: the
+    last value}, as every view reads them), without building a QueryDict; None when Django
+    would refuse them (more than DATA_UPLOAD_MAX_NUMBER_FIELDS: TooManyFieldsSent, a 400).
     """
-    raw = get_bytes_from_wsgi(environ, "QUERY_STRING", "")
+    raw = query_string.encode("iso-8859-1")  # as django.core.handlers.wsgi.get_bytes_from_wsgi
     try:
         text = raw.decode()
     except UnicodeDecodeError:
@@ -124,6 +124,17 @@ def sent_params(environ):
     except ValueError:
         return None
     return dict(pairs)
+
+
+def _page_query(page, query_string):
+    """The canonical parameters of `page` in a query string, as (name, value) pairs; None: refused."""
+    sent = sent_params(query_string)
+    return None if sent is None else tuple(canonical_params(sent, page.query).items())
+
+
+# The same search or page number is asked again and again: only short query strings are
+# remembered, as addresses are.
+_remembered_page_query = lru_cache(maxsize=2048)(_page_query)
 
 
 def canonical_query(params, declared):
@@ -190,6 +201,8 @@ _remembered_public_page_at = lru_cache(maxsize=2048)(_public_page_at)
 def _forget_public_pages(setting, **kwargs):
     if setting in ("ROOT_URLCONF", "ADMIN_URL"):
         _remembered_public_page_at.cache_clear()
+    if setting in ("ROOT_URLCONF", "DATA_UPLOAD_MAX_NUMBER_FIELDS", "DEFAULT_CHARSET"):
+        _remembered_page_query.cache_clear()
 
 
 class PageCache:
@@ -243,18 +256,18 @@ class PageCache:
             return None  # staff always get fresh pages (and previews)
         # Read as Django reads it: headers such as HSTS differ between HTTP and HTTPS.
         scheme = forwarded_scheme(environ)
-        query = {}
-        if page.query and environ.get("QUERY_STRING"):
-            sent = sent_params(environ)
-            if sent is None:
+        query = ()
+        sent = environ.get("QUERY_STRING")
+        if page.query and sent:
+            query = _remembered_page_query(page, sent) if len(sent) <= 256 else _page_query(page, sent)
+            if query is None:
                 return None  # Django refuses it (400), as it refuses request.GET
-            query = canonical_params(sent, page.query)
         # A HEAD request shows nothing to anyone: no view (as downloads count GETs only).
-        count_key = page.counts.key(kwargs, query) if page.counts and environ["REQUEST_METHOD"] == "GET" else None
+        count_key = page.counts.key(kwargs, dict(query)) if page.counts and environ["REQUEST_METHOD"] == "GET" else None
         # The Host header as sent: a host Django refuses never gets an entry (its 400 is not
         # kept), so none can be served for it.
         preferences = ReadingPreferences.from_cookies(cookies).cache_key_part
-        raw = f"{scheme}|{environ.get('HTTP_HOST', '')}|{path}?{tuple(query.items())!r}|{preferences}"
+        raw = f"{scheme}|{environ.get('HTTP_HOST', '')}|{path}?{query!r}|{preferences}"
         return "page:" + hashlib.sha256(raw.encode("utf-8", "surrogateescape")).hexdigest(), page, count_key, cookies
 
     def keepable(self, environ, answer, response):

@@ -338,3 +338,11 @@ def test_the_400_page_itself_survives_too_many_query_parameters(settings):
     settings.DEBUG = False
     response = Client(raise_request_exception=False).get(f"/search/?{TOO_MANY_FIELDS}")
     assert response.status_code == 400 and "请求有误" in response.content.decode()
+
+
+def test_a_remembered_query_string_follows_the_field_limit(web, settings):
+    """The page cache remembers what short query strings mean; a changed limit is heeded."""
+    ArticleFactory(title="党建引领")
+    assert web.get("/search/?q=党建&u=1&v=2").status_code == 200
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 2
+    assert web.get("/search/?q=党建&u=1&v=2").status_code == 400
