@@ -111,7 +111,7 @@ def sent_params(query_string):
     """
     raw = query_string.encode("iso-8859-1")  # as django.core.handlers.wsgi.get_bytes_from_wsgi
     try:
-        text = raw.decode()
+        text = raw.decode(settings.DEFAULT_CHARSET)
     except UnicodeDecodeError:
         text = raw.decode("iso-8859-1")  # as QueryDict decodes it
     try:

@@ -39,7 +39,11 @@ def phone_links(text):
         if EXTENSION.search(text[: match.start()]):
             parts.append(escape(match.group()))
         elif len(_digits(match.group())) > MAX_DIGITS:  # 0473-3666882 0473-3666883
-            parts.append(Markup(" ").join(_link(piece) for piece in match.group().split(" ")))
+            pieces = match.group().split(" ")
+            if all(MIN_DIGITS <= len(_digits(piece)) <= MAX_DIGITS for piece in pieces):
+                parts.append(Markup(" ").join(_link(piece) for piece in pieces))
+            else:  # 0473 3666882 0473 3666883: a piece alone would dial a wrong number
+                parts.append(escape(match.group()))
         else:
             parts.append(_link(match.group()))
         end = match.end()

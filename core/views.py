@@ -5,7 +5,6 @@ import sys
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.exceptions import TooManyFieldsSent
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import (
@@ -15,7 +14,6 @@ from django.http import (
     HttpResponseRedirect,
     HttpResponseServerError,
     JsonResponse,
-    QueryDict,
 )
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -141,10 +139,6 @@ def set_reading_preferences(request):
 
 def bad_request(request, exception):
     """handler400, in the site's look (Django's default renders the template without context)."""
-    if isinstance(exception, TooManyFieldsSent):
-        # The page's links read request.GET, which would refuse the query string again (a
-        # 500 instead of this page): this page reads no parameter.
-        request.GET = QueryDict()
     return render(request, "400.html", status=400)
 
 

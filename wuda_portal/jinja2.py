@@ -9,6 +9,7 @@ Like urls.py, this is where the apps meet: the filters of news are registered he
 from functools import lru_cache
 from urllib.parse import urlencode
 
+from django.core.exceptions import TooManyFieldsSent
 from django.template.defaultfilters import date as django_date
 from django.template.defaultfilters import filesizeformat
 from django.templatetags.static import static
@@ -98,7 +99,10 @@ def preferences_url(context, **choices):
     if request is not None:
         # The parameters the page reads (a public page is handed only those): a kept page
         # holds nothing of what its first visitor's address said besides.
-        query = request.GET.urlencode()
+        try:
+            query = request.GET.urlencode()
+        except TooManyFieldsSent:
+            query = ""  # the page is Django's 400 or 404 for that address: come back without them
         choices["next"] = f"{request.path}?{query}" if query else request.path
     return f"{url('portal:preferences')}?{urlencode(choices)}"
 

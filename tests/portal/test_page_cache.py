@@ -320,7 +320,7 @@ def test_a_forwarded_scheme_is_read_as_django_reads_it(web, settings):
 TOO_MANY_FIELDS = "&".join(f"u{n}=1" for n in range(1001))
 
 
-@pytest.mark.parametrize("path", ["/search/", "/news/{slug}/", "/articles/{pk}/", "/"])
+@pytest.mark.parametrize("path", ["/search/", "/news/{slug}/", "/articles/{pk}/", "/", "/no-such-page/"])
 def test_too_many_query_parameters_get_the_400_page_or_the_page(web, path):
     article = ArticleFactory(category=CategoryFactory(slug="dongtai"), title="党建引领")
     path = path.format(slug="dongtai", pk=article.pk)
@@ -328,6 +328,8 @@ def test_too_many_query_parameters_get_the_400_page_or_the_page(web, path):
     if path == "/":
         # The home page reads no parameter: the cache need not read them either.
         assert answer.status_code == 200
+    elif path == "/no-such-page/":
+        assert answer.status_code == 404 and "页面不存在" in answer.content.decode()
     else:
         assert answer.status_code == 400 and "请求有误" in answer.content.decode()
 
