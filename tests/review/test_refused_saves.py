@@ -70,14 +70,19 @@ def publish_as(client, reviewer, kind, obj):
     assert kind.model.objects.get(pk=obj.pk).status == "published"
 
 
-def test_an_editors_save_after_the_article_was_published_shows_why_and_what_they_typed(client, editor, named_reviewer):
-    article = ARTICLE.make("draft")
-    url = ARTICLE.url("change", article.pk)
+def opened_then_published(client, editor, reviewer, kind, obj):
+    """(change URL, the form's opened_version) of `obj` opened by the editor, then published by the reviewer."""
+    url = kind.url("change", obj.pk)
     client.force_login(editor)
     token = opened_version(client.get(url).content.decode())
-    publish_as(client, named_reviewer, ARTICLE, article)
-
+    publish_as(client, reviewer, kind, obj)
     client.force_login(editor)
+    return url, token
+
+
+def test_an_editors_save_after_the_article_was_published_shows_why_and_what_they_typed(client, editor, named_reviewer):
+    article = ARTICLE.make("draft")
+    url, token = opened_then_published(client, editor, named_reviewer, ARTICLE, article)
     typed = as_shown(article, subtitle="编辑写的副标题", body="<p>编辑改的正文</p>", opened_version=token)
     response = client.post(url, typed)
     assert response.status_code == 403
@@ -99,11 +104,7 @@ def test_an_editors_save_after_the_article_was_published_shows_why_and_what_they
 @pytest.mark.parametrize("kind", KINDS, ids=lambda kind: kind.name)
 def test_every_reviewed_form_shows_what_a_refused_save_typed(client, editor, reviewer, kind):
     obj = kind.make("draft")
-    url = kind.url("change", obj.pk)
-    client.force_login(editor)
-    token = opened_version(client.get(url).content.decode())
-    publish_as(client, reviewer, kind, obj)
-    client.force_login(editor)
+    url, token = opened_then_published(client, editor, reviewer, kind, obj)
     before = kind.snapshot(obj)
     response = client.post(url, kind.form_data(obj, title="编辑改的标题", opened_version=token))
     assert response.status_code == 403
