@@ -7,9 +7,7 @@ each URL is built once (a miss, kept), then asked --hits times through the WSGI 
         .venv/bin/python bench/hit_cost.py / /articles/1/ '/search/?q=%E5%85%9A%E5%BB%BA'
 
 prints the answer's size and the wall time per hit (which includes the Redis round trip
-and so moves with the machine's load). Instructions per hit do not: run it under callgrind
-with --hits 0 and --hits 1000 for one URL and divide the difference of the two totals by
-1000 (docs/benchmarks.md, "Instructions per page-cache hit").
+and so moves with the machine's load).
 """
 
 import argparse
@@ -32,8 +30,7 @@ SETTINGS = {
     "ALLOWED_HOSTS": "127.0.0.1",
     "SECURE_COOKIES": "0",
     "STATIC_ROOT": str(Path(tempfile.gettempdir()) / "wuda-hit-cost-static"),
-    # Long enough that no kept page goes stale during a run under callgrind (a rebuild would
-    # be counted as part of the hits).
+    # Long enough that no kept page goes stale during a run (a rebuild would count as a hit).
     "PAGE_CACHE_SECONDS": "3600",
     "OBJECT_CACHE_SECONDS": "3600",
     "CACHE_KEY_PREFIX": "wuda-hit-cost",
