@@ -12,16 +12,25 @@ form was opened on); the form comes back with everything the editor typed, inlin
 included (they are saved with the form or not at all).
 
 A form posted without the field (opened before this check existed) is saved as before.
-Restoring a version from 历史 is not checked: what it shows is the version, not the form
-opened on the object.
+
+Restoring a version from 历史 (django-reversion's revision and recover views) is checked the
+same way. Those views write the old version into the database before running the change
+form on it, so the token is that of the object as stored before (read, and locked for a
+POST, before the version is written back: `restore_view`); a restore form opened before
+someone else's save is refused, and the version written back is rolled back with the
+refused form. A deleted object's recover form carries ABSENT: recovered by someone else
+meanwhile, it is refused too.
 """
 
+import contextlib
 import copy
 import datetime
 
 from django import forms
+from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import ValidationError
 from django.db import router, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from reversion.errors import RevertError
@@ -30,6 +39,8 @@ from reversion.models import Version
 from .names import full_name
 
 OPENED_VERSION = "opened_version"
+# The token of a form opened on an object that did not exist (the recover form of a deleted one).
+ABSENT = "absent"
 # Versions looked at to find the one a form was opened on (newest first).
 VERSIONS_LOOKED_AT = 50
 
@@ -108,10 +119,20 @@ def changed_by_text(current, user, version_field="updated_at"):
     return f"{name}，{timezone.localtime(when):%Y-%m-%d %H:%M}" if when else name
 
 
-def conflict_message(current, *, user, latest_url, version_field="updated_at", changed=()):
+def conflict_message(current, *, user, latest_url, version_field="updated_at", changed=(), restoring=False):
     """The refusal; `changed`: the labels of what the other save changed, where known."""
     noun = type(current)._meta.verbose_name
     what = f"改动的是：{'、'.join(changed)}。" if changed else ""
+    if restoring:
+        return format_html(
+            "打开这个历史版本后，这篇{}已被修改（{}）。{}历史版本没有恢复，别人的修改仍然保留。"
+            '请<a href="{}" target="_blank" rel="noopener">在新窗口打开最新版本</a>查看；'
+            "仍需恢复时，请回到历史重新打开这个版本。",
+            noun,
+            changed_by_text(current, user, version_field),
+            what,
+            latest_url,
+        )
     return format_html(
         "保存前，这篇{}已被修改（{}）。{}您这次的修改没有保存，仍在下面的表单中。"
         '请先复制您改动的内容，再<a href="{}" target="_blank" rel="noopener">在新窗口打开最新版本</a>，'
@@ -123,22 +144,42 @@ def conflict_message(current, *, user, latest_url, version_field="updated_at", c
     )
 
 
-def with_version_check(form_class, *, version_field, user, latest_url):
-    """`form_class` with the hidden `opened_version`, refusing a save of an object changed since."""
+class Restoring:
+    """A restore view's object as stored before the version was written back (None: there was none)."""
+
+    def __init__(self, stored):
+        self.stored = stored
+
+
+def with_version_check(form_class, *, version_field, user, latest_url, restoring=None):
+    """
+    `form_class` with the hidden `opened_version`, refusing a save of an object changed since.
+    `restoring` (a Restoring): the form is a restore view's, whose instance is the version
+    written back; the token is that of the object stored before.
+    """
 
     def __init__(self, *args, **kwargs):
         form_class.__init__(self, *args, **kwargs)
-        self.fields[OPENED_VERSION].initial = version_of(self.instance, version_field)
+        if restoring is None:
+            token = version_of(self.instance, version_field)
+        else:
+            token = version_of(restoring.stored, version_field) if restoring.stored is not None else ABSENT
+        self.fields[OPENED_VERSION].initial = token
 
     def clean(self):
         opened = self.cleaned_data.get(OPENED_VERSION, "")
         if opened and self.instance.pk is not None:
-            current = _read_locked(self.instance)
+            current = _read_locked(self.instance) if restoring is None else restoring.stored
             if current is not None and version_of(current, version_field) != opened:
                 then = opened_state(current, opened, version_field)
                 changed = changed_since(then, current, self.fields) if then is not current else ()
                 message = conflict_message(
-                    current, user=user, latest_url=latest_url, version_field=version_field, changed=changed
+                    current,
+                    user=user,
+                    latest_url=latest_url,
+                    version_field=version_field,
+                    changed=changed,
+                    restoring=restoring is not None,
                 )
                 self.add_error(None, ValidationError(message, code="edit_conflict"))
         return form_class.clean(self)
@@ -152,10 +193,14 @@ def with_version_check(form_class, *, version_field, user, latest_url):
     return type(form_class)(form_class.__name__, (form_class,), attrs)
 
 
-def is_change_view(request, model):
-    """Whether `request` is for `model`'s change form (not adding, not restoring a version)."""
+def is_change_view(request, model, views=("change",)):
+    """Whether `request` is for `model`'s change form (not adding, not restoring a version; or one of `views`)."""
     match = getattr(request, "resolver_match", None)
-    return match is not None and match.url_name == f"{model._meta.app_label}_{model._meta.model_name}_change"
+    names = {f"{model._meta.app_label}_{model._meta.model_name}_{view}" for view in views}
+    return match is not None and match.url_name in names
+
+
+RESTORE_VIEWS = ("revision", "recover")  # django-reversion's, by their URL names
 
 
 class EditConflictMixin:
@@ -164,19 +209,66 @@ class EditConflictMixin:
     version_field = "updated_at"
 
     def checks_edit_conflicts(self, request, obj):
-        """Whether this is the change form of a stored object the user may change (not its read-only page)."""
+        """
+        Whether this is the change form (or a restore form) of a stored object the user may
+        change (not its read-only page).
+        """
         has_field = any(field.name == self.version_field for field in self.model._meta.concrete_fields)
-        if not has_field or obj is None or obj.pk is None or not is_change_view(request, self.model):
+        if not has_field or obj is None or obj.pk is None:
+            return False
+        if not is_change_view(request, self.model, ("change", *RESTORE_VIEWS)):
             return False
         return self.has_change_permission(request, obj)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if self.checks_edit_conflicts(request, obj):
             form = kwargs.get("form", self.form)
+            restoring = getattr(request, "edit_conflict_restoring", None)
+            latest_url = request.path
+            if restoring is not None:
+                opts = self.model._meta
+                latest_url = reverse(
+                    f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_change", args=[quote(obj.pk)]
+                )
             kwargs["form"] = with_version_check(
-                form, version_field=self.version_field, user=request.user, latest_url=request.path
+                form, version_field=self.version_field, user=request.user, latest_url=latest_url, restoring=restoring
             )
         return super().get_form(request, obj, change=change, **kwargs)
+
+    # Restoring a version (django-reversion's views): the object as stored before it is written back.
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        with self.restore_view(request, unquote(object_id)):
+            return super().revision_view(request, object_id, version_id, extra_context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        version = Version.objects.get_for_model(self.model).filter(pk=version_id).only("object_id").first()
+        if version is None:
+            return super().recover_view(request, version_id, extra_context)
+        with self.restore_view(request, version.object_id):
+            return super().recover_view(request, version_id, extra_context)
+
+    @contextlib.contextmanager
+    def restore_view(self, request, object_id):
+        """
+        Around a restore view: the object `object_id` as stored now, for the form's token and
+        check (request.edit_conflict_restoring). A POST reads it locked, in a transaction
+        that holds the restore's, so that no save comes between the check and the restore.
+        """
+        if request.method != "POST":
+            request.edit_conflict_restoring = Restoring(self._stored(object_id))
+            yield
+            return
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            request.edit_conflict_restoring = Restoring(self._stored(object_id, locked=True))
+            yield
+
+    def _stored(self, object_id, *, locked=False):
+        try:
+            rows = self.model._default_manager.filter(pk=object_id).order_by()
+            return (rows.select_for_update(of=("self",)) if locked else rows).first()
+        except (ValueError, ValidationError):
+            return None  # not an address of one (Django's view answers it)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         # Rendered by core/templates/admin/change_form.html (it is in no fieldset).

@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from reversion.models import Version
 
 from attachments.models import Attachment
 from tests.review.reviewed import ARTICLE, KINDS
@@ -118,3 +119,57 @@ def test_a_form_sent_without_the_version_is_saved_as_before(editor_client):
 def test_the_add_form_carries_no_version(editor_client):
     html = editor_client.get(reverse("admin:news_article_add")).content.decode()
     assert 'name="opened_version"' not in html
+
+
+# --- Restoring a version from 历史 (django-reversion's revision and recover views) -----------
+
+
+@pytest.mark.parametrize("view", ["revision", "recover"])
+@pytest.mark.parametrize("kind", KINDS, ids=lambda kind: kind.name)
+def test_restoring_a_version_after_someone_else_saved_is_refused(client, editor, named_reviewer, kind, view):
+    obj, draft_version = kind.draft_version_then("draft")
+    url = kind.url(view, obj.pk, draft_version.pk) if view == "revision" else kind.url(view, draft_version.pk)
+    client.force_login(named_reviewer)
+    restore_version = opened_version(client.get(url).content.decode())
+
+    client.force_login(editor)
+    editors_version = open_form(client, kind, obj)
+    data = kind.form_data(obj, title="编辑改的标题", opened_version=editors_version)
+    assert client.post(kind.url("change", obj.pk), data).status_code == 302
+
+    client.force_login(named_reviewer)
+    data = kind.form_data(obj, title="恢复的标题", opened_version=restore_version, **kind.restore_overrides)
+    response = client.post(url, data)
+    assert response.status_code == 200  # the restore form again, not 「已保存」
+    html = response.content.decode()
+    assert f"打开这个历史版本后，这篇{kind.model._meta.verbose_name}已被修改（" in html
+    assert "历史版本没有恢复" in html
+    assert f'href="{kind.url("change", obj.pk)}" target="_blank" rel="noopener">在新窗口打开最新版本</a>' in html
+    assert 'value="恢复的标题"' in html  # what the reviewer typed, still in the form
+    assert opened_version(html) == restore_version  # sending it again is refused again
+    assert kind.model.objects.get(pk=obj.pk).title == "编辑改的标题"  # the editor's save stands
+
+
+def test_a_restore_form_opened_on_the_latest_version_restores(reviewer_client):
+    obj, draft_version = ARTICLE.draft_version_then("draft")
+    url = ARTICLE.url("revision", obj.pk, draft_version.pk)
+    token = opened_version(reviewer_client.get(url).content.decode())
+    data = ARTICLE.form_data(obj, title="恢复的标题", opened_version=token, **ARTICLE.restore_overrides)
+    response = reviewer_client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert type(obj).objects.get(pk=obj.pk).title == "恢复的标题"
+
+
+def test_recovering_a_deleted_one_someone_else_recovered_meanwhile_is_refused(reviewer_client, editor_client):
+    obj = ARTICLE.make("draft")
+    pk = obj.pk
+    obj.delete()
+    url = ARTICLE.url("recover", Version.objects.get_deleted(type(obj)).get(object_id=str(pk)).pk)
+    token = opened_version(reviewer_client.get(url).content.decode())
+    first = editor_client.post(url, ARTICLE.deleted_form_data(obj, status="draft") | {"title": "编辑恢复的"})
+    assert first.status_code == 302
+    data = ARTICLE.deleted_form_data(obj, status="draft", opened_version=token) | {"title": "审核恢复的"}
+    response = reviewer_client.post(url, data)
+    assert response.status_code == 200
+    assert "打开这个历史版本后，这篇文章已被修改（" in response.content.decode()
+    assert type(obj).objects.get(pk=pk).title == "编辑恢复的"
