@@ -13,6 +13,9 @@ included (they are saved with the form or not at all).
 
 A form posted without the field (opened before this check existed) is saved as before.
 
+Inline rows changed elsewhere too (a topic's articles, each with a form of its own) carry a
+token each (EditConflictInlineMixin): the parent's token sees only the parent's saves.
+
 Restoring a version from 历史 (django-reversion's revision and recover views) is checked the
 same way. Those views write the old version into the database before running the change
 form on it, so the token is that of the object as stored before (read, and locked for a
@@ -144,6 +147,15 @@ def conflict_message(current, *, user, latest_url, version_field="updated_at", c
     )
 
 
+class VersionField(forms.CharField):
+    """The hidden token: never a change the editor made (a row sent without it is not "changed")."""
+
+    widget = forms.HiddenInput
+
+    def has_changed(self, initial, data):
+        return False
+
+
 class Restoring:
     """A restore view's object as stored before the version was written back (None: there was none)."""
 
@@ -185,7 +197,7 @@ def with_version_check(form_class, *, version_field, user, latest_url, restoring
         return form_class.clean(self)
 
     attrs = {
-        OPENED_VERSION: forms.CharField(required=False, widget=forms.HiddenInput),
+        OPENED_VERSION: VersionField(required=False),
         "__init__": __init__,
         "clean": clean,
         "__module__": form_class.__module__,
@@ -276,3 +288,34 @@ class EditConflictMixin:
         if OPENED_VERSION in form.fields:
             context["opened_version"] = form[OPENED_VERSION]
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
+
+class EditConflictInlineMixin:
+    """
+    For an inline whose rows keep their own modification time (`version_field`) because they
+    are also changed elsewhere (on their own change form): each row carries its own
+    `opened_version`, and the parent's form is refused, nothing of it saved, when a row
+    changed since it was opened. The parent's own token sees only the parent's saves.
+    """
+
+    version_field = "updated_at"
+
+    def checks_row_conflicts(self, request, obj):
+        """Whether this is the change form of the stored parent `obj`, its rows editable."""
+        if obj is None or obj.pk is None or not is_change_view(request, self.parent_model):
+            return False
+        return self.has_change_permission(request, obj)
+
+    def get_fields(self, request, obj=None):
+        fields = tuple(super().get_fields(request, obj))
+        return (*fields, OPENED_VERSION) if self.checks_row_conflicts(request, obj) else fields
+
+    def get_formset(self, request, obj=None, **kwargs):
+        if self.checks_row_conflicts(request, obj):
+            kwargs["form"] = with_version_check(
+                kwargs.get("form", self.form),
+                version_field=self.version_field,
+                user=request.user,
+                latest_url=request.path,
+            )
+        return super().get_formset(request, obj, **kwargs)

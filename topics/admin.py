@@ -15,6 +15,7 @@ from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
 
+from core.admin_conflict import EditConflictInlineMixin
 from core.admin_desk import LengthLimitsMixin
 from news.admin.wording import WordingCheckedAdmin
 from news.forms import PinyinSlugMixin, WordingCheckedForm
@@ -64,7 +65,9 @@ class TopicSectionInline(TopicPartInline):
     extra = 1
 
 
-class TopicArticleInline(TopicPartInline):
+class TopicArticleInline(EditConflictInlineMixin, TopicPartInline):
+    # Rows are also changed on their own form (专题文章, TopicArticleAdmin), which the
+    # topic's token does not see: each row carries its own (core.admin_conflict).
     model = TopicArticle
     fields = ("section", "article", "order", "status")
     # A row's own review state is that of a proposal (TopicArticleAdmin); rows made here are

@@ -11,7 +11,7 @@ from django.urls import reverse
 from reversion.models import Version
 
 from attachments.models import Attachment
-from tests.review.reviewed import ARTICLE, KINDS
+from tests.review.reviewed import ARTICLE, KINDS, TOPIC
 
 pytestmark = pytest.mark.django_db
 
@@ -173,3 +173,48 @@ def test_recovering_a_deleted_one_someone_else_recovered_meanwhile_is_refused(re
     assert response.status_code == 200
     assert "打开这个历史版本后，这篇文章已被修改（" in response.content.decode()
     assert type(obj).objects.get(pk=pk).title == "编辑恢复的"
+
+
+# --- A topic's articles, edited on their own form (专题文章) and in the topic's inline -----
+
+
+def row_versions(html, prefix):
+    """The inline rows' own opened_version fields, as the form posts them (none: not checked)."""
+    found = re.findall(rf'<input type="hidden" name="({prefix}-\d+-opened_version)" value="([^"]*)"', html)
+    return dict(found)
+
+
+def test_the_topics_inline_refuses_to_overwrite_an_article_row_changed_on_its_own_form(client, editor, named_reviewer):
+    topic = TOPIC.make("draft")
+    entry = topic.entries.get()
+    client.force_login(editor)
+    html = client.get(TOPIC.url("change", topic.pk)).content.decode()
+    opened = {"opened_version": opened_version(html), **row_versions(html, "entries")}
+
+    client.force_login(named_reviewer)
+    entry_url = reverse("admin:topics_topicarticle_change", args=[entry.pk])
+    entry_token = opened_version(client.get(entry_url).content.decode())
+    row = {"section": entry.section_id, "article": entry.article_id, "order": "7", "status": "published"}
+    assert client.post(entry_url, row | {"opened_version": entry_token}).status_code == 302
+
+    client.force_login(editor)
+    response = client.post(TOPIC.url("change", topic.pk), TOPIC.form_data(topic, title="编辑改的专题") | opened)
+    assert response.status_code == 200  # the form again, nothing saved
+    html = response.content.decode()
+    assert "保存前，这篇专题文章已被修改（王审核，" in html
+    assert "改动的是：顺序。" in html
+    assert 'value="编辑改的专题"' in html
+    topic.refresh_from_db()
+    assert topic.title == "原来的专题"  # nothing half-saved: not the topic either
+    assert topic.entries.get().order == 7  # the reviewer's change stands
+
+
+def test_the_topics_inline_saves_rows_unchanged_since_the_form_was_opened(editor_client):
+    topic = TOPIC.make("draft")
+    html = editor_client.get(TOPIC.url("change", topic.pk)).content.decode()
+    opened = {"opened_version": opened_version(html), **row_versions(html, "entries")}
+    assert opened.keys() > {"opened_version"}  # the rows carry their own
+    response = editor_client.post(TOPIC.url("change", topic.pk), TOPIC.form_data(topic, title="编辑改的专题") | opened)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    topic.refresh_from_db()
+    assert topic.title == "编辑改的专题"
