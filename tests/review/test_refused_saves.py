@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
+from reversion.models import Version
 
 from core import views
 from news.models import Article
@@ -156,3 +157,27 @@ def test_the_public_site_keeps_its_own_403_page(editor, staff):
     html = response.content.decode()
     assert "无权访问" in html and PUBLIC_403 in html
     assert ADMIN_LOOK not in html and "内部原因" not in html
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=lambda kind: kind.name)
+def test_saving_what_someone_else_deleted_meanwhile_says_so_and_keeps_what_was_typed(
+    client, editor, named_reviewer, kind
+):
+    obj = kind.make("draft")
+    url = kind.url("change", obj.pk)
+    client.force_login(editor)
+    token = opened_version(client.get(url).content.decode())
+    client.force_login(named_reviewer)
+    assert client.post(kind.url("delete", obj.pk), {"post": "yes"}).status_code == 302
+
+    client.force_login(editor)
+    response = client.post(url, kind.form_data(obj, title="编辑改的标题", opened_version=token))
+    assert response.status_code == 404  # not Django's redirect to the index, the text gone
+    html = response.content.decode()
+    assert ADMIN_LOOK in html
+    noun = kind.model._meta.verbose_name
+    assert f"保存前，这篇{noun}已被王审核于 " in html and " 删除。您这次的修改没有保存，显示在下面" in html
+    recover = kind.url("recover", Version.objects.get_deleted(kind.model).get(object_id=str(obj.pk)).pk)
+    assert f'<a href="{recover}">' in html  # where to find it again
+    assert "编辑改的标题" in unsaved_section(html)
+    assert not kind.model.objects.filter(pk=obj.pk).exists()  # nothing saved, nothing made anew
