@@ -11,7 +11,7 @@ from django.urls import reverse
 from reversion.models import Version
 
 from attachments.models import Attachment
-from tests.review.reviewed import ARTICLE, KINDS, TOPIC
+from tests.review.reviewed import ARTICLE, ATTACHED, KINDS, TOPIC
 
 pytestmark = pytest.mark.django_db
 
@@ -218,3 +218,32 @@ def test_the_topics_inline_saves_rows_unchanged_since_the_form_was_opened(editor
     assert response.status_code == 302, response.content.decode()[:3000]
     topic.refresh_from_db()
     assert topic.title == "编辑改的专题"
+
+
+# --- Attachments changed in their own admin (附件) are changes of their article or page ---------
+
+
+@pytest.mark.parametrize("change", ["rename", "delete"])
+@pytest.mark.parametrize("kind", ATTACHED, ids=lambda kind: kind.name)
+def test_an_attachment_changed_in_its_own_admin_is_a_change_of_its_owner(client, editor, named_reviewer, kind, change):
+    obj = kind.make("draft")
+    attachment = obj.attachments.get()
+    client.force_login(editor)
+    typed = kind.inline_data(obj, "rename") | {"opened_version": open_form(client, kind, obj)}
+
+    client.force_login(named_reviewer)
+    if change == "rename":
+        url, data = (
+            reverse("admin:attachments_attachment_change", args=[attachment.pk]),
+            {"title": "审核改名", "order": 0},
+        )
+    else:
+        url, data = reverse("admin:attachments_attachment_delete", args=[attachment.pk]), {"post": "yes"}
+    assert client.post(url, data).status_code == 302
+
+    client.force_login(editor)
+    response = client.post(kind.url("change", obj.pk), typed)
+    assert response.status_code == 200  # refused: the attachment would be renamed back, or made anew
+    assert f"保存前，这篇{kind.model._meta.verbose_name}已被修改（王审核，" in response.content.decode()
+    after = list(Attachment.objects.filter(**{kind.name: obj}).values_list("title", flat=True))
+    assert after == (["审核改名"] if change == "rename" else [])
