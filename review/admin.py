@@ -243,7 +243,8 @@ class ReviewedAdmin(RefusalsMixin, EditConflictMixin, VersionAdmin):
     # --- Actions ----------------------------------------------------------------------
 
     def apply_to_each(self, request, queryset, change, done_label):
-        done = 0
+        """Apply `change` to each of `queryset`, saying what it did and what it refused; returns those changed."""
+        done = []
         for obj in queryset:
             try:
                 change(obj)
@@ -252,12 +253,27 @@ class ReviewedAdmin(RefusalsMixin, EditConflictMixin, VersionAdmin):
             except ValidationError as refusal:
                 self.message_user(request, f"“{obj}”：{' '.join(refusal.messages)}", messages.ERROR)
             else:
-                done += 1
+                done.append(obj)
         if done:
-            self.message_user(request, f"已{done_label} {done} 篇{rules.noun(self.model)}。", messages.SUCCESS)
+            self.message_user(request, f"已{done_label} {len(done)} 篇{rules.noun(self.model)}。", messages.SUCCESS)
+        return done
 
     def set_status_of(self, request, queryset, status, done_label):
-        self.apply_to_each(request, queryset, lambda obj: rules.set_status(obj, status, by=request.user), done_label)
+        """
+        Move the selected to `status`; those already in it are left alone (no revision, no new
+        修改时间) and counted apart. Returns those moved.
+        """
+        already = queryset.filter(status=status).count()
+        done = self.apply_to_each(
+            request,
+            queryset.exclude(status=status),
+            lambda obj: rules.set_status(obj, status, by=request.user),
+            done_label,
+        )
+        if already:
+            noun, label = rules.noun(self.model), Status(status).label
+            self.message_user(request, f"{already} 篇{noun}原已是“{label}”，未作改动。", messages.INFO)
+        return done
 
     @admin.action(description="提交审核", permissions=["change"])
     def submit_for_review(self, request, queryset):

@@ -203,8 +203,9 @@ class TopicArticleAdmin(LengthLimitsMixin, ReviewedAdmin):
 
     @admin.action(description="发布所选内容", permissions=["publish"])
     def publish(self, request, queryset):
-        super().publish(request, queryset)
-        self.warn_of_articles_not_public(request, queryset.filter(status=TopicArticle.Status.PUBLISHED))
+        # Only those it accepts now: one accepted before was warned of then.
+        accepted = self.set_status_of(request, queryset, TopicArticle.Status.PUBLISHED, "发布")
+        self.warn_of_articles_not_public(request, accepted)
 
     def warn_of_articles_not_public(self, request, entries):
         """Published (accepted) entries whose article is not public: 已发布 in the list, shown nowhere yet."""
