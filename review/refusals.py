@@ -50,10 +50,9 @@ def refusal_text(user, stored):
     return f"{said}{reason}您刚才输入的内容没有保存，显示在下面，请复制后联系审核人员。"
 
 
-def deleted_text(model, object_id, *, user, recover_url):
-    """That someone deleted the `model` object `object_id` (who and when, from the admin log), and where it is now."""
-    noun = rules.noun(model)
-    deletion = (
+def deletion_entry(model, object_id):
+    """The admin log's record of deleting the `model` object `object_id` (the last one), or None."""
+    return (
         LogEntry.objects.filter(
             content_type=ContentType.objects.get_for_model(model), object_id=str(object_id), action_flag=DELETION
         )
@@ -61,6 +60,14 @@ def deleted_text(model, object_id, *, user, recover_url):
         .order_by("-action_time")
         .first()
     )
+
+
+def deleted_text(model, deletion, *, user, recoverable, recover_url):
+    """
+    That someone deleted an object of `model` (who and when: `deletion`, where logged), and
+    whether it can be recovered from its versions (`recoverable`; by the user: `recover_url`).
+    """
+    noun = rules.noun(model)
     if deletion is None:
         who = ""
     elif deletion.user_id == user.pk:
@@ -68,15 +75,17 @@ def deleted_text(model, object_id, *, user, recover_url):
     else:
         who = f"{full_name(deletion.user) or deletion.user.get_username()}于 {minute(deletion.action_time)} "
     said = f"保存前，这篇{noun}已被{who}删除。您这次的修改没有保存，显示在下面，请复制保存。"
-    if recover_url is None:
-        return said
-    return format_html(
-        '{}删除的{}可以在<a href="{}">恢复删除的{}</a>中找回：恢复后，再把您的修改填回去。',
-        said,
-        noun,
-        recover_url,
-        noun,
-    )
+    if recover_url is not None:
+        return format_html(
+            '{}删除的{}可以在<a href="{}">恢复删除的{}</a>中找回：恢复后，再把您的修改填回去。',
+            said,
+            noun,
+            recover_url,
+            noun,
+        )
+    if recoverable:
+        return f"{said}审核发布人员可以在“恢复删除的{noun}”中找回它。"
+    return f"{said}这篇{noun}没有保存过历史版本，不能恢复。"
 
 
 def delete_refusal_text(user, stored):
@@ -181,11 +190,11 @@ class RefusalsMixin:
         opts = self.model._meta
         # Its last version (the view found no such object): what recovering it brings back.
         deleted = Version.objects.get_for_object_reference(self.model, object_id).first()
-        if deleted is None:  # not known to have been deleted (no history of it): Django's answer
+        deletion = deletion_entry(self.model, object_id)
+        if deleted is None and deletion is None:  # not known to have existed: Django's answer
             return None
-        base = self.model(pk=deleted.object_id)
         recover_url = None
-        if self.has_add_permission(request):
+        if deleted is not None and self.has_add_permission(request):
             recover_url = reverse(
                 f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_recover", args=[deleted.pk]
             )
@@ -193,8 +202,10 @@ class RefusalsMixin:
             **self.admin_site.each_context(request),
             "opts": opts,
             "title": f"{rules.noun(self.model)}已被删除",
-            "reason": deleted_text(self.model, object_id, user=request.user, recover_url=recover_url),
-            "unsaved_input": typed_input(self, request, base),
+            "reason": deleted_text(
+                self.model, deletion, user=request.user, recoverable=deleted is not None, recover_url=recover_url
+            ),
+            "unsaved_input": typed_input(self, request, self.model(pk=object_id)),
         }
         return TemplateResponse(request, "review/deleted_meanwhile.html", context, status=404)
 

@@ -16,7 +16,7 @@ from reversion.models import Version
 
 from core import views
 from news.models import Article
-from tests.factories import article_form_data
+from tests.factories import ArticleFactory, article_form_data
 from tests.review.reviewed import ARTICLE, KINDS
 
 pytestmark = pytest.mark.django_db
@@ -181,3 +181,24 @@ def test_saving_what_someone_else_deleted_meanwhile_says_so_and_keeps_what_was_t
     assert f'<a href="{recover}">' in html  # where to find it again
     assert "编辑改的标题" in unsaved_section(html)
     assert not kind.model.objects.filter(pk=obj.pk).exists()  # nothing saved, nothing made anew
+
+
+def test_saving_a_deleted_article_that_had_no_versions_still_keeps_what_was_typed(client, editor, named_reviewer):
+    # Imported and demo articles have no versions until first saved in the admin: not recoverable.
+    article = ArticleFactory(title="导入的文章", status="draft")
+    url = ARTICLE.url("change", article.pk)
+    client.force_login(editor)
+    token = opened_version(client.get(url).content.decode())
+    client.force_login(named_reviewer)
+    assert client.post(ARTICLE.url("delete", article.pk), {"post": "yes"}).status_code == 302
+    client.force_login(editor)
+    response = client.post(url, ARTICLE.form_data(article, title="编辑改的标题", opened_version=token))
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "保存前，这篇文章已被王审核于 " in html and "这篇文章没有保存过历史版本，不能恢复。" in html
+    assert "编辑改的标题" in unsaved_section(html)
+
+
+def test_saving_the_form_of_one_that_never_existed_is_djangos_answer(editor_client):
+    response = editor_client.post(ARTICLE.url("change", 999999), {"title": "随便"})
+    assert response.status_code == 302
