@@ -100,13 +100,23 @@ def changed_since(opened, current, names):
     return labels
 
 
+def read_stored(model, pk, *, locked):
+    """
+    `model`'s row `pk` as stored now (None: there is none, or `pk` names none), `locked`
+    until the transaction ends when in one.
+    """
+    try:
+        rows = model._default_manager.filter(pk=pk).order_by()
+        if locked and transaction.get_connection(router.db_for_write(model)).in_atomic_block:
+            rows = rows.select_for_update(of=("self",))
+        return rows.first()
+    except (ValueError, ValidationError):
+        return None
+
+
 def _read_locked(instance):
     """`instance`'s row as stored now, locked until the transaction ends (None: deleted)."""
-    model = type(instance)
-    rows = model._default_manager.filter(pk=instance.pk).order_by()
-    if transaction.get_connection(router.db_for_write(model)).in_atomic_block:
-        rows = rows.select_for_update(of=("self",))
-    return rows.first()
+    return read_stored(type(instance), instance.pk, locked=True)
 
 
 def changed_by_text(current, user, version_field="updated_at"):
@@ -268,19 +278,12 @@ class EditConflictMixin:
         that holds the restore's, so that no save comes between the check and the restore.
         """
         if request.method != "POST":
-            request.edit_conflict_restoring = Restoring(self._stored(object_id))
+            request.edit_conflict_restoring = Restoring(read_stored(self.model, object_id, locked=False))
             yield
             return
         with transaction.atomic(using=router.db_for_write(self.model)):
-            request.edit_conflict_restoring = Restoring(self._stored(object_id, locked=True))
+            request.edit_conflict_restoring = Restoring(read_stored(self.model, object_id, locked=True))
             yield
-
-    def _stored(self, object_id, *, locked=False):
-        try:
-            rows = self.model._default_manager.filter(pk=object_id).order_by()
-            return (rows.select_for_update(of=("self",)) if locked else rows).first()
-        except (ValueError, ValidationError):
-            return None  # not an address of one (Django's view answers it)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         # Rendered by core/templates/admin/change_form.html (it is in no fieldset).
