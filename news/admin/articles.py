@@ -210,13 +210,8 @@ class ArticleAdmin(DeskAdminMixin, WordingCheckedAdmin, ReviewedAdmin):
 
     @admin.action(description="发布所选文章", permissions=["publish"])
     def publish(self, request, queryset):
-        def publish_one(article):
-            was_published = article.status == Article.Status.PUBLISHED
-            rules.set_status(article, Article.Status.PUBLISHED, by=request.user)
-            if not was_published:
-                self.note_time_in_the_past(request, article)
-
-        self.apply_to_each(request, queryset, publish_one, "发布")
+        for article in self.set_status_of(request, queryset, Article.Status.PUBLISHED, "发布"):
+            self.note_time_in_the_past(request, article)
 
     @admin.action(description="撤回所选文章", permissions=["publish"])
     def withdraw(self, request, queryset):

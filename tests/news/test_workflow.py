@@ -124,6 +124,24 @@ def test_a_reviewer_uses_the_actions(reviewer_client, reviewer, action, field, e
 
 
 @pytest.mark.django_db
+def test_publishing_a_selection_leaves_the_articles_already_published_alone(reviewer_client):
+    # As 撤回 and every other model's 发布 (review.admin.set_status_of): no new revision, no
+    # new 修改时间 (which would refuse a form of it opened before), not counted as published.
+    published = ArticleFactory(title="早已发布", status=Article.Status.PUBLISHED)
+    in_review = ArticleFactory(title="待发布", status=Article.Status.REVIEW, published_at=None)
+    updated_at = published.updated_at
+    response = reviewer_client.post(
+        CHANGELIST, {"action": "publish", "_selected_action": [published.pk, in_review.pk]}, follow=True
+    )
+    html = response.content.decode()
+    assert "已发布 1 篇文章。" in html
+    assert "1 篇文章原已是“已发布”，未作改动。" in html
+    assert Article.objects.get(pk=published.pk).updated_at == updated_at
+    assert not Version.objects.get_for_object(published).exists()
+    assert Article.objects.get(pk=in_review.pk).status == Article.Status.PUBLISHED
+
+
+@pytest.mark.django_db
 def test_a_reviewer_publishes_in_the_form(reviewer_client):
     response = reviewer_client.post(ADD, form_data(title="直接发布", status="published", is_headline="on"))
     assert response.status_code == 302
