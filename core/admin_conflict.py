@@ -298,7 +298,8 @@ class EditConflictInlineMixin:
     For an inline whose rows keep their own modification time (`version_field`) because they
     are also changed elsewhere (on their own change form): each row carries its own
     `opened_version`, and the parent's form is refused, nothing of it saved, when a row
-    changed since it was opened. The parent's own token sees only the parent's saves.
+    changed since it was opened, or is gone (`with_rows_gone_check`). The parent's own
+    token sees only the parent's saves.
     """
 
     version_field = "updated_at"
@@ -314,11 +315,41 @@ class EditConflictInlineMixin:
         return (*fields, OPENED_VERSION) if self.checks_row_conflicts(request, obj) else fields
 
     def get_formset(self, request, obj=None, **kwargs):
-        if self.checks_row_conflicts(request, obj):
-            kwargs["form"] = with_version_check(
-                kwargs.get("form", self.form),
-                version_field=self.version_field,
-                user=request.user,
-                latest_url=request.path,
+        if not self.checks_row_conflicts(request, obj):
+            return super().get_formset(request, obj, **kwargs)
+        kwargs["form"] = with_version_check(
+            kwargs.get("form", self.form),
+            version_field=self.version_field,
+            user=request.user,
+            latest_url=request.path,
+        )
+        return with_rows_gone_check(super().get_formset(request, obj, **kwargs), latest_url=request.path)
+
+
+def with_rows_gone_check(formset_class, *, latest_url):
+    """
+    `formset_class` refusing, with a word, the rows posted with the token of a stored row
+    that it no longer holds (deleted, or moved away, on their own form since the parent's
+    form was opened). Django refuses only such a row's hidden id, and shows the form again
+    without the row: sent again, its empty fields are refused, unseen, for ever.
+    """
+
+    def clean(self):
+        formset_class.clean(self)
+        gone = sum(
+            1 for form in self.initial_forms if form.instance.pk is None and form.cleaned_data.get(OPENED_VERSION)
+        )
+        if gone:
+            raise ValidationError(
+                format_html(
+                    "保存前，{}中有 {} 行已在别处被删除或移走，这里已不再显示。您这次的修改没有保存，仍在下面的表单中。"
+                    '请先复制您改动的内容，再<a href="{}" target="_blank" rel="noopener">在新窗口打开最新版本</a>，'
+                    "在最新版本上改好后保存。",
+                    self.model._meta.verbose_name,
+                    gone,
+                    latest_url,
+                ),
+                code="edit_conflict",
             )
-        return super().get_formset(request, obj, **kwargs)
+
+    return type(formset_class)(formset_class.__name__, (formset_class,), {"clean": clean})

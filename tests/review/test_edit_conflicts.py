@@ -209,6 +209,35 @@ def test_the_topics_inline_refuses_to_overwrite_an_article_row_changed_on_its_ow
     assert topic.entries.get().order == 7  # the reviewer's change stands
 
 
+def test_the_topics_inline_says_so_when_an_article_row_was_deleted_on_its_own_form(client, editor, reviewer):
+    # Django's own refusal names only the row's hidden id (「Id：选择一个有效的选项」) and
+    # shows the form again without the row: sent again, the row's empty fields are refused,
+    # unseen, every time. The editor must be told to copy what they typed and start again.
+    topic = TOPIC.make("draft")
+    entry = topic.entries.get()
+    client.force_login(editor)
+    html = client.get(TOPIC.url("change", topic.pk)).content.decode()
+    typed = TOPIC.form_data(topic, title="编辑改的专题", opened_version=opened_version(html))
+    typed |= row_versions(html, "entries")
+
+    client.force_login(reviewer)
+    entry_delete = reverse("admin:topics_topicarticle_delete", args=[entry.pk])
+    assert client.post(entry_delete, {"post": "yes"}).status_code == 302
+
+    client.force_login(editor)
+    response = client.post(TOPIC.url("change", topic.pk), typed)
+    assert response.status_code == 200
+    html = response.content.decode()
+    # Above the topic's articles (the row itself is no longer shown), and in the list at the top.
+    said = "保存前，专题文章中有 1 行已在别处被删除或移走，这里已不再显示。您这次的修改没有保存，仍在下面的表单中。"
+    assert re.search(rf'<ul class="errorlist nonform"[^>]*><li>{said}', html)
+    assert html.count(said) == 2
+    assert f'<a href="{TOPIC.url("change", topic.pk)}" target="_blank" rel="noopener">在新窗口打开最新版本</a>' in html
+    assert 'value="编辑改的专题"' in html
+    topic.refresh_from_db()
+    assert topic.title == "原来的专题"
+
+
 def test_the_topics_inline_saves_rows_unchanged_since_the_form_was_opened(editor_client):
     topic = TOPIC.make("draft")
     html = editor_client.get(TOPIC.url("change", topic.pk)).content.decode()
