@@ -33,6 +33,7 @@ from django import forms
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import ValidationError
 from django.db import router, transaction
+from django.forms.formsets import DELETION_FIELD_NAME
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -337,7 +338,11 @@ def with_rows_gone_check(formset_class, *, latest_url):
     def clean(self):
         formset_class.clean(self)
         gone = sum(
-            1 for form in self.initial_forms if form.instance.pk is None and form.cleaned_data.get(OPENED_VERSION)
+            1
+            for form in self.initial_forms
+            if form.instance.pk is None
+            and form.cleaned_data.get(OPENED_VERSION)
+            and not (self.can_delete and form.cleaned_data.get(DELETION_FIELD_NAME))  # gone as wished
         )
         if gone:
             raise ValidationError(

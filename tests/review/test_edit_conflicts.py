@@ -238,6 +238,25 @@ def test_the_topics_inline_says_so_when_an_article_row_was_deleted_on_its_own_fo
     assert topic.title == "原来的专题"
 
 
+def test_the_topics_inline_saves_when_a_row_it_deletes_was_deleted_on_its_own_form_too(client, editor, reviewer):
+    topic = TOPIC.make("draft")
+    entry = topic.entries.get()
+    client.force_login(editor)
+    html = client.get(TOPIC.url("change", topic.pk)).content.decode()
+    typed = TOPIC.form_data(topic, title="编辑改的专题", opened_version=opened_version(html))
+    typed |= row_versions(html, "entries") | {"entries-0-DELETE": "on"}
+
+    client.force_login(reviewer)
+    entry_delete = reverse("admin:topics_topicarticle_delete", args=[entry.pk])
+    assert client.post(entry_delete, {"post": "yes"}).status_code == 302
+
+    client.force_login(editor)
+    response = client.post(TOPIC.url("change", topic.pk), typed)
+    assert response.status_code == 302, response.content.decode()[:3000]  # both wanted it gone
+    topic.refresh_from_db()
+    assert topic.title == "编辑改的专题"
+
+
 def test_the_topics_inline_saves_rows_unchanged_since_the_form_was_opened(editor_client):
     topic = TOPIC.make("draft")
     html = editor_client.get(TOPIC.url("change", topic.pk)).content.decode()
