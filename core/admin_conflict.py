@@ -174,11 +174,13 @@ class Restoring:
         self.stored = stored
 
 
-def with_version_check(form_class, *, version_field, user, latest_url, restoring=None):
+def with_version_check(form_class, *, version_field, user, latest_url, restoring=None, only_if_changed=False):
     """
     `form_class` with the hidden `opened_version`, refusing a save of an object changed since.
     `restoring` (a Restoring): the form is a restore view's, whose instance is the version
-    written back; the token is that of the object stored before.
+    written back; the token is that of the object stored before. `only_if_changed`: the
+    form is an inline's row, saved only if its fields differ from the row as stored; one
+    that does not writes nothing over the other save (a change of what it does not post).
     """
 
     def __init__(self, *args, **kwargs):
@@ -191,7 +193,7 @@ def with_version_check(form_class, *, version_field, user, latest_url, restoring
 
     def clean(self):
         opened = self.cleaned_data.get(OPENED_VERSION, "")
-        if opened and self.instance.pk is not None:
+        if opened and self.instance.pk is not None and (not only_if_changed or self.has_changed()):
             current = _read_locked(self.instance) if restoring is None else restoring.stored
             if current is not None and version_of(current, version_field) != opened:
                 then = opened_state(current, opened, version_field)
@@ -323,6 +325,7 @@ class EditConflictInlineMixin:
             version_field=self.version_field,
             user=request.user,
             latest_url=request.path,
+            only_if_changed=True,
         )
         return with_rows_gone_check(super().get_formset(request, obj, **kwargs), latest_url=request.path)
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from reversion.models import Version
 
 from attachments.models import Attachment
+from review.models import Status
 from tests.review.reviewed import ARTICLE, ATTACHED, KINDS, TOPIC
 
 pytestmark = pytest.mark.django_db
@@ -189,7 +190,9 @@ def test_the_topics_inline_refuses_to_overwrite_an_article_row_changed_on_its_ow
     entry = topic.entries.get()
     client.force_login(editor)
     html = client.get(TOPIC.url("change", topic.pk)).content.decode()
-    opened = {"opened_version": opened_version(html), **row_versions(html, "entries")}
+    # The rows as the form was opened (order 0): what the editor's browser sends back.
+    typed = TOPIC.form_data(topic, title="编辑改的专题", opened_version=opened_version(html))
+    typed |= row_versions(html, "entries")
 
     client.force_login(named_reviewer)
     entry_url = reverse("admin:topics_topicarticle_change", args=[entry.pk])
@@ -198,7 +201,7 @@ def test_the_topics_inline_refuses_to_overwrite_an_article_row_changed_on_its_ow
     assert client.post(entry_url, row | {"opened_version": entry_token}).status_code == 302
 
     client.force_login(editor)
-    response = client.post(TOPIC.url("change", topic.pk), TOPIC.form_data(topic, title="编辑改的专题") | opened)
+    response = client.post(TOPIC.url("change", topic.pk), typed)
     assert response.status_code == 200  # the form again, nothing saved
     html = response.content.decode()
     assert "保存前，这篇专题文章已被修改（王审核，" in html
@@ -255,6 +258,31 @@ def test_the_topics_inline_saves_when_a_row_it_deletes_was_deleted_on_its_own_fo
     assert response.status_code == 302, response.content.decode()[:3000]  # both wanted it gone
     topic.refresh_from_db()
     assert topic.title == "编辑改的专题"
+
+
+def test_the_topics_inline_saves_over_a_row_accepted_on_its_own_form_meanwhile(client, editor, reviewer):
+    # Accepting (发布) a proposal changes only the row's state, which the topic's form does
+    # not post: its save writes nothing of the row, and overwrites nothing.
+    topic = TOPIC.make("draft")
+    entry = topic.entries.get()
+    entry.status = Status.REVIEW
+    entry.save()
+    client.force_login(editor)
+    html = client.get(TOPIC.url("change", topic.pk)).content.decode()
+    typed = TOPIC.form_data(topic, title="编辑改的专题", opened_version=opened_version(html))
+    typed |= row_versions(html, "entries")
+
+    client.force_login(reviewer)
+    changelist = reverse("admin:topics_topicarticle_changelist")
+    client.post(changelist, {"action": "publish", "_selected_action": [entry.pk]})
+    assert topic.entries.get().status == Status.PUBLISHED
+
+    client.force_login(editor)
+    response = client.post(TOPIC.url("change", topic.pk), typed)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    topic.refresh_from_db()
+    assert topic.title == "编辑改的专题"
+    assert topic.entries.get().status == Status.PUBLISHED  # the reviewer's acceptance stands
 
 
 def test_the_topics_inline_saves_rows_unchanged_since_the_form_was_opened(editor_client):
