@@ -14,6 +14,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.html import format_html, format_html_join
@@ -258,22 +259,24 @@ class ReviewedAdmin(RefusalsMixin, EditConflictMixin, VersionAdmin):
             self.message_user(request, f"已{done_label} {len(done)} 篇{rules.noun(self.model)}。", messages.SUCCESS)
         return done
 
+    def without_those_already(self, request, queryset, already, said):
+        """
+        `queryset` without those matching `already` (in the state an action sets): they are
+        left alone (no revision, no new 修改时间) and counted apart: 「2 篇文章`said`，未作改动。」.
+        """
+        count = queryset.filter(already).count()
+        if count:
+            self.message_user(request, f"{count} 篇{rules.noun(self.model)}{said}，未作改动。", messages.INFO)
+        return queryset.exclude(already)
+
     def set_status_of(self, request, queryset, status, done_label):
-        """
-        Move the selected to `status`; those already in it are left alone (no revision, no new
-        修改时间) and counted apart. Returns those moved.
-        """
-        already = queryset.filter(status=status).count()
-        done = self.apply_to_each(
+        """Move the selected to `status`, but those already in it (without_those_already). Returns those moved."""
+        return self.apply_to_each(
             request,
-            queryset.exclude(status=status),
+            self.without_those_already(request, queryset, Q(status=status), f"原已是“{Status(status).label}”"),
             lambda obj: rules.set_status(obj, status, by=request.user),
             done_label,
         )
-        if already:
-            noun, label = rules.noun(self.model), Status(status).label
-            self.message_user(request, f"{already} 篇{noun}原已是“{label}”，未作改动。", messages.INFO)
-        return done
 
     @admin.action(description="提交审核", permissions=["change"])
     def submit_for_review(self, request, queryset):

@@ -1,6 +1,7 @@
 """The article admin: the review rule (review.admin), the editor's desk, publication time."""
 
 from django.contrib import admin, messages
+from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.html import format_html
@@ -219,8 +220,10 @@ class ArticleAdmin(DeskAdminMixin, WordingCheckedAdmin, ReviewedAdmin):
 
     @admin.action(description="置顶所选文章", permissions=["publish"])
     def pin(self, request, queryset):
-        self.apply_to_each(request, queryset, lambda a: workflow.set_pinned(a, True, by=request.user), "置顶")
+        rest = self.without_those_already(request, queryset, Q(is_pinned=True), "原已置顶")
+        self.apply_to_each(request, rest, lambda a: workflow.set_pinned(a, True, by=request.user), "置顶")
 
     @admin.action(description="取消置顶", permissions=["publish"])
     def unpin(self, request, queryset):
-        self.apply_to_each(request, queryset, lambda a: workflow.set_pinned(a, False, by=request.user), "取消置顶")
+        rest = self.without_those_already(request, queryset, Q(is_pinned=False), "原未置顶")
+        self.apply_to_each(request, rest, lambda a: workflow.set_pinned(a, False, by=request.user), "取消置顶")

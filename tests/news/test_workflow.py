@@ -142,6 +142,25 @@ def test_publishing_a_selection_leaves_the_articles_already_published_alone(revi
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("action", "pinned", "said"), [("pin", True, "置顶 1 篇文章。"), ("unpin", False, "取消置顶 1 篇文章。")]
+)
+def test_pinning_a_selection_leaves_the_articles_already_so_alone(reviewer_client, action, pinned, said):
+    already = ArticleFactory(title="原来如此", is_pinned=pinned)
+    other = ArticleFactory(title="要改的", is_pinned=not pinned)
+    updated_at = already.updated_at
+    response = reviewer_client.post(
+        CHANGELIST, {"action": action, "_selected_action": [already.pk, other.pk]}, follow=True
+    )
+    html = response.content.decode()
+    assert f"已{said}" in html
+    assert f"1 篇文章{'原已置顶' if pinned else '原未置顶'}，未作改动。" in html
+    assert Article.objects.get(pk=already.pk).updated_at == updated_at
+    assert not Version.objects.get_for_object(already).exists()
+    assert Article.objects.get(pk=other.pk).is_pinned == pinned
+
+
+@pytest.mark.django_db
 def test_a_reviewer_publishes_in_the_form(reviewer_client):
     response = reviewer_client.post(ADD, form_data(title="直接发布", status="published", is_headline="on"))
     assert response.status_code == 302
