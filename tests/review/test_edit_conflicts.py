@@ -185,14 +185,22 @@ def row_versions(html, prefix):
     return dict(found)
 
 
+def topic_form_as_opened(client, topic, **typed):
+    """What the topic's form, opened now, sends back with `typed`: its rows as they are now."""
+    html = client.get(TOPIC.url("change", topic.pk)).content.decode()
+    data = TOPIC.form_data(topic, title="编辑改的专题", opened_version=opened_version(html), **typed)
+    return data | row_versions(html, "entries")
+
+
+def delete_on_its_own_form(client, entry):
+    assert client.post(reverse("admin:topics_topicarticle_delete", args=[entry.pk]), {"post": "yes"}).status_code == 302
+
+
 def test_the_topics_inline_refuses_to_overwrite_an_article_row_changed_on_its_own_form(client, editor, named_reviewer):
     topic = TOPIC.make("draft")
     entry = topic.entries.get()
     client.force_login(editor)
-    html = client.get(TOPIC.url("change", topic.pk)).content.decode()
-    # The rows as the form was opened (order 0): what the editor's browser sends back.
-    typed = TOPIC.form_data(topic, title="编辑改的专题", opened_version=opened_version(html))
-    typed |= row_versions(html, "entries")
+    typed = topic_form_as_opened(client, topic)  # the row's order as opened (0): what a browser sends back
 
     client.force_login(named_reviewer)
     entry_url = reverse("admin:topics_topicarticle_change", args=[entry.pk])
@@ -219,13 +227,9 @@ def test_the_topics_inline_says_so_when_an_article_row_was_deleted_on_its_own_fo
     topic = TOPIC.make("draft")
     entry = topic.entries.get()
     client.force_login(editor)
-    html = client.get(TOPIC.url("change", topic.pk)).content.decode()
-    typed = TOPIC.form_data(topic, title="编辑改的专题", opened_version=opened_version(html))
-    typed |= row_versions(html, "entries")
-
+    typed = topic_form_as_opened(client, topic)
     client.force_login(reviewer)
-    entry_delete = reverse("admin:topics_topicarticle_delete", args=[entry.pk])
-    assert client.post(entry_delete, {"post": "yes"}).status_code == 302
+    delete_on_its_own_form(client, entry)
 
     client.force_login(editor)
     response = client.post(TOPIC.url("change", topic.pk), typed)
@@ -245,13 +249,9 @@ def test_the_topics_inline_saves_when_a_row_it_deletes_was_deleted_on_its_own_fo
     topic = TOPIC.make("draft")
     entry = topic.entries.get()
     client.force_login(editor)
-    html = client.get(TOPIC.url("change", topic.pk)).content.decode()
-    typed = TOPIC.form_data(topic, title="编辑改的专题", opened_version=opened_version(html))
-    typed |= row_versions(html, "entries") | {"entries-0-DELETE": "on"}
-
+    typed = topic_form_as_opened(client, topic) | {"entries-0-DELETE": "on"}
     client.force_login(reviewer)
-    entry_delete = reverse("admin:topics_topicarticle_delete", args=[entry.pk])
-    assert client.post(entry_delete, {"post": "yes"}).status_code == 302
+    delete_on_its_own_form(client, entry)
 
     client.force_login(editor)
     response = client.post(TOPIC.url("change", topic.pk), typed)
@@ -268,9 +268,7 @@ def test_the_topics_inline_saves_over_a_row_accepted_on_its_own_form_meanwhile(c
     entry.status = Status.REVIEW
     entry.save()
     client.force_login(editor)
-    html = client.get(TOPIC.url("change", topic.pk)).content.decode()
-    typed = TOPIC.form_data(topic, title="编辑改的专题", opened_version=opened_version(html))
-    typed |= row_versions(html, "entries")
+    typed = topic_form_as_opened(client, topic)
 
     client.force_login(reviewer)
     changelist = reverse("admin:topics_topicarticle_changelist")
