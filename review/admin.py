@@ -6,9 +6,12 @@ restoring a revision from 历史 or recovering a deleted one. Refusals say why (
 Every decision is made on the object as the database held it before the request. The
 change form reads it as it is; restoring a revision first writes the old version into the
 database (django-reversion reverts, then runs the change form on the result), so those
-views remember the stored object before that (`stored_object`, in review.stored). The
-form's review pieces (审核意见, the record) are in review.forms.
+views remember the stored object before that (`stored_object`, in review.stored), as
+read, and locked for a POST, by core.admin_conflict's `restore_view`. The form's review
+pieces (审核意见, the record) are in review.forms.
 """
+
+import contextlib
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -28,7 +31,15 @@ from .forms import REVIEW_FIELDS, ReturnForm, minute, open_return_in, review_rec
 from .records import Action
 from .refusals import RefusalsMixin
 from .rules import Status
-from .stored import belongs_to, editable, missing_reference, remember_stored, still_belongs_to, stored_object
+from .stored import (
+    belongs_to,
+    editable,
+    missing_reference,
+    remember_as_read,
+    remember_stored,
+    still_belongs_to,
+    stored_object,
+)
 
 
 class ReviewedAdmin(RefusalsMixin, EditConflictMixin, VersionAdmin):
@@ -56,7 +67,6 @@ class ReviewedAdmin(RefusalsMixin, EditConflictMixin, VersionAdmin):
         refusal = self.refuse_missing_reference(request, version)
         if refusal is not None:
             return refusal
-        remember_stored(request, self.model, object_id)
         return super().revision_view(request, quote(object_id), version_id, extra_context)
 
     def recover_view(self, request, version_id, extra_context=None):
@@ -70,6 +80,15 @@ class ReviewedAdmin(RefusalsMixin, EditConflictMixin, VersionAdmin):
         if stored is not None and not rules.can_edit(request.user, stored):
             raise PermissionDenied(f"已发布的{rules.noun(self.model)}只能由审核发布人员修改或恢复。")
         return super().recover_view(request, version_id, extra_context)
+
+    @contextlib.contextmanager
+    def restore_view(self, request, object_id):
+        # The rule decides on the object as read there, before the version is written back
+        # (locked, for a POST, until the restore is saved or refused), not as read before
+        # the lock: a publication committed in between is seen.
+        with super().restore_view(request, object_id):
+            remember_as_read(request, self.model, object_id, request.edit_conflict_restoring.stored)
+            yield
 
     def check_revision(self, version):
         """
