@@ -301,7 +301,7 @@ class EditConflictInlineMixin:
     For an inline whose rows keep their own modification time (`version_field`) because they
     are also changed elsewhere (on their own change form): each row carries its own
     `opened_version`, and the parent's form is refused, nothing of it saved, when a row
-    changed since it was opened, or is gone (`with_rows_gone_check`). The parent's own
+    changed since it was opened, or is gone (`with_rows_checked`). The parent's own
     token sees only the parent's saves.
     """
 
@@ -327,26 +327,32 @@ class EditConflictInlineMixin:
             latest_url=request.path,
             only_if_changed=True,
         )
-        return with_rows_gone_check(super().get_formset(request, obj, **kwargs), latest_url=request.path)
+        return with_rows_checked(super().get_formset(request, obj, **kwargs), latest_url=request.path)
 
 
-def with_rows_gone_check(formset_class, *, latest_url):
+def with_rows_checked(formset_class, *, latest_url):
     """
-    `formset_class` refusing, with a word, the rows posted with the token of a stored row
-    that it no longer holds (deleted, or moved away, on their own form since the parent's
-    form was opened). Django refuses only such a row's hidden id, and shows the form again
-    without the row: sent again, its empty fields are refused, unseen, for ever.
+    `formset_class` refusing what its rows' own check (with_version_check) cannot: a row to
+    delete that was changed since (Django leaves unsaid the errors of a row ticked for
+    deletion), and a row posted with the token of a stored row it no longer holds (deleted,
+    or moved away, on its own form). Django refuses only such a row's hidden id and shows
+    the form again without the row: sent again, its empty fields are refused, unseen, for ever.
     """
 
     def clean(self):
         formset_class.clean(self)
-        gone = sum(
-            1
-            for form in self.initial_forms
-            if form.instance.pk is None
-            and form.cleaned_data.get(OPENED_VERSION)
-            and not (self.can_delete and form.cleaned_data.get(DELETION_FIELD_NAME))  # gone as wished
-        )
+        gone = changed = 0
+        for form in self.initial_forms:
+            deleting = self.can_delete and form.cleaned_data.get(DELETION_FIELD_NAME)
+            if form.instance.pk is None:
+                gone += bool(form.cleaned_data.get(OPENED_VERSION) and not deleting)  # not: gone as wished
+            elif deleting:
+                changed += any(error.code == "edit_conflict" for error in form.non_field_errors().as_data())
+        if changed:
+            raise ValidationError(
+                f"要删除的 {changed} 行{self.model._meta.verbose_name}在别处已被修改，没有删除：原因见该行。",
+                code="edit_conflict",
+            )
         if gone:
             raise ValidationError(
                 format_html(

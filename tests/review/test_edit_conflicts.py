@@ -220,6 +220,30 @@ def test_the_topics_inline_refuses_to_overwrite_an_article_row_changed_on_its_ow
     assert topic.entries.get().order == 7  # the reviewer's change stands
 
 
+def test_the_topics_inline_refuses_to_delete_an_article_row_changed_on_its_own_form(client, editor, named_reviewer):
+    # Django leaves unsaid the errors of a row ticked for deletion: the row's own check too.
+    topic = TOPIC.make("draft")
+    entry = topic.entries.get()
+    client.force_login(editor)
+    typed = topic_form_as_opened(client, topic) | {"entries-0-DELETE": "on"}
+
+    client.force_login(named_reviewer)
+    entry_url = reverse("admin:topics_topicarticle_change", args=[entry.pk])
+    entry_token = opened_version(client.get(entry_url).content.decode())
+    row = {"section": entry.section_id, "article": entry.article_id, "order": "7", "status": "published"}
+    assert client.post(entry_url, row | {"opened_version": entry_token}).status_code == 302
+
+    client.force_login(editor)
+    response = client.post(TOPIC.url("change", topic.pk), typed)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "要删除的 1 行专题文章在别处已被修改，没有删除：原因见该行。" in html
+    assert re.search(r'<tr class="row-form-errors">.*?保存前，这篇专题文章已被修改（王审核，', html, re.S)
+    topic.refresh_from_db()
+    assert topic.title == "原来的专题"
+    assert topic.entries.get().order == 7  # the reviewer's change stands, the row too
+
+
 def test_the_topics_inline_says_so_when_an_article_row_was_deleted_on_its_own_form(client, editor, reviewer):
     # Django's own refusal names only the row's hidden id (「Id：选择一个有效的选项」) and
     # shows the form again without the row: sent again, the row's empty fields are refused,
