@@ -348,22 +348,29 @@ def with_rows_checked(formset_class, *, latest_url):
                 gone += bool(form.cleaned_data.get(OPENED_VERSION) and not deleting)  # not: gone as wished
             elif deleting:
                 changed += any(error.code == "edit_conflict" for error in form.non_field_errors().as_data())
+        refusals = []
         if changed:
-            raise ValidationError(
-                f"要删除的 {changed} 行{self.model._meta.verbose_name}在别处已被修改，没有删除：原因见该行。",
-                code="edit_conflict",
+            refusals.append(
+                ValidationError(
+                    f"要删除的 {changed} 行{self.model._meta.verbose_name}在别处已被修改，没有删除：原因见该行。",
+                    code="edit_conflict",
+                )
             )
         if gone:
-            raise ValidationError(
-                format_html(
-                    "保存前，{}中有 {} 行已在别处被删除或移走，这里已不再显示。您这次的修改没有保存，仍在下面的表单中。"
-                    '请先复制您改动的内容，再<a href="{}" target="_blank" rel="noopener">在新窗口打开最新版本</a>，'
-                    "在最新版本上改好后保存。",
-                    self.model._meta.verbose_name,
-                    gone,
-                    latest_url,
-                ),
-                code="edit_conflict",
+            refusals.append(
+                ValidationError(
+                    format_html(
+                        "保存前，{}中有 {} 行已在别处被删除或移走，这里已不再显示。您这次的修改没有保存，仍在下面的表单中。"
+                        '请先复制您改动的内容，再<a href="{}" target="_blank" rel="noopener">在新窗口打开最新版本</a>，'
+                        "在最新版本上改好后保存。",
+                        self.model._meta.verbose_name,
+                        gone,
+                        latest_url,
+                    ),
+                    code="edit_conflict",
+                )
             )
+        if refusals:
+            raise ValidationError(refusals)
 
     return type(formset_class)(formset_class.__name__, (formset_class,), {"clean": clean})

@@ -12,7 +12,9 @@ from reversion.models import Version
 
 from attachments.models import Attachment
 from review.models import Status
+from tests.factories import ArticleFactory
 from tests.review.reviewed import ARTICLE, ATTACHED, KINDS, TOPIC
+from topics.models import TopicArticle
 
 pytestmark = pytest.mark.django_db
 
@@ -282,6 +284,20 @@ def test_the_topics_inline_saves_when_a_row_it_deletes_was_deleted_on_its_own_fo
     assert response.status_code == 302, response.content.decode()[:3000]  # both wanted it gone
     topic.refresh_from_db()
     assert topic.title == "编辑改的专题"
+
+
+def test_the_topics_inline_says_both_when_one_row_is_gone_and_one_to_delete_was_changed(client, editor, reviewer):
+    topic = TOPIC.make("draft")
+    TopicArticle.objects.create(topic=topic, section=topic.sections.get(), article=ArticleFactory(), order=1)
+    changed, gone = topic.entries.order_by("order")
+    client.force_login(editor)
+    typed = topic_form_as_opened(client, topic) | {"entries-0-DELETE": "on"}
+    changed.order = 7
+    changed.save()
+    gone.delete()
+    html = client.post(TOPIC.url("change", topic.pk), typed).content.decode()
+    assert "要删除的 1 行专题文章在别处已被修改，没有删除：原因见该行。" in html
+    assert "保存前，专题文章中有 1 行已在别处被删除或移走" in html
 
 
 def test_the_topics_inline_saves_over_a_row_accepted_on_its_own_form_meanwhile(client, editor, reviewer):
