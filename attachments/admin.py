@@ -146,6 +146,10 @@ class AttachmentAdmin(admin.ModelAdmin):
 
 
 def _record_on_owner(request, owner, comment):
+    # Its modification time (and who) moves too: a form of the owner opened before this
+    # change would write the attachment back as it was, and is refused (core.admin_conflict).
+    owner.updated_by = request.user
+    owner.save(update_fields=["updated_at", "updated_by"])
     reversion.add_to_revision(owner)
     reversion.set_user(request.user)
     reversion.set_comment(comment)

@@ -12,16 +12,29 @@ form was opened on); the form comes back with everything the editor typed, inlin
 included (they are saved with the form or not at all).
 
 A form posted without the field (opened before this check existed) is saved as before.
-Restoring a version from 历史 is not checked: what it shows is the version, not the form
-opened on the object.
+
+Inline rows changed elsewhere too (a topic's articles, each with a form of its own) carry a
+token each (EditConflictInlineMixin): the parent's token sees only the parent's saves.
+
+Restoring a version from 历史 (django-reversion's revision and recover views) is checked the
+same way. Those views write the old version into the database before running the change
+form on it, so the token is that of the object as stored before (read, and locked for a
+POST, before the version is written back: `restore_view`); a restore form opened before
+someone else's save is refused, and the version written back is rolled back with the
+refused form. A deleted object's recover form carries ABSENT: recovered by someone else
+meanwhile, it is refused too.
 """
 
+import contextlib
 import copy
 import datetime
 
 from django import forms
+from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import ValidationError
 from django.db import router, transaction
+from django.forms.formsets import DELETION_FIELD_NAME
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from reversion.errors import RevertError
@@ -30,6 +43,8 @@ from reversion.models import Version
 from .names import full_name
 
 OPENED_VERSION = "opened_version"
+# The token of a form opened on an object that did not exist (the recover form of a deleted one).
+ABSENT = "absent"
 # Versions looked at to find the one a form was opened on (newest first).
 VERSIONS_LOOKED_AT = 50
 
@@ -86,13 +101,23 @@ def changed_since(opened, current, names):
     return labels
 
 
+def read_stored(model, pk, *, locked):
+    """
+    `model`'s row `pk` as stored now (None: there is none, or `pk` names none), `locked`
+    until the transaction ends when in one.
+    """
+    try:
+        rows = model._default_manager.filter(pk=pk).order_by()
+        if locked and transaction.get_connection(router.db_for_write(model)).in_atomic_block:
+            rows = rows.select_for_update(of=("self",))
+        return rows.first()
+    except (ValueError, ValidationError):
+        return None
+
+
 def _read_locked(instance):
     """`instance`'s row as stored now, locked until the transaction ends (None: deleted)."""
-    model = type(instance)
-    rows = model._default_manager.filter(pk=instance.pk).order_by()
-    if transaction.get_connection(router.db_for_write(model)).in_atomic_block:
-        rows = rows.select_for_update(of=("self",))
-    return rows.first()
+    return read_stored(type(instance), instance.pk, locked=True)
 
 
 def changed_by_text(current, user, version_field="updated_at"):
@@ -108,10 +133,20 @@ def changed_by_text(current, user, version_field="updated_at"):
     return f"{name}，{timezone.localtime(when):%Y-%m-%d %H:%M}" if when else name
 
 
-def conflict_message(current, *, user, latest_url, version_field="updated_at", changed=()):
+def conflict_message(current, *, user, latest_url, version_field="updated_at", changed=(), restoring=False):
     """The refusal; `changed`: the labels of what the other save changed, where known."""
     noun = type(current)._meta.verbose_name
     what = f"改动的是：{'、'.join(changed)}。" if changed else ""
+    if restoring:
+        return format_html(
+            "打开这个历史版本后，这篇{}已被修改（{}）。{}历史版本没有恢复，别人的修改仍然保留。"
+            '请<a href="{}" target="_blank" rel="noopener">在新窗口打开最新版本</a>查看；'
+            "仍需恢复时，请回到历史重新打开这个版本。",
+            noun,
+            changed_by_text(current, user, version_field),
+            what,
+            latest_url,
+        )
     return format_html(
         "保存前，这篇{}已被修改（{}）。{}您这次的修改没有保存，仍在下面的表单中。"
         '请先复制您改动的内容，再<a href="{}" target="_blank" rel="noopener">在新窗口打开最新版本</a>，'
@@ -123,28 +158,59 @@ def conflict_message(current, *, user, latest_url, version_field="updated_at", c
     )
 
 
-def with_version_check(form_class, *, version_field, user, latest_url):
-    """`form_class` with the hidden `opened_version`, refusing a save of an object changed since."""
+class VersionField(forms.CharField):
+    """The hidden token: never a change the editor made (a row sent without it is not "changed")."""
+
+    widget = forms.HiddenInput
+
+    def has_changed(self, initial, data):
+        return False
+
+
+class Restoring:
+    """A restore view's object as stored before the version was written back (None: there was none)."""
+
+    def __init__(self, stored):
+        self.stored = stored
+
+
+def with_version_check(form_class, *, version_field, user, latest_url, restoring=None, only_if_changed=False):
+    """
+    `form_class` with the hidden `opened_version`, refusing a save of an object changed since.
+    `restoring` (a Restoring): the form is a restore view's, whose instance is the version
+    written back; the token is that of the object stored before. `only_if_changed`: the
+    form is an inline's row, saved only if its fields differ from the row as stored; one
+    that does not writes nothing over the other save (a change of what it does not post).
+    """
 
     def __init__(self, *args, **kwargs):
         form_class.__init__(self, *args, **kwargs)
-        self.fields[OPENED_VERSION].initial = version_of(self.instance, version_field)
+        if restoring is None:
+            token = version_of(self.instance, version_field)
+        else:
+            token = version_of(restoring.stored, version_field) if restoring.stored is not None else ABSENT
+        self.fields[OPENED_VERSION].initial = token
 
     def clean(self):
         opened = self.cleaned_data.get(OPENED_VERSION, "")
-        if opened and self.instance.pk is not None:
-            current = _read_locked(self.instance)
+        if opened and self.instance.pk is not None and (not only_if_changed or self.has_changed()):
+            current = _read_locked(self.instance) if restoring is None else restoring.stored
             if current is not None and version_of(current, version_field) != opened:
                 then = opened_state(current, opened, version_field)
                 changed = changed_since(then, current, self.fields) if then is not current else ()
                 message = conflict_message(
-                    current, user=user, latest_url=latest_url, version_field=version_field, changed=changed
+                    current,
+                    user=user,
+                    latest_url=latest_url,
+                    version_field=version_field,
+                    changed=changed,
+                    restoring=restoring is not None,
                 )
                 self.add_error(None, ValidationError(message, code="edit_conflict"))
         return form_class.clean(self)
 
     attrs = {
-        OPENED_VERSION: forms.CharField(required=False, widget=forms.HiddenInput),
+        OPENED_VERSION: VersionField(required=False),
         "__init__": __init__,
         "clean": clean,
         "__module__": form_class.__module__,
@@ -152,10 +218,14 @@ def with_version_check(form_class, *, version_field, user, latest_url):
     return type(form_class)(form_class.__name__, (form_class,), attrs)
 
 
-def is_change_view(request, model):
-    """Whether `request` is for `model`'s change form (not adding, not restoring a version)."""
+def is_change_view(request, model, views=("change",)):
+    """Whether `request` is for `model`'s change form (not adding, not restoring a version; or one of `views`)."""
     match = getattr(request, "resolver_match", None)
-    return match is not None and match.url_name == f"{model._meta.app_label}_{model._meta.model_name}_change"
+    names = {f"{model._meta.app_label}_{model._meta.model_name}_{view}" for view in views}
+    return match is not None and match.url_name in names
+
+
+RESTORE_VIEWS = ("revision", "recover")  # django-reversion's, by their URL names
 
 
 class EditConflictMixin:
@@ -164,19 +234,59 @@ class EditConflictMixin:
     version_field = "updated_at"
 
     def checks_edit_conflicts(self, request, obj):
-        """Whether this is the change form of a stored object the user may change (not its read-only page)."""
+        """
+        Whether this is the change form (or a restore form) of a stored object the user may
+        change (not its read-only page).
+        """
         has_field = any(field.name == self.version_field for field in self.model._meta.concrete_fields)
-        if not has_field or obj is None or obj.pk is None or not is_change_view(request, self.model):
+        if not has_field or obj is None or obj.pk is None:
+            return False
+        if not is_change_view(request, self.model, ("change", *RESTORE_VIEWS)):
             return False
         return self.has_change_permission(request, obj)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if self.checks_edit_conflicts(request, obj):
             form = kwargs.get("form", self.form)
+            restoring = getattr(request, "edit_conflict_restoring", None)
+            latest_url = request.path
+            if restoring is not None:
+                opts = self.model._meta
+                latest_url = reverse(
+                    f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_change", args=[quote(obj.pk)]
+                )
             kwargs["form"] = with_version_check(
-                form, version_field=self.version_field, user=request.user, latest_url=request.path
+                form, version_field=self.version_field, user=request.user, latest_url=latest_url, restoring=restoring
             )
         return super().get_form(request, obj, change=change, **kwargs)
+
+    # Restoring a version (django-reversion's views): the object as stored before it is written back.
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        with self.restore_view(request, unquote(object_id)):
+            return super().revision_view(request, object_id, version_id, extra_context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        version = Version.objects.get_for_model(self.model).filter(pk=version_id).only("object_id").first()
+        if version is None:
+            return super().recover_view(request, version_id, extra_context)
+        with self.restore_view(request, version.object_id):
+            return super().recover_view(request, version_id, extra_context)
+
+    @contextlib.contextmanager
+    def restore_view(self, request, object_id):
+        """
+        Around a restore view: the object `object_id` as stored now, for the form's token and
+        check (request.edit_conflict_restoring). A POST reads it locked, in a transaction
+        that holds the restore's, so that no save comes between the check and the restore.
+        """
+        if request.method != "POST":
+            request.edit_conflict_restoring = Restoring(read_stored(self.model, object_id, locked=False))
+            yield
+            return
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            request.edit_conflict_restoring = Restoring(read_stored(self.model, object_id, locked=True))
+            yield
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         # Rendered by core/templates/admin/change_form.html (it is in no fieldset).
@@ -184,3 +294,83 @@ class EditConflictMixin:
         if OPENED_VERSION in form.fields:
             context["opened_version"] = form[OPENED_VERSION]
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
+
+class EditConflictInlineMixin:
+    """
+    For an inline whose rows keep their own modification time (`version_field`) because they
+    are also changed elsewhere (on their own change form): each row carries its own
+    `opened_version`, and the parent's form is refused, nothing of it saved, when a row
+    changed since it was opened, or is gone (`with_rows_checked`). The parent's own
+    token sees only the parent's saves.
+    """
+
+    version_field = "updated_at"
+
+    def checks_row_conflicts(self, request, obj):
+        """Whether this is the change form of the stored parent `obj`, its rows editable."""
+        if obj is None or obj.pk is None or not is_change_view(request, self.parent_model):
+            return False
+        return self.has_change_permission(request, obj)
+
+    def get_fields(self, request, obj=None):
+        fields = tuple(super().get_fields(request, obj))
+        return (*fields, OPENED_VERSION) if self.checks_row_conflicts(request, obj) else fields
+
+    def get_formset(self, request, obj=None, **kwargs):
+        if not self.checks_row_conflicts(request, obj):
+            return super().get_formset(request, obj, **kwargs)
+        kwargs["form"] = with_version_check(
+            kwargs.get("form", self.form),
+            version_field=self.version_field,
+            user=request.user,
+            latest_url=request.path,
+            only_if_changed=True,
+        )
+        return with_rows_checked(super().get_formset(request, obj, **kwargs), latest_url=request.path)
+
+
+def with_rows_checked(formset_class, *, latest_url):
+    """
+    `formset_class` refusing what its rows' own check (with_version_check) cannot: a row to
+    delete that was changed since (Django leaves unsaid the errors of a row ticked for
+    deletion), and a row posted with the token of a stored row it no longer holds (deleted,
+    or moved away, on its own form). Django refuses only such a row's hidden id and shows
+    the form again without the row: sent again, its empty fields are refused, unseen, for ever.
+    """
+
+    def clean(self):
+        formset_class.clean(self)
+        gone = changed = 0
+        for form in self.initial_forms:
+            deleting = self.can_delete and form.cleaned_data.get(DELETION_FIELD_NAME)
+            if form.instance.pk is None:
+                gone += bool(form.cleaned_data.get(OPENED_VERSION) and not deleting)  # not: gone as wished
+            elif deleting:
+                changed += any(error.code == "edit_conflict" for error in form.non_field_errors().as_data())
+        refusals = []
+        if changed:
+            refusals.append(
+                ValidationError(
+                    f"要删除的 {changed} 行{self.model._meta.verbose_name}在别处已被修改，没有删除：原因见该行。",
+                    code="edit_conflict",
+                )
+            )
+        if gone:
+            refusals.append(
+                ValidationError(
+                    format_html(
+                        "保存前，{}中有 {} 行已在别处被删除或移走，这里已不再显示。您这次的修改没有保存，仍在下面的表单中。"
+                        '请先复制您改动的内容，再<a href="{}" target="_blank" rel="noopener">在新窗口打开最新版本</a>，'
+                        "在最新版本上改好后保存。",
+                        self.model._meta.verbose_name,
+                        gone,
+                        latest_url,
+                    ),
+                    code="edit_conflict",
+                )
+            )
+        if refusals:
+            raise ValidationError(refusals)
+
+    return type(formset_class)(formset_class.__name__, (formset_class,), {"clean": clean})

@@ -6,14 +6,18 @@ restoring a revision from 历史 or recovering a deleted one. Refusals say why (
 Every decision is made on the object as the database held it before the request. The
 change form reads it as it is; restoring a revision first writes the old version into the
 database (django-reversion reverts, then runs the change form on the result), so those
-views remember the stored object before that (`stored_object`, in review.stored). The
-form's review pieces (审核意见, the record) are in review.forms.
+views remember the stored object before that (`stored_object`, in review.stored), as
+read, and locked for a POST, by core.admin_conflict's `restore_view`. The form's review
+pieces (审核意见, the record) are in review.forms.
 """
+
+import contextlib
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.html import format_html, format_html_join
@@ -27,7 +31,15 @@ from .forms import REVIEW_FIELDS, ReturnForm, minute, open_return_in, review_rec
 from .records import Action
 from .refusals import RefusalsMixin
 from .rules import Status
-from .stored import belongs_to, editable, missing_reference, remember_stored, still_belongs_to, stored_object
+from .stored import (
+    belongs_to,
+    editable,
+    missing_reference,
+    remember_as_read,
+    remember_stored,
+    still_belongs_to,
+    stored_object,
+)
 
 
 class ReviewedAdmin(RefusalsMixin, EditConflictMixin, VersionAdmin):
@@ -55,7 +67,6 @@ class ReviewedAdmin(RefusalsMixin, EditConflictMixin, VersionAdmin):
         refusal = self.refuse_missing_reference(request, version)
         if refusal is not None:
             return refusal
-        remember_stored(request, self.model, object_id)
         return super().revision_view(request, quote(object_id), version_id, extra_context)
 
     def recover_view(self, request, version_id, extra_context=None):
@@ -69,6 +80,15 @@ class ReviewedAdmin(RefusalsMixin, EditConflictMixin, VersionAdmin):
         if stored is not None and not rules.can_edit(request.user, stored):
             raise PermissionDenied(f"已发布的{rules.noun(self.model)}只能由审核发布人员修改或恢复。")
         return super().recover_view(request, version_id, extra_context)
+
+    @contextlib.contextmanager
+    def restore_view(self, request, object_id):
+        # The rule decides on the object as read there, before the version is written back
+        # (locked, for a POST, until the restore is saved or refused), not as read before
+        # the lock: a publication committed in between is seen.
+        with super().restore_view(request, object_id):
+            remember_as_read(request, self.model, object_id, request.edit_conflict_restoring.stored)
+            yield
 
     def check_revision(self, version):
         """
@@ -243,7 +263,8 @@ class ReviewedAdmin(RefusalsMixin, EditConflictMixin, VersionAdmin):
     # --- Actions ----------------------------------------------------------------------
 
     def apply_to_each(self, request, queryset, change, done_label):
-        done = 0
+        """Apply `change` to each of `queryset`, saying what it did and what it refused; returns those changed."""
+        done = []
         for obj in queryset:
             try:
                 change(obj)
@@ -252,12 +273,29 @@ class ReviewedAdmin(RefusalsMixin, EditConflictMixin, VersionAdmin):
             except ValidationError as refusal:
                 self.message_user(request, f"“{obj}”：{' '.join(refusal.messages)}", messages.ERROR)
             else:
-                done += 1
+                done.append(obj)
         if done:
-            self.message_user(request, f"已{done_label} {done} 篇{rules.noun(self.model)}。", messages.SUCCESS)
+            self.message_user(request, f"已{done_label} {len(done)} 篇{rules.noun(self.model)}。", messages.SUCCESS)
+        return done
+
+    def without_those_already(self, request, queryset, already, said):
+        """
+        `queryset` without those matching `already` (in the state an action sets): they are
+        left alone (no revision, no new 修改时间) and counted apart: 「2 篇文章`said`，未作改动。」.
+        """
+        count = queryset.filter(already).count()
+        if count:
+            self.message_user(request, f"{count} 篇{rules.noun(self.model)}{said}，未作改动。", messages.INFO)
+        return queryset.exclude(already)
 
     def set_status_of(self, request, queryset, status, done_label):
-        self.apply_to_each(request, queryset, lambda obj: rules.set_status(obj, status, by=request.user), done_label)
+        """Move the selected to `status`, but those already in it (without_those_already). Returns those moved."""
+        return self.apply_to_each(
+            request,
+            self.without_those_already(request, queryset, Q(status=status), f"原已是“{Status(status).label}”"),
+            lambda obj: rules.set_status(obj, status, by=request.user),
+            done_label,
+        )
 
     @admin.action(description="提交审核", permissions=["change"])
     def submit_for_review(self, request, queryset):

@@ -7,6 +7,9 @@ What the reviewed admin (review.admin) says when the rule refuses a user, instea
   object as stored) refuses the save; the editor gets the form's read-only page, inside the
   admin, with why (who published it and when, from the review record) and, above it, what
   they typed (`typed_input`), to copy: nothing is silently lost.
+- **A save of what someone else deleted meanwhile** (RefusalsMixin.deleted_meanwhile):
+  instead of Django's redirect to the index (「不存在，也许已被删除」, the text gone), a page
+  saying who deleted it and when, a link to its recover form (恢复删除的…), and what was typed.
 - **Deleting what one may not**: the reason with the refusal (core.views renders it on the
   admin's 403 page).
 """
@@ -15,12 +18,19 @@ import copy
 
 from django import forms
 from django.contrib import messages
+from django.contrib.admin.models import DELETION, LogEntry
 from django.contrib.admin.utils import unquote
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import QueryDict
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.datastructures import MultiValueDict
+from django.utils.html import format_html
+from reversion.models import Version
 
 from core.admin_conflict import OPENED_VERSION, is_change_view, opened_state
+from core.names import full_name
 
 from . import records, rules
 from .forms import minute
@@ -38,6 +48,44 @@ def refusal_text(user, stored):
         said = f"这篇{noun}已由{last.user_name or '审核人员'}于 {minute(last.at)} 发布。"
     reason = rules.edit_refusal_reason(user, stored) or f"您不能修改这篇{noun}。"
     return f"{said}{reason}您刚才输入的内容没有保存，显示在下面，请复制后联系审核人员。"
+
+
+def deletion_entry(model, object_id):
+    """The admin log's record of deleting the `model` object `object_id` (the last one), or None."""
+    return (
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(model), object_id=str(object_id), action_flag=DELETION
+        )
+        .select_related("user")
+        .order_by("-action_time")
+        .first()
+    )
+
+
+def deleted_text(model, deletion, *, user, recoverable, recover_url):
+    """
+    That someone deleted an object of `model` (who and when: `deletion`, where logged), and
+    whether it can be recovered from its versions (`recoverable`; by the user: `recover_url`).
+    """
+    noun = rules.noun(model)
+    if deletion is None:
+        who = ""
+    elif deletion.user_id == user.pk:
+        who = f"您自己在另一个窗口或标签页中于 {minute(deletion.action_time)} "
+    else:
+        who = f"{full_name(deletion.user) or deletion.user.get_username()}于 {minute(deletion.action_time)} "
+    said = f"保存前，这篇{noun}已被{who}删除。您这次的修改没有保存，显示在下面，请复制保存。"
+    if recover_url is not None:
+        return format_html(
+            '{}删除的{}可以在<a href="{}">恢复删除的{}</a>中找回：恢复后，再把您的修改填回去。',
+            said,
+            noun,
+            recover_url,
+            noun,
+        )
+    if recoverable:
+        return f"{said}审核发布人员可以在“恢复删除的{noun}”中找回它。"
+    return f"{said}这篇{noun}没有保存过历史版本，不能恢复。"
 
 
 def delete_refusal_text(user, stored):
@@ -113,6 +161,10 @@ class RefusalsMixin:
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         if request.method == "POST" and object_id is not None and is_change_view(request, self.model):
             obj = self.get_object(request, unquote(object_id))
+            if obj is None and self.has_change_permission(request):
+                refusal = self.deleted_meanwhile(request, unquote(object_id))
+                if refusal is not None:
+                    return refusal
             if (
                 obj is not None
                 and not self.has_change_permission(request, obj)
@@ -129,6 +181,33 @@ class RefusalsMixin:
         response = super().changeform_view(as_get(request), object_id, form_url, context)
         response.status_code = 403
         return response
+
+    def deleted_meanwhile(self, request, object_id):
+        """
+        A page saying the object was deleted after the form was opened, with what was typed
+        (status 404); None if its history does not know it as deleted.
+        """
+        opts = self.model._meta
+        # Its last version (the view found no such object): what recovering it brings back.
+        deleted = Version.objects.get_for_object_reference(self.model, object_id).first()
+        deletion = deletion_entry(self.model, object_id)
+        if deleted is None and deletion is None:  # not known to have existed: Django's answer
+            return None
+        recover_url = None
+        if deleted is not None and self.has_add_permission(request):
+            recover_url = reverse(
+                f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_recover", args=[deleted.pk]
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": opts,
+            "title": f"{rules.noun(self.model)}已被删除",
+            "reason": deleted_text(
+                self.model, deletion, user=request.user, recoverable=deleted is not None, recover_url=recover_url
+            ),
+            "unsaved_input": typed_input(self, request, self.model(pk=object_id)),
+        }
+        return TemplateResponse(request, "review/deleted_meanwhile.html", context, status=404)
 
     def delete_view(self, request, object_id, extra_context=None):
         obj = self.get_object(request, unquote(object_id))

@@ -7,23 +7,32 @@ remember the stored object before that (`remember_stored`). Also what a revision
 inlines ask too).
 """
 
-from django.core.exceptions import ValidationError
+from core.admin_conflict import read_stored
 
 from . import rules
 
 
+def _remembered(request):
+    if not hasattr(request, "stored_objects"):
+        request.stored_objects = {}
+    return request.stored_objects
+
+
 def remember_stored(request, model, object_id):
     """Remember, for this request, the stored `model` object `object_id` (None: there is none)."""
-    stored = getattr(request, "stored_objects", None)
-    if stored is None:
-        stored = request.stored_objects = {}
+    stored = _remembered(request)
     key = (model._meta.label, str(object_id))
     if key not in stored:
-        try:
-            stored[key] = model._default_manager.filter(pk=object_id).first()
-        except (ValueError, ValidationError):
-            stored[key] = None
+        stored[key] = read_stored(model, object_id, locked=False)
     return stored[key]
+
+
+def remember_as_read(request, model, object_id, obj):
+    """
+    Remember `obj` as the stored `model` object `object_id`, read again: the restore views
+    read it locked (core.admin_conflict.restore_view), and the rule decides on that.
+    """
+    _remembered(request)[(model._meta.label, str(object_id))] = obj
 
 
 def stored_object(request, obj):

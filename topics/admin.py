@@ -15,6 +15,7 @@ from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
 
+from core.admin_conflict import EditConflictInlineMixin
 from core.admin_desk import LengthLimitsMixin
 from news.admin.wording import WordingCheckedAdmin
 from news.forms import PinyinSlugMixin, WordingCheckedForm
@@ -64,7 +65,9 @@ class TopicSectionInline(TopicPartInline):
     extra = 1
 
 
-class TopicArticleInline(TopicPartInline):
+class TopicArticleInline(EditConflictInlineMixin, TopicPartInline):
+    # Rows are also changed on their own form (专题文章, TopicArticleAdmin), which the
+    # topic's token does not see: each row carries its own (core.admin_conflict).
     model = TopicArticle
     fields = ("section", "article", "order", "status")
     # A row's own review state is that of a proposal (TopicArticleAdmin); rows made here are
@@ -200,8 +203,9 @@ class TopicArticleAdmin(LengthLimitsMixin, ReviewedAdmin):
 
     @admin.action(description="发布所选内容", permissions=["publish"])
     def publish(self, request, queryset):
-        super().publish(request, queryset)
-        self.warn_of_articles_not_public(request, queryset.filter(status=TopicArticle.Status.PUBLISHED))
+        # Only those it accepts now: one accepted before was warned of then.
+        accepted = self.set_status_of(request, queryset, TopicArticle.Status.PUBLISHED, "发布")
+        self.warn_of_articles_not_public(request, accepted)
 
     def warn_of_articles_not_public(self, request, entries):
         """Published (accepted) entries whose article is not public: 已发布 in the list, shown nowhere yet."""

@@ -1,6 +1,7 @@
 """The article admin: the review rule (review.admin), the editor's desk, publication time."""
 
 from django.contrib import admin, messages
+from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.html import format_html
@@ -210,13 +211,8 @@ class ArticleAdmin(DeskAdminMixin, WordingCheckedAdmin, ReviewedAdmin):
 
     @admin.action(description="发布所选文章", permissions=["publish"])
     def publish(self, request, queryset):
-        def publish_one(article):
-            was_published = article.status == Article.Status.PUBLISHED
-            rules.set_status(article, Article.Status.PUBLISHED, by=request.user)
-            if not was_published:
-                self.note_time_in_the_past(request, article)
-
-        self.apply_to_each(request, queryset, publish_one, "发布")
+        for article in self.set_status_of(request, queryset, Article.Status.PUBLISHED, "发布"):
+            self.note_time_in_the_past(request, article)
 
     @admin.action(description="撤回所选文章", permissions=["publish"])
     def withdraw(self, request, queryset):
@@ -224,8 +220,10 @@ class ArticleAdmin(DeskAdminMixin, WordingCheckedAdmin, ReviewedAdmin):
 
     @admin.action(description="置顶所选文章", permissions=["publish"])
     def pin(self, request, queryset):
-        self.apply_to_each(request, queryset, lambda a: workflow.set_pinned(a, True, by=request.user), "置顶")
+        rest = self.without_those_already(request, queryset, Q(is_pinned=True), "原已置顶")
+        self.apply_to_each(request, rest, lambda a: workflow.set_pinned(a, True, by=request.user), "置顶")
 
     @admin.action(description="取消置顶", permissions=["publish"])
     def unpin(self, request, queryset):
-        self.apply_to_each(request, queryset, lambda a: workflow.set_pinned(a, False, by=request.user), "取消置顶")
+        rest = self.without_those_already(request, queryset, Q(is_pinned=False), "原未置顶")
+        self.apply_to_each(request, rest, lambda a: workflow.set_pinned(a, False, by=request.user), "取消置顶")

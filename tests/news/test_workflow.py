@@ -124,6 +124,43 @@ def test_a_reviewer_uses_the_actions(reviewer_client, reviewer, action, field, e
 
 
 @pytest.mark.django_db
+def test_publishing_a_selection_leaves_the_articles_already_published_alone(reviewer_client):
+    # As 撤回 and every other model's 发布 (review.admin.set_status_of): no new revision, no
+    # new 修改时间 (which would refuse a form of it opened before), not counted as published.
+    published = ArticleFactory(title="早已发布", status=Article.Status.PUBLISHED)
+    in_review = ArticleFactory(title="待发布", status=Article.Status.REVIEW, published_at=None)
+    updated_at = published.updated_at
+    response = reviewer_client.post(
+        CHANGELIST, {"action": "publish", "_selected_action": [published.pk, in_review.pk]}, follow=True
+    )
+    html = response.content.decode()
+    assert "已发布 1 篇文章。" in html
+    assert "1 篇文章原已是“已发布”，未作改动。" in html
+    assert Article.objects.get(pk=published.pk).updated_at == updated_at
+    assert not Version.objects.get_for_object(published).exists()
+    assert Article.objects.get(pk=in_review.pk).status == Article.Status.PUBLISHED
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("action", "pinned", "said"), [("pin", True, "置顶 1 篇文章。"), ("unpin", False, "取消置顶 1 篇文章。")]
+)
+def test_pinning_a_selection_leaves_the_articles_already_so_alone(reviewer_client, action, pinned, said):
+    already = ArticleFactory(title="原来如此", is_pinned=pinned)
+    other = ArticleFactory(title="要改的", is_pinned=not pinned)
+    updated_at = already.updated_at
+    response = reviewer_client.post(
+        CHANGELIST, {"action": action, "_selected_action": [already.pk, other.pk]}, follow=True
+    )
+    html = response.content.decode()
+    assert f"已{said}" in html
+    assert f"1 篇文章{'原已置顶' if pinned else '原未置顶'}，未作改动。" in html
+    assert Article.objects.get(pk=already.pk).updated_at == updated_at
+    assert not Version.objects.get_for_object(already).exists()
+    assert Article.objects.get(pk=other.pk).is_pinned == pinned
+
+
+@pytest.mark.django_db
 def test_a_reviewer_publishes_in_the_form(reviewer_client):
     response = reviewer_client.post(ADD, form_data(title="直接发布", status="published", is_headline="on"))
     assert response.status_code == 302

@@ -12,10 +12,11 @@ from django.core.exceptions import PermissionDenied
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
+from reversion.models import Version
 
 from core import views
 from news.models import Article
-from tests.factories import article_form_data
+from tests.factories import ArticleFactory, article_form_data
 from tests.review.reviewed import ARTICLE, KINDS
 
 pytestmark = pytest.mark.django_db
@@ -156,3 +157,48 @@ def test_the_public_site_keeps_its_own_403_page(editor, staff):
     html = response.content.decode()
     assert "无权访问" in html and PUBLIC_403 in html
     assert ADMIN_LOOK not in html and "内部原因" not in html
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=lambda kind: kind.name)
+def test_saving_what_someone_else_deleted_meanwhile_says_so_and_keeps_what_was_typed(
+    client, editor, named_reviewer, kind
+):
+    obj = kind.make("draft")
+    url = kind.url("change", obj.pk)
+    client.force_login(editor)
+    token = opened_version(client.get(url).content.decode())
+    client.force_login(named_reviewer)
+    assert client.post(kind.url("delete", obj.pk), {"post": "yes"}).status_code == 302
+
+    client.force_login(editor)
+    response = client.post(url, kind.form_data(obj, title="编辑改的标题", opened_version=token))
+    assert response.status_code == 404  # not Django's redirect to the index, the text gone
+    html = response.content.decode()
+    assert ADMIN_LOOK in html
+    noun = kind.model._meta.verbose_name
+    assert f"保存前，这篇{noun}已被王审核于 " in html and " 删除。您这次的修改没有保存，显示在下面" in html
+    recover = kind.url("recover", Version.objects.get_deleted(kind.model).get(object_id=str(obj.pk)).pk)
+    assert f'<a href="{recover}">' in html  # where to find it again
+    assert "编辑改的标题" in unsaved_section(html)
+    assert not kind.model.objects.filter(pk=obj.pk).exists()  # nothing saved, nothing made anew
+
+
+def test_saving_a_deleted_article_that_had_no_versions_still_keeps_what_was_typed(client, editor, named_reviewer):
+    # Imported and demo articles have no versions until first saved in the admin: not recoverable.
+    article = ArticleFactory(title="导入的文章", status="draft")
+    url = ARTICLE.url("change", article.pk)
+    client.force_login(editor)
+    token = opened_version(client.get(url).content.decode())
+    client.force_login(named_reviewer)
+    assert client.post(ARTICLE.url("delete", article.pk), {"post": "yes"}).status_code == 302
+    client.force_login(editor)
+    response = client.post(url, ARTICLE.form_data(article, title="编辑改的标题", opened_version=token))
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "保存前，这篇文章已被王审核于 " in html and "这篇文章没有保存过历史版本，不能恢复。" in html
+    assert "编辑改的标题" in unsaved_section(html)
+
+
+def test_saving_the_form_of_one_that_never_existed_is_djangos_answer(editor_client):
+    response = editor_client.post(ARTICLE.url("change", 999999), {"title": "随便"})
+    assert response.status_code == 302

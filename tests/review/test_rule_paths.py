@@ -19,7 +19,7 @@ from reversion.models import Version
 
 from attachments.models import Attachment
 from demo import samples
-from tests.review.reviewed import ATTACHED, EDITABLE_BY_EDITOR, KINDS
+from tests.review.reviewed import ARTICLE, ATTACHED, EDITABLE_BY_EDITOR, KINDS
 
 pytestmark = pytest.mark.django_db
 
@@ -175,3 +175,29 @@ def test_a_deleted_attachment_comes_back_with_its_file_from_the_history(reviewer
     download = Client().get(Attachment.objects.get(pk=attachment.pk).get_absolute_url())
     assert download.status_code == 200
     assert b"".join(download.streaming_content) == samples.pdf()
+
+
+@pytest.mark.parametrize("view", ["revision", "recover"])
+def test_a_restore_is_decided_on_the_object_as_locked_not_as_read_before(editor_client, reviewer, monkeypatch, view):
+    # A reviewer's publication that commits between the rule's first read and the restore
+    # view's lock (core.admin_conflict.restore_view): the editor's restore, sent without the
+    # form's token (no edit-conflict check), must meet the article as published.
+    import core.admin_conflict
+    from review import rules
+
+    obj, draft_version = ARTICLE.draft_version_then("draft")
+    read = core.admin_conflict.read_stored
+
+    def published_meanwhile(model, pk, *, locked):
+        if locked:
+            rules.set_status(model.objects.get(pk=pk), "published", by=reviewer)
+        return read(model, pk, locked=locked)
+
+    monkeypatch.setattr(core.admin_conflict, "read_stored", published_meanwhile)
+    args = (obj.pk, draft_version.pk) if view == "revision" else (draft_version.pk,)
+    response = editor_client.post(ARTICLE.url(view, *args), ARTICLE.form_data(obj, title="任意标题", status="review"))
+    assert response.status_code == 403  # an editor restoring a published article
+    obj.refresh_from_db()
+    # Nothing restored. (The publication, made inside the refused request here, is rolled
+    # back with it: a real one commits before the lock is granted.)
+    assert obj.title == "原来的标题" and obj.status == "draft"

@@ -242,3 +242,28 @@ def test_the_list_shows_the_newest_changes_first_with_times_written_as_elsewhere
     assert html.index("刚推荐的文章") < html.index("已在专题中的文章")
     assert f'<td class="field-updated_column">{timezone.localtime(later.updated_at):%Y-%m-%d %H:%M}</td>' in html
     assert f"{timezone.localtime(later.updated_at).year}年" not in html
+
+
+def test_publishing_a_selection_acts_on_counts_and_warns_of_only_the_entries_it_changes(reviewer_client, running):
+    # Entries already published were published again (a revision each, 修改时间 moved), counted
+    # and warned of as if they had just been accepted.
+    draft = ArticleFactory(title="还是草稿的文章", status=Article.Status.DRAFT, published_at=None)
+    accepted = TopicArticle.objects.create(topic=running.topic, section=running, article=draft, status=Status.PUBLISHED)
+    other = TopicSectionFactory(topic=running.topic, title="工作动态")
+    proposal = TopicArticle.objects.create(
+        topic=running.topic,
+        section=other,
+        article=ArticleFactory(title="新推荐的草稿", status=Article.Status.DRAFT),
+        status=Status.REVIEW,
+    )
+    accepted_at = accepted.updated_at
+    response = reviewer_client.post(
+        CHANGELIST, {"action": "publish", "_selected_action": [accepted.pk, proposal.pk]}, follow=True
+    )
+    html = response.content.decode()
+    assert "已发布 1 篇专题文章。" in html
+    assert "1 篇专题文章原已是“已发布”，未作改动。" in html
+    assert "“新推荐的草稿”已采用到“工作动态”" in html
+    assert "“还是草稿的文章”已采用到" not in html  # accepted before: not warned of again
+    assert TopicArticle.objects.get(pk=accepted.pk).updated_at == accepted_at
+    assert TopicArticle.objects.get(pk=proposal.pk).status == Status.PUBLISHED
