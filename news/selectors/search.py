@@ -11,7 +11,7 @@ from datetime import UTC, timedelta
 from itertools import islice, takewhile
 
 from django.db import OperationalError, connection, transaction
-from django.db.models import BooleanField, Case, IntegerField, Subquery, Value, When
+from django.db.models import BooleanField, Case, F, IntegerField, Subquery, Value, When
 from django.db.models.expressions import Expression
 from django.db.models.functions import StrIndex
 from django.utils import timezone
@@ -144,29 +144,55 @@ class _InMonths(Expression):
         return "(" + " OR ".join([f"{column} @@ %s::tsquery"] * len(self.tsqueries)) + ")", self.tsqueries
 
 
+class _AmongIds(Expression):
+    """`column = ANY(ARRAY(subquery))`: the subquery runs once, before the rest (an InitPlan)."""
+
+    output_field = BooleanField()
+
+    def __init__(self, column, ids):
+        super().__init__()
+        self.column, self.ids = column, ids
+
+    def get_source_expressions(self):
+        return [self.column, self.ids]
+
+    def set_source_expressions(self, expressions):
+        self.column, self.ids = expressions
+
+    def as_sql(self, compiler, connection):
+        column, column_params = compiler.compile(self.column)
+        ids, ids_params = compiler.compile(self.ids)
+        return f"{column} = ANY(ARRAY{ids})", [*column_params, *ids_params]
+
+
 def _lines_in(key, months):
     """Lines of `months` whose key holds `key`."""
     return ArticleSearchLine.objects.filter(_InMonths(key, months), key__contains=key)
 
 
+def _with_lines_in(entries, key, months, now):
+    """
+    `entries` with lines of `months`, published by `now`, whose key holds `key`. The lines'
+    entry ids are found first, once (`= ANY(ARRAY(…))`: an InitPlan): as a join or `IN`,
+    the planner would rather walk the entries newest first and check each one's lines (the
+    whole archive when the matches are few: 3 s at 100,000 articles).
+    """
+    lines = _lines_in(key, months).filter(published_at__lte=now).values("entry_id").distinct()
+    return entries.filter(_AmongIds(F("article_id"), Subquery(lines)))
+
+
 def _through_months(query, category_ids, limit, started):
     """
-    Runs of months, newest first, until `limit` matches are found or no month is left. The
-    first run is one query, of its months' entries whose lines hold the query, which also
-    tells how far back the archive goes. Each later run asks the grams index first, for the
-    entries whose lines hold the query, then those entries: in one query over a long run the
-    planner would rather walk the entries newest first and check each one's lines (the
-    whole archive when the matches are few: 3 s at 100,000 articles).
+    Runs of months, newest first, each one query, until `limit` matches are found or no
+    month is left. The first run also tells how far back the archive goes.
     """
     entries = _searched(category_ids)
     now = timezone.now()
     key = search_key(query)
     months = _months(now, None)
     run = list(islice(months, FIRST_MONTHS))
-    lines = _lines_in(key, run).filter(published_at__lte=now)
     oldest = Subquery(entries.order_by("published_at").values("published_at")[:1])
-    rows = _newest_first(entries.filter(published_at__gte=run[-1], article_id__in=lines.values("entry_id")))
-    rows = rows.annotate(in_title=_in_title(query), oldest=oldest)
+    rows = _newest_first(_with_lines_in(entries, key, run, now)).annotate(in_title=_in_title(query), oldest=oldest)
     rows = list(rows.values_list("article_id", "published_at", "in_title", "oldest")[:limit])
     found = [row[:3] for row in rows]
     oldest = rows[0][3] if rows else entries.order_by("published_at").values_list("published_at", flat=True).first()
@@ -178,8 +204,7 @@ def _through_months(query, category_ids, limit, started):
         # as many again; at most GROWTH times what was covered. No match yet: the rest.
         size = int(min(1.5 * (limit - len(found)) * covered / len(found), GROWTH * covered)) if found else len(months)
         run, months = months[: max(1, size)], months[max(1, size) :]
-        ids = set(_lines_in(key, run).filter(published_at__lte=now).values_list("entry_id", flat=True))
-        found += _rows(entries.filter(article_id__in=ids), query, limit - len(found)) if ids else []
+        found += _rows(_with_lines_in(entries, key, run, now), query, limit - len(found))
         covered += len(run)
     return found
 
