@@ -138,10 +138,11 @@ class _InMonths(Expression):
         self.tsqueries = [grams_tsquery(key, month_of(month)) for month in months]
 
     def as_sql(self, compiler, connection):
-        # The column of the lines' table as this query names it (U0 in a subquery); Django
-        # does not know it: only PostgreSQL has it (news migration 0019).
-        column = f"{compiler.quote_name_unless_alias(compiler.query.base_table)}.grams"
-        return "(" + " OR ".join([f"{column} @@ %s::tsquery"] * len(self.tsqueries)) + ")", self.tsqueries
+        # The expression of the grams index (news migration 0019), on the lines' table as this
+        # query names it (U0 in a subquery).
+        table = compiler.quote_name_unless_alias(compiler.query.base_table)
+        grams = f"news_search_line_grams({table}.key, {table}.published_at)"
+        return "(" + " OR ".join([f"{grams} @@ %s::tsquery"] * len(self.tsqueries)) + ")", self.tsqueries
 
 
 class _AmongIds(Expression):
