@@ -3,7 +3,7 @@ Search against an exhaustive scan (run by bench/run.py against the benchmark dat
 for 50 terms of 1 to 4 characters taken from the articles, the bigram index's matches must
 equal a sequential strpos() scan of every public entry, which uses no index at all; and for
 the queries of bench/search_latency.py (the review's four and the first few of each kind),
-the newest matches the public search ranks (slices through the trigram index, or the walk
+the newest matches the public search ranks (runs of months through the grams index, or the walk
 and the bigram index) must equal the newest of that scan.
 """
 

@@ -23,22 +23,27 @@ A query is normalised the same way and becomes a `tsquery` that the index answer
 
 Pieces that are each in nearly every article can still meet rarely (服务 and 务落 in
 服务落): the bigram index then offers the whole archive to be checked. So queries of three
-or more characters go to a second index, a GIN index on the trigrams (pg_trgm) and the
-publication time (btree_gin) of the lines of `key`, which serves `key LIKE
-'%search_key(query)%'` within a span of publication times (see `trigram_servable`).
+or more characters go to a second index, on the trigrams of `key`'s lines by month of
+publication (`line_grams`), which serves `key LIKE '%search_key(query)%'` one month or a
+run of months at a time:
 
-- pg_trgm takes trigrams only from words, runs of letters and digits: on `text`, a query
-  that spans punctuation between two common phrases (个。年轻干部坚持) leaves nothing at
-  the junction to search by. `key` is `text` with every punctuation mark and symbol of
-  PUNCTUATION swapped with a rarely used character (CJK Extension A, which pg_trgm reads
-  as a letter), so its trigrams span the junction (个。年 is one). The swap is a
-  permutation of characters, so `key` contains search_key(query) exactly when `text`
-  contains the query: pg_trgm's recheck against the key is the exact check.
+- On `text`, a query that spans punctuation between two common phrases (个。年轻干部坚持)
+  would have to be found through the phrases alone. `key` is `text` with every punctuation
+  mark and symbol of PUNCTUATION swapped with a rarely used character (CJK Extension A),
+  so trigrams span the junction (个。年 is one) and read as letters anywhere. The swap is
+  a permutation of characters, so `key` contains search_key(query) exactly when `text`
+  contains the query: `LIKE` on the key is the exact check.
 - An article built of common phrases holds the trigrams of a long query apart far more
   often than together; within one line (a field, a paragraph of the body: some 240
   characters) that is rare, and a line is quick to check. So the index is on the key's
   lines (`ArticleSearchLine`, kept from the entry by a trigger in PostgreSQL); no query
   spans a line, as queries hold no newline.
+- A common trigram is in half of all lines, and search wants the newest matches: an index
+  of trigrams alone, even with the publication time beside them (btree_gin), reads the
+  whole archive's posting lists to answer for one month. Each lexeme is therefore a
+  trigram prefixed with its line's month of publication (UTC, `YYYYMM`), so that a month's
+  posting lists hold that month's lines only, and a search reads about what the months it
+  looks at hold.
 
 news.selectors.search decides which index, if any, a search asks.
 
@@ -48,6 +53,7 @@ equal an exhaustive substring scan of `text`. On SQLite the scan is all there is
 
 import re
 import unicodedata
+from datetime import UTC
 
 from django.db import models
 
@@ -117,8 +123,8 @@ PUNCTUATION = (
     "■□▲△▼▽◆◇○◎●◯★☆✓✔✕✖✗✘"
     "、。〃〈〉《》「」『』【】〒〓〔〕〖〗〘〙〚〛〜〝〞〟〰"
 )
-# Their partners: as many characters from the start of CJK Extension A (U+3400), letters to
-# pg_trgm under a UTF-8 locale and almost never used.
+# Their partners: as many characters from the start of CJK Extension A (U+3400), almost
+# never used (and letters to pg_trgm, whose index served the lines before migration 0019).
 PARTNERS = "".join(chr(0x3400 + n) for n in range(len(PUNCTUATION)))
 _SWAP = str.maketrans(PUNCTUATION + PARTNERS, PARTNERS + PUNCTUATION)
 
@@ -132,14 +138,27 @@ def search_key(text):
     return text.translate(_SWAP)
 
 
-def trigram_servable(query):
+def grams_servable(query):
+    """Whether the lines' month grams serve a query: three characters or more (every character has grams)."""
+    return len(query) >= 3
+
+
+def month_of(moment):
+    """A time's month as the grams' lexemes name it (UTC, YYYYMM), as migration 0019's SQL does."""
+    return f"{moment.astimezone(UTC):%Y%m}"
+
+
+def line_grams(key, month):
     """
-    Whether the trigram index of search keys serves `key LIKE '%search_key(query)%'` well:
-    a query of three or more characters of which one is a letter or digit in its key. Then
-    pg_trgm takes at least one trigram from the pattern; from a query of other symbols
-    alone (★★★) it takes none, and the whole index would be read.
+    The lexemes of a line's `grams` (news migration 0019 computes them in SQL): `month` and
+    each three characters of the line's key. The index's recheck is `LIKE` on the key.
     """
-    return len(query) >= 3 and any(c.isalnum() for c in search_key(query))
+    return {month + key[i : i + 3] for i in range(len(key) - 2)}
+
+
+def grams_tsquery(key, month):
+    """The `tsquery` input text of the lines of `month` whose grams hold every trigram of `key`."""
+    return " & ".join(map(_quote, sorted(line_grams(key, month))))
 
 
 class SourcedField:

@@ -7,11 +7,13 @@ ranking and each page of its results are kept until the content changes.
 import hashlib
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
+from itertools import islice, takewhile
 
 from django.db import OperationalError, connection, transaction
-from django.db.models import Case, DateTimeField, ExpressionWrapper, F, IntegerField, Subquery, Value, When
-from django.db.models.functions import Coalesce, StrIndex
+from django.db.models import BooleanField, Case, F, IntegerField, Subquery, Value, When
+from django.db.models.expressions import Expression
+from django.db.models.functions import StrIndex
 from django.utils import timezone
 from psycopg2.errors import QueryCanceled
 
@@ -20,7 +22,16 @@ from core.frame import SITE_FRAME
 
 from ..models import Article, ArticleSearchEntry, ArticleSearchLine
 from ..presenters import PageResult, SearchResult
-from ..search import needs_recheck, normalize, normalize_query, search_key, trigram_servable, tsquery_literal
+from ..search import (
+    grams_servable,
+    grams_tsquery,
+    month_of,
+    needs_recheck,
+    normalize,
+    normalize_query,
+    search_key,
+    tsquery_literal,
+)
 from .categories import CATEGORY_TREE
 from .listings import page_of
 
@@ -58,25 +69,22 @@ def search_entries(query, *, category_ids=None, public=True):
 
 # How the public search finds the newest matches on PostgreSQL (_candidates). Checking one
 # entry's text costs reading and decompressing it (tens of microseconds), so what counts is
-# how many texts a search checks:
+# how many texts a search checks, and how much of an index it reads:
 #
-# - A query the trigram index serves (news.search.trigram_servable) is answered through
-#   slices of the archive, newest first: the first holds FIRST_SLICE entries; each next is
-#   sized from the share of matches found so far to hold the matches still wanted (half as
-#   many again), at most GROWTH times the entries covered before (the rest when fewer, or
-#   when the first slice held no match: a rare query's candidates are few). In
-#   each slice the trigram index of search keys and the publication time together (one GIN
-#   index on both, btree_gin) name the candidates, so only keys that hold the query's
-#   trigrams, across punctuation too, are checked, never the whole archive. Their number is
-#   what a search costs: about the matches wanted, more where the query's trigrams often
-#   occur apart.
-# - Any other query (one or two characters, or punctuation alone) walks the newest WALK
-#   entries first. A term with SEARCH_MAX_RESULTS + 1 matches among them is answered
-#   there. Otherwise their share of matches decides: at WALK_ON_SHARE or more, walking on
-#   checks about (matches wanted) / share texts; below it the bigram index names exactly
-#   the entries with the term (one or two characters: no text to check), share × archive.
-FIRST_SLICE = 600
-EARLIEST = datetime(1, 1, 1, tzinfo=UTC)  # before any publication time
+# - A query of three characters or more (news.search.grams_servable) is answered a run of
+#   months at a time, newest first (_through_months): the index of the lines' month grams
+#   names the lines of those months that hold every trigram of the query, and only those
+#   are checked. The first run is FIRST_MONTHS months (this one and the last: this one may
+#   have just begun); each next is sized from the share of months that gave the matches
+#   found so far to hold the matches still wanted (half as many again), at most GROWTH
+#   times the months covered before; when the first run held no match, the rest (a rare
+#   query's candidates are few). What a search reads is the months it looks at.
+# - Any other query (one or two characters) walks the newest WALK entries first. A term
+#   with SEARCH_MAX_RESULTS + 1 matches among them is answered there. Otherwise their share
+#   of matches decides: at WALK_ON_SHARE or more, walking on checks about (matches wanted)
+#   / share texts; below it the bigram index names exactly the entries with the term (no
+#   text to check), share × archive.
+FIRST_MONTHS = 2
 GROWTH = 8
 WALK = 250
 WALK_ON_SHARE = 0.3
@@ -102,61 +110,104 @@ def _rows(entries, query, count):
     return list(rows.values_list("article_id", "published_at", "in_title")[:count])
 
 
-def _moment():
-    return ExpressionWrapper(F("published_at") + Value(timedelta(0)), output_field=DateTimeField())
+def _month_start(moment):
+    """The first instant of a time's month in UTC, as the grams' months are counted (news.search.month_of)."""
+    return moment.astimezone(UTC).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
 
 
-def _through_slices(query, category_ids, limit, started):
+def _months(newest, oldest):
+    """The starts of the months from `newest`'s back to `oldest`'s (None: without end), newest first."""
+    month = _month_start(newest)
+    while oldest is None or month >= _month_start(oldest):
+        yield month
+        month = _month_start(month - timedelta(days=1))
+
+
+class _InMonths(Expression):
     """
-    The first slice, a few hundred entries, is one query: the entries of the slice whose
-    lines hold the query. Each later slice asks the lines' index first, for the entries
-    whose lines hold the query, then those entries: in one query over a large slice the
-    planner would rather walk the entries newest first and check each one's lines (the
-    whole archive when the matches are few: 3 s at 100,000 articles). The GIN query takes
-    the upper bounds on the publication time (now, for public entries, and the edge of the
-    slices before) as a plain filter on `moment`, the publication time that no index
-    serves: as index conditions, btree_gin would read every line older than the bound.
+    A line's grams hold every trigram of a key within one of some months: one bitmap scan
+    of the grams index per month, OR-ed by the planner. (One tsquery OR-ing the months would
+    make GIN test each of their lines against the whole expression: for five years of the
+    generated archive 1.5 s rather than 0.1 s.)
     """
-    found, covered, size = [], 0, FIRST_SLICE
-    older = _searched(category_ids)  # what no slice has covered yet
+
+    output_field = BooleanField()
+
+    def __init__(self, key, months):
+        super().__init__()
+        self.tsqueries = [grams_tsquery(key, month_of(month)) for month in months]
+
+    def as_sql(self, compiler, connection):
+        # The expression of the grams index (news migration 0019), on the lines' table as this
+        # query names it (U0 in a subquery).
+        table = compiler.quote_name_unless_alias(compiler.query.base_table)
+        grams = f"news_search_line_grams({table}.key, {table}.published_at)"
+        return "(" + " OR ".join([f"{grams} @@ %s::tsquery"] * len(self.tsqueries)) + ")", self.tsqueries
+
+
+class _AmongIds(Expression):
+    """`column = ANY(ARRAY(subquery))`: the subquery runs once, before the rest (an InitPlan)."""
+
+    output_field = BooleanField()
+
+    def __init__(self, column, ids):
+        super().__init__()
+        self.column, self.ids = column, ids
+
+    def get_source_expressions(self):
+        return [self.column, self.ids]
+
+    def set_source_expressions(self, expressions):
+        self.column, self.ids = expressions
+
+    def as_sql(self, compiler, connection):
+        column, column_params = compiler.compile(self.column)
+        ids, ids_params = compiler.compile(self.ids)
+        return f"{column} = ANY(ARRAY{ids})", [*column_params, *ids_params]
+
+
+def _lines_in(key, months):
+    """Lines of `months` whose key holds `key`."""
+    return ArticleSearchLine.objects.filter(_InMonths(key, months), key__contains=key)
+
+
+def _with_lines_in(entries, key, months, now):
+    """
+    `entries` with lines of `months`, published by `now`, whose key holds `key`. The lines'
+    entry ids are found first, once (`= ANY(ARRAY(…))`: an InitPlan): as a join or `IN`,
+    the planner would rather walk the entries newest first and check each one's lines (the
+    whole archive when the matches are few: 3 s at 100,000 articles).
+    """
+    lines = _lines_in(key, months).filter(published_at__lte=now).values("entry_id").distinct()
+    return entries.filter(_AmongIds(F("article_id"), Subquery(lines)))
+
+
+def _through_months(query, category_ids, limit, started):
+    """
+    Runs of months, newest first, each one query, until `limit` matches are found or no
+    month is left. The first run also tells how far back the archive goes.
+    """
+    entries = _searched(category_ids)
     now = timezone.now()
-    # The lines whose key holds the query's (news.search.search_key: exactly when the text
-    # holds the query); pg_trgm's recheck of its candidates against the line is the whole check.
-    lines = ArticleSearchLine.objects.filter(key__contains=search_key(query)).alias(moment=_moment())
-    lines = lines.filter(moment__lte=now)
-    entries = _searched(category_ids).alias(moment=_moment())
-    while True:
-        # The publication time of the slice's oldest entry (none: the slice is the rest).
-        oldest = older.order_by("-published_at").values_list("published_at", flat=True)
-        oldest = oldest[size - 1 : size] if size is not None else oldest.none()
-        if not covered:
-            edge = Subquery(oldest, output_field=DateTimeField())
-            lower = Coalesce(edge, Value(EARLIEST))
-            piece = entries.filter(published_at__gte=lower)
-            piece = piece.filter(article_id__in=lines.filter(published_at__gte=lower).values("entry_id"))
-            rows = _newest_first(piece).annotate(in_title=_in_title(query), edge=edge)
-            rows = list(rows.values_list("article_id", "published_at", "in_title", "edge")[: limit - len(found)])
-            found += [row[:3] for row in rows]
-            edge = rows[0][3] if rows else next(iter(oldest), None)  # no match to tell the edge: ask
-        else:
-            edge = next(iter(oldest), None)
-            ids = set(
-                (lines if edge is None else lines.filter(published_at__gte=edge)).values_list("entry_id", flat=True)
-            )
-            found += _rows(entries.filter(article_id__in=ids), query, limit - len(found)) if ids else []
-        if len(found) >= limit or edge is None:
-            return found
-        older = older.filter(published_at__lt=edge)
-        lines = lines.filter(moment__lt=edge)
-        entries = entries.filter(moment__lt=edge)
+    key = search_key(query)
+    months = _months(now, None)
+    run = list(islice(months, FIRST_MONTHS))
+    oldest = Subquery(entries.order_by("published_at").values("published_at")[:1])
+    rows = _newest_first(_with_lines_in(entries, key, run, now)).annotate(in_title=_in_title(query), oldest=oldest)
+    rows = list(rows.values_list("article_id", "published_at", "in_title", "oldest")[:limit])
+    found = [row[:3] for row in rows]
+    oldest = rows[0][3] if rows else entries.order_by("published_at").values_list("published_at", flat=True).first()
+    months = [] if oldest is None else list(takewhile(lambda month: month >= _month_start(oldest), months))
+    covered = len(run)
+    while len(found) < limit and months:
         _within_the_time_left(started)
-        covered += size
-        # As many entries as the matches still wanted take at the share found so far, half
-        # as many again; at most GROWTH times what was covered. No match yet: a rare query,
-        # whose candidates are few; slices far back in time would cost btree_gin more (it
-        # reads every line newer than the slice's edge) than the candidates do.
-        wanted = 1.5 * (limit - len(found)) * covered / len(found) if found else None
-        size = None if wanted is None else int(max(covered, min(wanted, GROWTH * covered)))
+        # As many months as the matches still wanted take at the share found so far, half
+        # as many again; at most GROWTH times what was covered. No match yet: the rest.
+        size = int(min(1.5 * (limit - len(found)) * covered / len(found), GROWTH * covered)) if found else len(months)
+        run, months = months[: max(1, size)], months[max(1, size) :]
+        found += _rows(_with_lines_in(entries, key, run, now), query, limit - len(found))
+        covered += len(run)
+    return found
 
 
 def _within_the_time_left(started):
@@ -214,8 +265,8 @@ def _candidates(query, category_ids):
             # search should come near it, but a worker is never held for longer.
             cursor.execute("SET LOCAL statement_timeout = %s", [SEARCH_TIMEOUT_MS])
             started = time.monotonic()
-            if trigram_servable(query):
-                return _through_slices(query, category_ids, limit, started)
+            if grams_servable(query):
+                return _through_months(query, category_ids, limit, started)
             return _walking(query, scope, limit, started)
     except OperationalError as error:
         if isinstance(error.__cause__, QueryCanceled):

@@ -17,7 +17,16 @@ from django.utils import timezone
 
 from demo import textgen
 from news.models import ArticleSearchEntry, ArticleSearchLine
-from news.search import PARTNERS, PUNCTUATION, normalize, normalize_query, search_key, trigram_servable
+from news.search import (
+    PARTNERS,
+    PUNCTUATION,
+    grams_servable,
+    line_grams,
+    month_of,
+    normalize,
+    normalize_query,
+    search_key,
+)
 from news.selectors import search as search_selectors
 from tests.factories import ArticleFactory, CategoryFactory
 
@@ -28,7 +37,10 @@ REVIEW_QUERIES = ["服务落", "任务群", "落实际", "层党员"]
 
 @pytest.fixture
 def generated(db):
-    """60 articles of the benchmark's text, three to each publication time (ties in the order)."""
+    """
+    60 articles of the benchmark's text, three to each publication time (ties in the order),
+    nine days apart: over six months, so that searches go through several runs of months.
+    """
     now = timezone.now()
     categories = [CategoryFactory(name="党建动态"), CategoryFactory(name="组织工作")]
     for seed in range(60):
@@ -38,7 +50,7 @@ def generated(db):
             title=article.title,
             source=article.source,
             body="".join(f"<p>{paragraph}</p>" for paragraph in article.paragraphs),
-            published_at=now - timedelta(hours=1 + seed // 3),
+            published_at=now - timedelta(hours=1) - timedelta(days=9 * (seed // 3)),
         )
     # The review's queries, each found a few times, in old articles and in new ones.
     for hours, query in enumerate(REVIEW_QUERIES * 2):
@@ -46,7 +58,7 @@ def generated(db):
             category=categories[0],
             title="情况通报",
             body=f"<p>{query}情况，旮旯</p>",
-            published_at=now - timedelta(hours=hours * 9),
+            published_at=now - timedelta(days=hours * 20),
         )
     return categories
 
@@ -84,16 +96,16 @@ def terms(texts, seed=14):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("walk, first_slice, growth", [(1000, 1000, 8), (10, 3, 2), (1, 1, 1)])
-def test_the_newest_matches_are_those_a_scan_finds(generated, monkeypatch, walk, first_slice, growth):
+@pytest.mark.parametrize("walk, first_months, growth", [(1000, 1000, 8), (10, 1, 2), (1, 1, 1)])
+def test_the_newest_matches_are_those_a_scan_finds(generated, monkeypatch, walk, first_months, growth):
     """
-    With 1000, every entry is walked or in the first slice; with the smaller sizes, the
-    archive lies in many slices or past the walk, read through an index or by walking on;
-    ties in publication time fall on the edges.
+    With 1000, every entry is walked or in the first run of months; with the smaller sizes,
+    the archive lies in many runs or past the walk, read through an index or by walking on;
+    ties in publication time fall on the edges of the walk.
     """
     monkeypatch.setattr(search_selectors, "SEARCH_MAX_RESULTS", 7)
     monkeypatch.setattr(search_selectors, "WALK", walk)
-    monkeypatch.setattr(search_selectors, "FIRST_SLICE", first_slice)
+    monkeypatch.setattr(search_selectors, "FIRST_MONTHS", first_months)
     monkeypatch.setattr(search_selectors, "GROWTH", growth)
     texts = list(ArticleSearchEntry.objects.values_list("text", flat=True))
     for term in terms(texts):
@@ -116,15 +128,20 @@ def _searches(query):
 def test_each_query_checks_only_the_texts_its_plan_calls_for(generated, monkeypatch):
     monkeypatch.setattr(search_selectors, "SEARCH_MAX_RESULTS", 50)
     monkeypatch.setattr(search_selectors, "WALK", 40)
-    monkeypatch.setattr(search_selectors, "FIRST_SLICE", 20)
-    # Three characters or more, common or rare: slices through the trigram index, no text
-    # checked but the index's candidates; a rare one goes on in larger slices.
+    monkeypatch.setattr(search_selectors, "FIRST_MONTHS", 1)
+    # Three characters or more, common or rare: runs of months through the grams index, no
+    # text checked but the index's candidates; a rare one goes on in a longer run.
     for query in ["服务落", "党组织", "服务群众"]:
         searches = _searches(query)
-        assert all("strpos" not in where and "@@" not in where for where in searches), query
-        assert [where for where in searches if '"key"::text like' in where], query
-    rare = [where for where in _searches("服务落") if " like " in where]
-    assert len(rare) == 2  # 20 entries, then 160: the rest
+        assert all("strpos" not in where and '"vector" @@' not in where for where in searches), query
+        assert [where for where in searches if '"key"::text like' in where and "news_search_line_grams(" in where], (
+            query
+        )
+    # 服务落 is in this month's texts, 任务群 not (20 and 100 days ago): either way one month,
+    # then the rest, as the share found asks for more than the archive's six months, or as
+    # none was found.
+    for query in ["服务落", "任务群"]:
+        assert len([where for where in _searches(query) if " like " in where]) == 2, query
     # Two characters in nearly every article: 38 or more in the 40 walked, walking on.
     assert len([row for row in scanned("党建") if row[1] >= scanned("党建")[39][1]]) >= 38
     *_, where = _searches("党建")
@@ -162,11 +179,10 @@ def test_a_search_answer_is_kept_once_whatever_else_the_address_holds(monkeypatc
     assert len(searches) == 1
 
 
-def test_trigrams_serve_queries_of_three_characters_or_more_punctuation_included():
-    assert trigram_servable("服务落") and trigram_servable("，实施") and trigram_servable("a，b")
-    assert trigram_servable(normalize_query("，。、")) and trigram_servable("。”“")
-    # Symbols the key does not swap give pg_trgm nothing: walked, not the whole index read.
-    assert not trigram_servable("党建") and not trigram_servable("\u2728\u2728\u2728") and not trigram_servable("  ")
+def test_grams_serve_queries_of_three_characters_or_more_punctuation_and_symbols_included():
+    assert grams_servable("服务落") and grams_servable("，实施") and grams_servable("a，b")
+    assert grams_servable(normalize_query("，。、")) and grams_servable("。”“") and grams_servable("\u2728\u2728\u2728")
+    assert not grams_servable("党建") and not grams_servable("  ")
 
 
 def test_the_search_key_is_a_permutation_so_containment_is_kept_exactly():
@@ -210,7 +226,8 @@ def _assert_only_the_two_are_checked(query, *, near, holding):
         )
     query = normalize_query(query)
     assert len(scanned(query)) == 2
-    assert _named_and_matched(ArticleSearchLine.objects.filter(key__contains=search_key(query))) == (2, 2)
+    months = list(search_selectors._months(timezone.now(), timezone.now() - timedelta(hours=51)))
+    assert _named_and_matched(search_selectors._lines_in(search_key(query), months)) == (2, 2)
 
 
 @pytest.mark.postgres
@@ -243,21 +260,45 @@ def test_a_long_query_whose_pieces_are_apart_in_other_articles_checks_only_its_l
 
 @pytest.mark.postgres
 @pytest.mark.django_db
-def test_the_trigram_index_reads_chinese_and_serves_the_search(generated):
+def test_the_grams_the_database_keeps_are_those_a_query_asks_for_and_the_index_serves_them(generated):
+    """
+    The lines' grams (computed in SQL for the index, news migration 0019) are
+    news.search.line_grams of their key and month: Chinese, punctuation swapped, CJK Extension A, a character beyond
+    the BMP, digits and Latin letters alike; they follow a line's publication time.
+    """
+    odd = ArticleFactory(
+        title="个。“服务”，\U00020000𠀀ab1",
+        body=f"<p>{PUNCTUATION}</p>",
+        published_at=timezone.now() - timedelta(days=40),
+    )
+    stored = ArticleSearchLine.objects.filter(entry_id=odd.pk)
+    assert stored.count() == 2  # the title, the body
     with connection.cursor() as cursor:
-        # pg_trgm sees Chinese characters as letters only under a UTF-8 locale (docs/deploy.md).
-        cursor.execute("SELECT show_trgm('服务落实')")
-        assert len(cursor.fetchone()[0]) == 5  # "  服", " 服务", "服务落", "务落实", "落实 "
+        cursor.execute(
+            "SELECT key, published_at, array_to_string(tsvector_to_array(news_search_line_grams(key, published_at)), ' ')"
+            " FROM news_articlesearchline WHERE entry_id = %s",
+            [odd.pk],
+        )
+        for key, published_at, grams in cursor.fetchall():
+            assert set(grams.split(" ")) - {""} == line_grams(key, month_of(published_at)), key
+    # Through the index: the lines move to the month of their new publication time (the
+    # trigger's other path).
+    before, when = odd.published_at, timezone.now() - timedelta(days=400)
+    with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("EXPLAIN SELECT entry_id FROM news_articlesearchline WHERE key LIKE %s", ["%服务落%"])
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-        assert "news_search_line_trgm" in plan
-        # Every character of a key is a letter to pg_trgm: one word, its trigrams span punctuation.
-        key = search_key(normalize("个。“服务”，"))
-        cursor.execute("SELECT show_trgm(%s)", [key])
-        assert len(cursor.fetchone()[0]) == len(key) + 1
-        cursor.execute("SELECT array_length(show_trgm(%s), 1)", [search_key(PUNCTUATION)])
-        assert cursor.fetchone()[0] == len(PUNCTUATION) + 1
+
+    def found_in(moment):
+        return set(search_selectors._lines_in(search_key("服务”,"), [moment]).values_list("entry_id", flat=True))
+
+    assert found_in(before) == {odd.pk} and not found_in(when)
+    ArticleSearchEntry.objects.filter(article_id=odd.pk).update(published_at=when)
+    assert found_in(when) == {odd.pk} and not found_in(before)
+    # A run of months is one bitmap scan of the grams index per month.
+    months = list(search_selectors._months(timezone.now(), timezone.now() - timedelta(days=70)))
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    plan = search_selectors._lines_in(search_key("服务落"), months).explain()
+    assert plan.count("Bitmap Index Scan on news_search_line_grams") == len(months) >= 3
 
 
 @pytest.mark.postgres
@@ -265,7 +306,7 @@ def test_the_trigram_index_reads_chinese_and_serves_the_search(generated):
 def test_the_time_limit_holds_for_the_whole_search_not_each_slice(generated, monkeypatch):
     import itertools
 
-    monkeypatch.setattr(search_selectors, "FIRST_SLICE", 1)
+    monkeypatch.setattr(search_selectors, "FIRST_MONTHS", 1)
     monkeypatch.setattr(search_selectors, "GROWTH", 1)
     clock = itertools.count(0, 10)  # ten seconds pass at every look at the clock
     monkeypatch.setattr(search_selectors.time, "monotonic", lambda: next(clock))
