@@ -261,9 +261,13 @@ def _candidates(query, category_ids):
         return _rows(scope.filter(position__gt=0), query, limit)
     try:
         with transaction.atomic(), connection.cursor() as cursor:
-            # A safety net for the whole search (its slices each get what is left): no
-            # search should come near it, but a worker is never held for longer.
-            cursor.execute("SET LOCAL statement_timeout = %s", [SEARCH_TIMEOUT_MS])
+            # A safety net for the whole search (its runs each get what is left): no search
+            # should come near it, but a worker is never held for longer. And no parallel
+            # workers: a search's queries read a few pages each, and starting two workers
+            # cost more (6 ms) than the scans they shared.
+            cursor.execute(
+                "SET LOCAL statement_timeout = %s; SET LOCAL max_parallel_workers_per_gather = 0", [SEARCH_TIMEOUT_MS]
+            )
             started = time.monotonic()
             if grams_servable(query):
                 return _through_months(query, category_ids, limit, started)
