@@ -27,6 +27,7 @@ and max per kind and over all, the slowest query's database time, how many answe
 """
 
 import argparse
+import gc
 import json
 import os
 import platform
@@ -193,6 +194,7 @@ def main():
         server = cursor.fetchone()[0]
     client = Client()
     client.get("/search/", {"q": "党建"})  # imports, templates and the connection warmed up
+    gc.freeze()  # what is loaded by now is out of the collector's way, as in the app servers (deploy/gunicorn.conf.py)
     print(f"- archive: {ArticleSearchEntry.objects.public().count()} public articles; queries from {args.queries}")
     print(f"- machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, {platform.platform()}")
     print(f"- python {platform.python_version()}, django {django.get_version()}, postgresql {server}")

@@ -4,6 +4,7 @@ gunicorn settings: `gunicorn -c deploy/gunicorn.conf.py wuda_portal.wsgi`.
 Every value can be overridden from the environment (GUNICORN_*), e.g. for the benchmark.
 """
 
+import gc
 import multiprocessing
 import os
 
@@ -29,6 +30,14 @@ forwarded_allow_ips = "127.0.0.1"
 # No control socket (gunicorn 27 opens one in $HOME by default): systemd's signals suffice,
 # and several instances on one machine (tests, benchmarks) would fight over its path.
 control_socket_disable = True
+
+
+def pre_fork(server, worker):
+    # What the master loaded (preload_app) lives as long as the workers: frozen, the
+    # collector never walks it again, in any worker (a full collection of it was a 60 ms
+    # pause in the middle of a page, docs/benchmarks.md "Stop 24"), and the pages holding
+    # it stay shared between the workers rather than copied on the collector's writes.
+    gc.freeze()
 
 
 def post_fork(server, worker):

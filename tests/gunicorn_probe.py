@@ -1,9 +1,10 @@
 """
 A WSGI app for tests/portal/test_gunicorn_response.py: it answers a page of BODY_SIZE bytes
-and logs, to the file $PROBE_LOG, the path and the size of every sendall() its worker makes
+(saying in X-Frozen how many objects its worker has frozen) and logs, to the file $PROBE_LOG, the path and the size of every sendall() its worker makes
 on the client's socket for it, one line each.
 """
 
+import gc
 import os
 
 BODY_SIZE = 40_000
@@ -24,5 +25,7 @@ def app(environ, start_response):
     response = start_response.__self__
     response.sock = _CountingSocket(response.sock, os.environ["PROBE_LOG"], environ["PATH_INFO"])
     body = b"x" * BODY_SIZE
-    start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
+    # How many objects the worker has frozen out of the collector's way (gunicorn.conf.py's pre_fork).
+    frozen = ("X-Frozen", str(gc.get_freeze_count()))
+    start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", str(len(body))), frozen])
     return [body]

@@ -65,7 +65,9 @@ def test_the_workers_of_the_deployed_config_send_header_and_page_in_one_write(tm
     log = tmp_path / "sendall.log"
     env = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG")} | {"PROBE_LOG": str(log)}
     with gunicorn(env, workers=1, app="tests.gunicorn_probe:app") as base:
-        status, _, body = fetch(base + "/page/")
+        status, headers, body = fetch(base + "/page/")
     assert (status, len(body)) == (200, BODY_SIZE)
+    # What the master loaded is frozen before the fork: no worker's collector walks it.
+    assert int(headers["X-Frozen"]) > 1000
     sizes = [int(size) for path, size in map(str.split, log.read_text().splitlines()) if path == "/page/"]
     assert len(sizes) == 1 and sizes[0] > BODY_SIZE, sizes
