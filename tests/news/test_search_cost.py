@@ -312,3 +312,20 @@ def test_the_time_limit_holds_for_the_whole_search_not_each_slice(generated, mon
     monkeypatch.setattr(search_selectors.time, "monotonic", lambda: next(clock))
     with pytest.raises(search_selectors.SearchTooSlow):
         search_selectors._candidates("党组织", None)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_a_date_typed_a_thousand_years_back_costs_a_search_none_of_the_months_between(generated):
+    """
+    1025 typed for 2025: a rare query (none in the first run) asks the index for the months
+    that hold the archive and that one, not for each of the 12,000 months between.
+    """
+    old = ArticleFactory(title="旮旯里的通知", published_at=timezone.now().replace(year=1025))
+    with CaptureQueriesContext(connection) as captured:
+        found = search_selectors._candidates("旮旯里", None)
+    assert found == scanned("旮旯里") == [(old.pk, old.published_at, 1)]
+    held = {month_of(e.published_at) for e in ArticleSearchEntry.objects.public()}
+    assert len(held) <= 9
+    asked = sum(query["sql"].count("news_search_line_grams(") for query in captured.captured_queries)
+    assert asked <= search_selectors.FIRST_MONTHS + len(held)
