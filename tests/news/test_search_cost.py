@@ -7,7 +7,7 @@ the answer always the newest matches a scan of every text finds.
 import json
 import random
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
 import pytest
@@ -329,3 +329,12 @@ def test_a_date_typed_a_thousand_years_back_costs_a_search_none_of_the_months_be
     assert len(held) <= 9
     asked = sum(query["sql"].count("news_search_line_grams(") for query in captured.captured_queries)
     assert asked <= search_selectors.FIRST_MONTHS + len(held)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_an_article_dated_before_the_year_1000_is_found(db):
+    """0202 typed for 2022: to_char() writes the grams' year in four digits, and so must a query."""
+    ancient = ArticleFactory(title="旮旯里的通知", published_at=datetime(202, 5, 1, 12, tzinfo=UTC))
+    assert search_selectors._candidates("旮旯里", None) == [(ancient.pk, ancient.published_at, 1)]
+    assert month_of(ancient.published_at) == "020205"
