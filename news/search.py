@@ -144,8 +144,12 @@ def grams_servable(query):
 
 
 def month_of(moment):
-    """A time's month as the grams' lexemes name it (UTC, YYYYMM), as migration 0019's SQL does."""
-    return f"{moment.astimezone(UTC):%Y%m}"
+    """
+    A time's month as the grams' lexemes name it (UTC, YYYYMM), as migration 0019's SQL does:
+    the year in four digits, as to_char() writes it (strftime's %Y writes 202, not 0202).
+    """
+    moment = moment.astimezone(UTC)
+    return f"{moment.year:04d}{moment.month:02d}"
 
 
 def line_grams(key, month):

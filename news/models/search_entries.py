@@ -77,7 +77,8 @@ class ArticleSearchLine(models.Model):
     or more (news.selectors.search). A query never spans lines, and within one line of some
     240 characters the pieces of a long query rarely occur apart, as they do within a whole
     article built of common phrases. PostgreSQL keeps the lines from the entry itself, by
-    a trigger, on every write path (news migration 0015); elsewhere the table stays empty.
+    a trigger, on every write path (news migration 0018), and indexes their trigrams by
+    month of publication (migration 0019); elsewhere the table stays empty.
     """
 
     entry = models.ForeignKey(

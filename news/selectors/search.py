@@ -13,7 +13,7 @@ from itertools import islice, takewhile
 from django.db import OperationalError, connection, transaction
 from django.db.models import BooleanField, Case, F, IntegerField, Subquery, Value, When
 from django.db.models.expressions import Expression
-from django.db.models.functions import StrIndex
+from django.db.models.functions import StrIndex, TruncMonth
 from django.utils import timezone
 from psycopg2.errors import QueryCanceled
 
@@ -86,6 +86,10 @@ def search_entries(query, *, category_ids=None, public=True):
 #   text to check), share × archive.
 FIRST_MONTHS = 2
 GROWTH = 8
+# Past this many months back to the oldest entry, only the months that hold an entry are
+# asked for: one date typed 1025 for 2025 (or an import's 1970) must not make every rare
+# query ask the index for each month of a thousand years (12,000 bitmap scans, one query).
+MONTHS_LISTED = 240
 WALK = 250
 WALK_ON_SHARE = 0.3
 
@@ -198,6 +202,8 @@ def _through_months(query, category_ids, limit, started):
     found = [row[:3] for row in rows]
     oldest = rows[0][3] if rows else entries.order_by("published_at").values_list("published_at", flat=True).first()
     months = [] if oldest is None else list(takewhile(lambda month: month >= _month_start(oldest), months))
+    if len(months) > MONTHS_LISTED:
+        months = _holding_entries(entries, months)
     covered = len(run)
     while len(found) < limit and months:
         _within_the_time_left(started)
@@ -208,6 +214,13 @@ def _through_months(query, category_ids, limit, started):
         found += _rows(_with_lines_in(entries, key, run, now), query, limit - len(found))
         covered += len(run)
     return found
+
+
+def _holding_entries(entries, months):
+    """Of `months` (starts of UTC months, newest first), those in which one of `entries` was published."""
+    held = entries.annotate(month=TruncMonth("published_at", tzinfo=UTC)).order_by().values_list("month", flat=True)
+    held = set(held.distinct())
+    return [month for month in months if month in held]
 
 
 def _within_the_time_left(started):
