@@ -25,3 +25,6 @@ def test_generates_published_searchable_articles(client):
     assert client.get(article.get_absolute_url()).status_code == 200
     found = client.get("/search/", {"q": article.title}).content.decode()
     assert f'href="{article.get_absolute_url()}"' in found
+    with connection.cursor() as cursor:  # the lines' index, dropped for the load, is built again
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'news_search_line_grams'")
+        assert "gin (news_search_line_grams(key, published_at))" in cursor.fetchone()[0]

@@ -28,6 +28,8 @@ from ... import samples, textgen
 
 SPAN = timedelta(days=5 * 365)
 CHUNK = 1000
+# Built again after the load rather than kept in place during it (_insert_postgres).
+SEARCH_LINES_INDEX = "news_search_line_grams"
 ARTICLE_COLUMNS = (
     "id", "title", "subtitle", "category_id", "source", "author", "published_at", "is_scheduled", "body", "summary", "cover",
     "status", "is_pinned", "pinned_until", "is_headline", "view_count", "created_at", "updated_at",
@@ -189,23 +191,37 @@ class Command(BaseCommand):
 
     def _insert_postgres(self, tasks, workers):
         """
-        COPY from worker processes. The search index stays in place: its pending list takes
-        the new entries while the workers go on, and VACUUM merges it at the end, which
-        uses both cores better than building the index once after the load.
+        COPY from worker processes. The lines' index of month grams (news migration 0019)
+        is dropped for the load and built again after it, as PostgreSQL's documentation
+        advises for bulk loads: kept in place, its pending list merged some 300 million
+        postings entry by entry (1,198 s for 100,000 articles rather than 200 s, and an index
+        of 3.9 GB rather than 1 GB).
         """
         context = multiprocessing.get_context("fork")
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_get_indexdef(to_regclass(%s))", [SEARCH_LINES_INDEX])
+            definition = cursor.fetchone()[0]
+            if definition:
+                cursor.execute(f"DROP INDEX {SEARCH_LINES_INDEX}")
         connection.close()  # the children must not share the parent's connection
         started = time.monotonic()
-        # Each worker builds rows and copies them in over a connection of its own, so that
-        # both the Python work and the server's work run on every core.
-        with context.Pool(max(1, workers)) as pool:
-            for _ in pool.imap_unordered(load_chunk, tasks):
-                pass
-        self.stdout.write(f"  rows: {time.monotonic() - started:.1f} s")
+        try:
+            # Each worker builds rows and copies them in over a connection of its own, so
+            # that both the Python work and the server's work run on every core.
+            with context.Pool(max(1, workers)) as pool:
+                for _ in pool.imap_unordered(load_chunk, tasks):
+                    pass
+            self.stdout.write(f"  rows: {time.monotonic() - started:.1f} s")
+        finally:  # never an archive left without its search index
+            started = time.monotonic()
+            if definition:
+                with connection.cursor() as cursor:
+                    cursor.execute("SET maintenance_work_mem = '256MB'")
+                    cursor.execute(definition)
+                self.stdout.write(f"  search index: {time.monotonic() - started:.1f} s")
         started = time.monotonic()
         with connection.cursor() as cursor:
-            # Fresh statistics for the planner, a visibility map for index-only scans, and
-            # the search index's pending entries merged.
+            # Fresh statistics for the planner and a visibility map for index-only scans.
             cursor.execute("VACUUM (ANALYZE) news_article")
             cursor.execute("VACUUM (ANALYZE) news_articlesearchentry")
             cursor.execute("VACUUM (ANALYZE) news_articlesearchline")  # the entries' trigger fills it
