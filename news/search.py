@@ -152,11 +152,21 @@ def month_of(moment):
     return f"{moment.year:04d}{moment.month:02d}"
 
 
+# A line longer than this (a paragraph of ten thousand characters: pasted text without
+# breaks) has no grams: all its trigrams would pass a tsvector's 1 MB near 50,000
+# characters. A partial index on the publication time of such lines names them to every
+# search of their months instead (news migration 0019, news.selectors.search._InMonths).
+LONG_LINE = 10_000
+
+
 def line_grams(key, month):
     """
     The lexemes of a line's `grams` (news migration 0019 computes them in SQL): `month` and
-    each three characters of the line's key. The index's recheck is `LIKE` on the key.
+    each three characters of the line's key; none for a line over LONG_LINE characters.
+    The index's recheck is `LIKE` on the key.
     """
+    if len(key) > LONG_LINE:
+        return set()
     return {month + key[i : i + 3] for i in range(len(key) - 2)}
 
 

@@ -1,5 +1,7 @@
 from django.db import migrations
 
+import news.search
+
 # The lines' trigrams by month of publication (news.search.line_grams): a GIN index on
 # news_search_line_grams(key, published_at), lexemes `YYYYMM` + three characters of the key,
 # which takes over from the pg_trgm/btree_gin index on the key and the publication time.
@@ -21,7 +23,7 @@ CREATE FUNCTION news_search_line_grams(key text, published_at timestamptz) RETUR
         SELECT month || substr(key, i, 3) FROM generate_series(1, char_length(key) - 2) AS i
     ))
     FROM (SELECT to_char(published_at AT TIME ZONE 'UTC', 'YYYYMM') AS month) AS m
-    WHERE published_at IS NOT NULL
+    WHERE published_at IS NOT NULL AND char_length(key) <= %(long_line)s
 $$;
 """
 
@@ -29,11 +31,16 @@ $$;
 def add_month_grams(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    schema_editor.execute(LINE_GRAMS)
+    schema_editor.execute(LINE_GRAMS % {"long_line": news.search.LONG_LINE})
     schema_editor.execute("SET LOCAL maintenance_work_mem = '256MB'")
     schema_editor.execute(
         "CREATE INDEX news_search_line_grams ON news_articlesearchline"
         " USING gin (news_search_line_grams(key, published_at))"
+    )
+    # The lines too long to have grams (news.search.LONG_LINE), by publication time.
+    schema_editor.execute(
+        "CREATE INDEX news_search_line_long ON news_articlesearchline (published_at)"
+        f" WHERE char_length(key) > {news.search.LONG_LINE}"
     )
     schema_editor.execute("DROP INDEX IF EXISTS news_search_line_trgm")
     schema_editor.execute("ANALYZE news_articlesearchline")
@@ -48,6 +55,7 @@ def drop_month_grams(apps, schema_editor):
         " USING gin (key gin_trgm_ops, published_at)"
     )
     schema_editor.execute("DROP INDEX IF EXISTS news_search_line_grams")
+    schema_editor.execute("DROP INDEX IF EXISTS news_search_line_long")
     schema_editor.execute("DROP FUNCTION IF EXISTS news_search_line_grams(text, timestamptz)")
 
 
