@@ -9,7 +9,19 @@ from pathlib import Path
 import pytest
 
 PROJECT = Path(__file__).resolve().parent.parent
-APPS = ["core", "news", "attachments", "topics", "review", "wording", "desk", "reports", "legacy", "demo", "wuda_portal"]
+APPS = [
+    "core",
+    "news",
+    "attachments",
+    "topics",
+    "review",
+    "wording",
+    "desk",
+    "reports",
+    "legacy",
+    "demo",
+    "wuda_portal",
+]
 LIMIT = 300
 
 
