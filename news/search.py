@@ -153,9 +153,11 @@ def month_of(moment):
 
 
 # A line longer than this (a paragraph of ten thousand characters: pasted text without
-# breaks) has no grams: all its trigrams would pass a tsvector's 1 MB near 50,000
-# characters. A partial index on the publication time of such lines names them to every
-# search of their months instead (news migration 0019, news.selectors.search._InMonths).
+# breaks) has no grams: all its trigrams would pass a tsvector's 1 MB near 70,000
+# characters (58,000 beyond the BMP). A partial index on the publication time of such
+# lines names them to every search of their months instead (news.selectors.search
+# _InMonths). Migration 0019 writes the value into the database: changing it takes a
+# migration (tests/news/test_search_cost.py compares them).
 LONG_LINE = 10_000
 
 

@@ -15,7 +15,7 @@ from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
 
-from core.admin_conflict import EditConflictInlineMixin
+from core.admin_conflict_rows import EditConflictInlineMixin
 from core.admin_desk import LengthLimitsMixin
 from news.admin.wording import WordingCheckedAdmin
 from news.forms import PinyinSlugMixin, WordingCheckedForm

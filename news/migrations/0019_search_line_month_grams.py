@@ -1,7 +1,5 @@
 from django.db import migrations
 
-import news.search
-
 # The lines' trigrams by month of publication (news.search.line_grams): a GIN index on
 # news_search_line_grams(key, published_at), lexemes `YYYYMM` + three characters of the key,
 # which takes over from the pg_trgm/btree_gin index on the key and the publication time.
@@ -14,6 +12,8 @@ import news.search
 # PostgreSQL keeps it on every write path, as it keeps the lines (migration 0018); only
 # PostgreSQL has it, as it has the lines.
 
+# 10000 is news.search.LONG_LINE as written here: the function and the index keep the
+# value they were made with, so changing LONG_LINE takes a migration (a test compares them).
 # IMMUTABLE although to_char() is only STABLE: it is so for patterns that read the locale
 # (TMMonth), and YYYYMM of a UTC time reads nothing but its argument.
 LINE_GRAMS = """
@@ -23,7 +23,7 @@ CREATE FUNCTION news_search_line_grams(key text, published_at timestamptz) RETUR
         SELECT month || substr(key, i, 3) FROM generate_series(1, char_length(key) - 2) AS i
     ))
     FROM (SELECT to_char(published_at AT TIME ZONE 'UTC', 'YYYYMM') AS month) AS m
-    WHERE published_at IS NOT NULL AND char_length(key) <= %(long_line)s
+    WHERE published_at IS NOT NULL AND char_length(key) <= 10000
 $$;
 """
 
@@ -31,7 +31,7 @@ $$;
 def add_month_grams(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    schema_editor.execute(LINE_GRAMS % {"long_line": news.search.LONG_LINE})
+    schema_editor.execute(LINE_GRAMS)
     schema_editor.execute("SET LOCAL maintenance_work_mem = '256MB'")
     schema_editor.execute(
         "CREATE INDEX news_search_line_grams ON news_articlesearchline"
@@ -39,8 +39,7 @@ def add_month_grams(apps, schema_editor):
     )
     # The lines too long to have grams (news.search.LONG_LINE), by publication time.
     schema_editor.execute(
-        "CREATE INDEX news_search_line_long ON news_articlesearchline (published_at)"
-        f" WHERE char_length(key) > {news.search.LONG_LINE}"
+        "CREATE INDEX news_search_line_long ON news_articlesearchline (published_at) WHERE char_length(key) > 10000"
     )
     schema_editor.execute("DROP INDEX IF EXISTS news_search_line_trgm")
     schema_editor.execute("ANALYZE news_articlesearchline")

@@ -17,7 +17,8 @@ from .listings import (
 )
 from .pages import single_page
 from .parts import PagePart, add_article_part, add_home_part
-from .search import SearchResults, SearchTooSlow, search_entries, search_page
+from .search import SearchTooSlow, search_entries
+from .search_pages import SearchResults, search_page
 from .search_query import SearchQuery, parse_search_query, search_text
 
 __all__ = [

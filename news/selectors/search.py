@@ -1,12 +1,11 @@
 """
-站内搜索: a page of the articles whose text contains the query (see news.search for the
-index). The newest SEARCH_MAX_RESULTS matches are ranked, title matches first; a term's
-ranking and each page of its results are kept until the content changes.
+站内搜索: the articles whose text contains the query (see news.search for the index). The
+newest SEARCH_MAX_RESULTS matches are ranked, title matches first, and kept until the
+content changes; news.selectors.search_pages makes pages of them.
 """
 
 import hashlib
 import time
-from dataclasses import dataclass, field
 from datetime import UTC, timedelta
 from itertools import islice, takewhile
 
@@ -18,29 +17,20 @@ from django.utils import timezone
 from psycopg2.errors import QueryCanceled
 
 from core import caching
-from core.frame import SITE_FRAME
 
-from ..models import Article, ArticleSearchEntry, ArticleSearchLine
-from ..presenters import PageResult, SearchResult
+from ..models import ArticleSearchEntry, ArticleSearchLine
 from ..search import (
     LONG_LINE,
     grams_servable,
     grams_tsquery,
     month_of,
     needs_recheck,
-    normalize,
-    normalize_query,
     search_key,
     tsquery_literal,
 )
-from .categories import CATEGORY_TREE
-from .listings import page_of
 
 SEARCH_MAX_RESULTS = 500
 SEARCH_TIMEOUT_MS = 3000
-# What a result shows of an article (news.presenters.SearchResult).
-RESULT_FIELDS = ("id", "title", "subtitle", "body", "external_url", "summary", "published_at", "source", "author")
-RESULT_FIELDS += ("category__name", "category__slug")
 
 
 class SearchTooSlow(Exception):
@@ -73,13 +63,11 @@ def search_entries(query, *, category_ids=None, public=True):
 # how many texts a search checks, and how much of an index it reads:
 #
 # - A query of three characters or more (news.search.grams_servable) is answered a run of
-#   months at a time, newest first (_through_months): the index of the lines' month grams
-#   names the lines of those months that hold every trigram of the query, and only those
-#   are checked. The first run is FIRST_MONTHS months (this one and the last: this one may
-#   have just begun); each next is sized from the share of months that gave the matches
-#   found so far to hold the matches still wanted (half as many again), at most GROWTH
-#   times the months covered before; when the first run held no match, the rest (a rare
-#   query's candidates are few). What a search reads is the months it looks at.
+#   months at a time, newest first (_through_months): the lines' month grams name the
+#   lines of those months that hold every trigram of the query; only those are checked.
+#   The first run is FIRST_MONTHS months (this one may have just begun); each next is
+#   sized from the share found to hold the matches still wanted (half as many again), at
+#   most GROWTH times the months covered; with no match in the first run, the rest.
 # - Any other query (one or two characters) walks the newest WALK entries first. A term
 #   with SEARCH_MAX_RESULTS + 1 matches among them is answered there. Otherwise their share
 #   of matches decides: at WALK_ON_SHARE or more, walking on checks about (matches wanted)
@@ -87,9 +75,8 @@ def search_entries(query, *, category_ids=None, public=True):
 #   text to check), share × archive.
 FIRST_MONTHS = 2
 GROWTH = 8
-# Past this many months back to the oldest entry, only the months that hold an entry are
-# asked for: one date typed 1025 for 2025 (or an import's 1970) must not make every rare
-# query ask the index for each month of a thousand years (12,000 bitmap scans, one query).
+# Past this many months back to the oldest entry, only the months holding an entry are
+# asked for: one date typed 1025 for 2025 must not make a rare query ask for 12,000 months.
 MONTHS_LISTED = 240
 WALK = 250
 WALK_ON_SHARE = 0.3
@@ -296,7 +283,7 @@ def _candidates(query, category_ids):
         raise
 
 
-def _name(*parts):
+def search_name(*parts):
     """A name for a search: queries are any text up to 100 characters."""
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
@@ -309,59 +296,5 @@ def ranked_matches(query, category_ids=None):
         ranked = sorted(candidates[:SEARCH_MAX_RESULTS], key=lambda c: (c[2], c[1], c[0]), reverse=True)
         return [c[0] for c in ranked], len(candidates) > SEARCH_MAX_RESULTS
 
-    ranking = caching.Cached(f"search:{_name(query, sorted(category_ids or ()))}", build, caching.object_seconds)
+    ranking = caching.Cached(f"search:{search_name(query, sorted(category_ids or ()))}", build, caching.object_seconds)
     return caching.get_one(ranking)
-
-
-@dataclass
-class SearchResults:
-    page: object  # a django.core.paginator.Page of SearchResult
-    more: bool  # there were more matches than were ranked
-    # The single pages found (PageResult), on the first page: above the articles those whose
-    # title holds the query, after them those only whose text does (the articles' titles
-    # say more than a page's passing mention; matching_pages).
-    pages: list = field(default_factory=list)
-    text_pages: list = field(default_factory=list)
-
-
-def matching_pages(tree, query, category_ids=None):
-    """
-    (title matches, text-only matches): published single pages whose title, or else whose
-    text, contains `query` (normalised, as articles are matched), from the 栏目 tree that
-    lists them with their text: there it costs the search no query.
-    """
-    pages = [entry for entry in tree.pages if not category_ids or entry.category_id in category_ids]
-    in_title = [entry for entry in pages if query in normalize_query(entry.title)]
-    in_text = [entry for entry in pages if entry not in in_title and query in normalize(entry.text)]
-    return [PageResult.of(entry, query) for entry in in_title], [PageResult.of(entry, query) for entry in in_text]
-
-
-def _results_page(tree, query, number, category_ids):
-    ranked, more = ranked_matches(query, category_ids)
-    page = page_of([], number, len(ranked))
-    ids = ranked[page.start_index() - 1 : page.end_index()] if ranked else []
-    articles = Article.objects.published().filter(pk__in=ids).select_related("category")
-    articles = articles.only(*RESULT_FIELDS)
-    by_id = {article.pk: article for article in articles}
-    page.object_list = [SearchResult.of(by_id[pk], query) for pk in ids if pk in by_id]
-    in_title, in_text = matching_pages(tree, query, category_ids) if page.number == 1 else ([], [])
-    return SearchResults(page, more, in_title, in_text)
-
-
-def search_page(query, number, category_slug=""):
-    """
-    (tree, category or None, SearchResults or None) of a search; InvalidPage past its last
-    page, SearchTooSlow when the database gave up. Read with the frame and the tree in one
-    round trip.
-    """
-    results = caching.Cached(
-        f"search-page:{_name(query, category_slug, number)}",
-        lambda: _results_page(tree, query, number, tree.family_ids(category) if category else None),
-        caching.object_seconds,
-    )
-    caching.read(SITE_FRAME, CATEGORY_TREE, *([results] if query else []))
-    tree = caching.get_one(CATEGORY_TREE)
-    category = tree.by_slug.get(category_slug)
-    if not query or (category_slug and category is None):
-        return tree, category, None  # nothing kept for a 栏目 that does not exist
-    return tree, category, caching.get_one(results)

@@ -18,6 +18,7 @@ from django.utils import timezone
 from demo import textgen
 from news.models import ArticleSearchEntry, ArticleSearchLine
 from news.search import (
+    LONG_LINE,
     PARTNERS,
     PUNCTUATION,
     grams_servable,
@@ -370,3 +371,18 @@ def test_a_paragraph_of_eighty_thousand_characters_is_found_to_its_end(db):
     # No grams (news.search.LONG_LINE): the long lines' index names them, each in its run of months.
     expected = [(article.pk, article.published_at, 0), (older.pk, older.published_at, 0)]
     assert search_selectors._candidates(query, None) == expected
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_the_database_keeps_the_long_line_limit_the_search_asks_with():
+    """Migration 0019 writes news.search.LONG_LINE into the grams function and the long lines' index."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_get_indexdef('news_search_line_long'::regclass)")
+        assert f"> {LONG_LINE})" in cursor.fetchone()[0]
+        cursor.execute("SELECT pg_get_functiondef('news_search_line_grams(text, timestamptz)'::regprocedure)")
+        assert f"<= {LONG_LINE}" in cursor.fetchone()[0]
+        # The limit itself: a line of LONG_LINE characters has grams, one more has none.
+        for length, has_grams in [(LONG_LINE, True), (LONG_LINE + 1, False)]:
+            cursor.execute("SELECT news_search_line_grams(repeat('党', %s), now()) IS NOT NULL", [length])
+            assert cursor.fetchone()[0] is has_grams
