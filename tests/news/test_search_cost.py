@@ -386,3 +386,12 @@ def test_the_database_keeps_the_long_line_limit_the_search_asks_with():
         for length, has_grams in [(LONG_LINE, True), (LONG_LINE + 1, False)]:
             cursor.execute("SELECT news_search_line_grams(repeat('党', %s), now()) IS NOT NULL", [length])
             assert cursor.fetchone()[0] is has_grams
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_an_article_dated_in_the_first_month_of_year_one_is_found_and_nothing_fails(db):
+    """0001 typed for a year: the months go back to January of year 1 and no further (there was a 500)."""
+    first = ArticleFactory(title="旮旯里的通知", published_at=datetime(1, 1, 5, 10, tzinfo=UTC))
+    assert search_selectors._candidates("旮旯里", None) == [(first.pk, first.published_at, 1)]
+    assert search_selectors._candidates("没有的词", None) == []
