@@ -9,7 +9,8 @@ import multiprocessing
 import os
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-# Synchronous workers behind nginx, which buffers slow clients: (2 x cores) + 1.
+# Synchronous workers behind nginx, which buffers slow clients: (2 x cores) + 1 for the
+# machine (deploy/stack.sh shares them out between the app servers it starts on one).
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
 worker_class = "sync"
 # Load the application once before forking: faster start, memory shared between workers.

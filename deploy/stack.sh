@@ -23,7 +23,8 @@
 #   STACK_DEMO_CONTENT=1                         the demo content and accounts go into an
 #                                                empty database (0 in production)
 # Every other setting of the portal (.env.example) passes through to it, e.g.
-# GUNICORN_WORKERS or MEDIA_STORAGE. SECRET_KEY, unless given, is made once and kept in
+# GUNICORN_WORKERS (default: 2 x cores + 1 shared out between the app servers) or
+# MEDIA_STORAGE. SECRET_KEY, unless given, is made once and kept in
 # $STACK_DIR/secret-key.
 set -euo pipefail
 
@@ -295,14 +296,23 @@ EOF
   "$(nginx_bin)" -t -q -p "$ngx/" -c "$ngx/nginx.conf" || fail "nginx refuses the configuration (see above)"
 }
 
+# gunicorn's rule for sync workers, 2 x cores + 1, is for a machine: the app servers that
+# share this one share it out (2 each on 2 cores), unless GUNICORN_WORKERS says otherwise.
+# Ten workers on two cores, with nginx beside them, were slower than four and doubled the
+# p99 (docs/benchmarks.md, "Stop 25").
+app_workers() {
+  local workers=$(((2 * $(nproc) + 1) / ${#app_ports[@]}))
+  echo "${GUNICORN_WORKERS:-$((workers > 2 ? workers : 2))}"
+}
+
 start_app() {
   local i=$1 name=${apps[$1]} port=${app_ports[$1]}
-  GUNICORN_BIND=127.0.0.1:$port setsid "$venv/bin/gunicorn" -c deploy/gunicorn.conf.py --pid "$run/$name.pid" \
+  GUNICORN_WORKERS=$(app_workers) GUNICORN_BIND=127.0.0.1:$port setsid "$venv/bin/gunicorn" -c deploy/gunicorn.conf.py --pid "$run/$name.pid" \
     wuda_portal.wsgi >>"$logs/$name.log" 2>&1 </dev/null &
   started+=("$name")
   for _ in $(seq 600); do
     if curl -fsS -o /dev/null "http://127.0.0.1:$port/healthz" 2>/dev/null && pid_of "$name" >/dev/null; then
-      say "started $name on 127.0.0.1:$port (pid $(pid_of "$name"))"
+      say "started $name on 127.0.0.1:$port (pid $(pid_of "$name"), $(app_workers) workers)"
       return
     fi
     sleep 0.1
