@@ -16,12 +16,14 @@ import contextlib
 from django.contrib import admin, messages
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.html import format_html, format_html_join
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from core.admin_conflict import EditConflictMixin
+from core.admin_restore import restore_version
 
 from . import rules
 from .admin_actions import ReviewActionsMixin
@@ -69,7 +71,9 @@ class ReviewedAdmin(ReviewActionsMixin, RefusalsMixin, EditConflictMixin, Versio
 
     def recover_view(self, request, version_id, extra_context=None):
         # "Recover" reverts any version, of a deleted object or not: the same rules hold.
-        version = get_object_or_404(Version.objects.get_for_model(self.model), pk=version_id)
+        version = restore_version(request, self.model, version_id)
+        if version is None:
+            raise Http404
         self.check_revision(version)
         refusal = self.refuse_missing_reference(request, version)
         if refusal is not None:
