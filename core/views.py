@@ -170,6 +170,14 @@ def set_reading_preferences(request):
     return response
 
 
+def invalid_page(request, *, what, first_page):
+    """
+    A list's page number it does not have (?page=999, 0, abc): 404, saying so (「页码无效」),
+    with a link to the first page (`first_page`); `what` names the list: “党建动态”.
+    """
+    return render(request, "invalid_page.html", {"what": what, "first_page": first_page}, status=404)
+
+
 def bad_request(request, exception):
     """handler400, in the site's look (Django's default renders the template without context)."""
     return render(request, "400.html", status=400)
