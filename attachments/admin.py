@@ -2,6 +2,7 @@ import reversion
 from django.contrib import admin
 from django.template.defaultfilters import filesizeformat
 
+from core.admin_conflict import EditConflictMixin
 from core.admin_desk import LengthLimitsMixin
 from news.admin import add_article_inline, add_page_inline
 from review import rules
@@ -9,6 +10,7 @@ from review.stored import editable
 
 from .forms import AttachmentForm, stored_file_link
 from .models import Attachment
+from .services import lock_with_owner
 
 
 def may_edit_attachments_of(request, owner):
@@ -68,8 +70,13 @@ add_page_inline(AttachmentInline)
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(admin.ModelAdmin):
-    """All attachments at a glance; they are added and edited on their article or page."""
+class AttachmentAdmin(EditConflictMixin, admin.ModelAdmin):
+    """
+    All attachments at a glance; they are added and edited on their article or page. Two
+    editors changing the same attachment: the later save of a form opened before the other
+    is refused, what was typed kept (core.admin_conflict, on `updated_at`). A save or a
+    deletion locks the owner's row before the attachment's, as the owner's form does.
+    """
 
     list_display = ("display_name", "owner", "file_type", "file_size", "download_count", "uploaded_at", "uploaded_by")
     list_select_related = ("article", "page", "uploaded_by")
@@ -86,11 +93,19 @@ class AttachmentAdmin(admin.ModelAdmin):
         "download_count",
         "uploaded_at",
         "uploaded_by",
+        "updated_at",
+        "updated_by",
     )
     fields = ("article", "page", "title", "order", *readonly_fields[2:])
 
     def has_add_permission(self, request):
         return False
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None and request.method == "POST":
+            obj = lock_with_owner(obj)  # its owner first (the change and delete views are atomic)
+        return obj
 
     def has_change_permission(self, request, obj=None):
         return may_edit_attachments_of(request, obj and obj.owner) and super().has_change_permission(request, obj)
@@ -111,12 +126,15 @@ class AttachmentAdmin(admin.ModelAdmin):
     # its 历史.
 
     def save_model(self, request, obj, form, change):
+        obj.updated_by = request.user
         with reversion.create_revision():
             super().save_model(request, obj, form, change)
             _record_on_owner(request, obj.owner, f"修改附件“{obj.display_name}”")
 
     def delete_model(self, request, obj):
         with reversion.create_revision():
+            if lock_with_owner(obj) is None:
+                return  # deleted meanwhile
             super().delete_model(request, obj)
             _record_on_owner(request, obj.owner, f"删除附件“{obj.display_name}”")
 

@@ -66,6 +66,8 @@ class AttachmentForm(forms.ModelForm):
     def save(self, commit=True):
         if self.upload_info is not None:
             apply_upload_info(self.instance, self.upload_info)
-        if self.instance.pk is None and self.uploaded_by is not None:
-            self.instance.uploaded_by = self.uploaded_by
+        if self.uploaded_by is not None:
+            self.instance.updated_by = self.uploaded_by  # the user of the request (set by the inline)
+            if self.instance.pk is None:
+                self.instance.uploaded_by = self.uploaded_by
         return super().save(commit)

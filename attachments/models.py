@@ -53,6 +53,20 @@ class Attachment(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Who changed it last and when: the token of the edit-conflict check of its admin
+    # (core.admin_conflict), saved on its own form or as a row of its owner's.
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="最后修改人",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    measure_word = "个"  # 「这个附件」 in the messages that name one (core.admin_conflict_text)
 
     class Meta:
         ordering = ["order", "id"]

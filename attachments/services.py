@@ -1,4 +1,5 @@
 from django.core.exceptions import ValidationError
+from django.db import router, transaction
 
 from .models import Attachment
 from .validation import inspect_upload, shortened_name
@@ -40,3 +41,21 @@ def attachment_create(*, article=None, page=None, file, title="", uploaded_by=No
     apply_upload_info(attachment, info)
     attachment.save()
     return attachment
+
+
+def lock_with_owner(attachment):
+    """
+    `attachment` as stored now (None: deleted meanwhile), its row locked until the
+    transaction ends, after its owner's row (the article or page): the order in which the
+    owner's own form locks them (itself, then its attachments' rows), so that a save here
+    and one there wait for each other instead of each holding what the other waits for.
+    Outside a transaction, `attachment` as it is.
+    """
+    if not transaction.get_connection(router.db_for_write(Attachment)).in_atomic_block:
+        return attachment
+    owner_field = "article" if attachment.article_id is not None else "page"
+    owner_model = Attachment._meta.get_field(owner_field).related_model
+    owners = owner_model._default_manager.filter(pk=getattr(attachment, f"{owner_field}_id")).order_by()
+    list(owners.select_for_update(of=("self",)).values_list("pk", flat=True))
+    rows = Attachment.objects.filter(pk=attachment.pk).select_related("article", "page").order_by()
+    return rows.select_for_update(of=("self",)).first()

@@ -5,8 +5,8 @@ from django.db.models import F, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.cache import add_never_cache_headers, patch_cache_control
-from django.views.decorators.http import require_safe
 
+from core.views import READ_METHODS, answers_only
 from news.models import Article, Page
 
 from .models import Attachment
@@ -27,7 +27,7 @@ def content_disposition(attachment, *, inline=False):
     return f"{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{encoded}"
 
 
-@require_safe
+@answers_only(*READ_METHODS)
 def download(request, pk):
     """
     Deliver an attachment. The public only gets attachments of published articles and

@@ -22,7 +22,8 @@ form on it, so the token is that of the object as stored before (read, and locke
 POST, before the version is written back: `restore_view`); a restore form opened before
 someone else's save is refused, and the version written back is rolled back with the
 refused form. A deleted object's recover form carries ABSENT: recovered by someone else
-meanwhile, it is refused too.
+meanwhile, it is refused too (status 409, core.admin_restore). Two restores of the same
+object wait for each other, a deleted one's too (core.admin_restore.lock_restores_of).
 """
 
 import contextlib
@@ -31,19 +32,22 @@ import datetime
 
 from django import forms
 from django.contrib.admin.utils import quote, unquote
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import router, transaction
+from django.http import Http404
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.translation import gettext
 from reversion.errors import RevertError
 from reversion.models import Version
 
-from .names import full_name
+from .admin_conflict_text import conflict_message, recovered_meanwhile_message
+from .admin_restore import lock_restores_of, refused_as, restore_version
 
 OPENED_VERSION = "opened_version"
 # The token of a form opened on an object that did not exist (the recover form of a deleted one).
 ABSENT = "absent"
+# The code of the refusal of a deleted object's recovery that someone else recovered meanwhile.
+RECOVERED_MEANWHILE = "recovered_meanwhile"
 # Versions looked at to find the one a form was opened on (newest first).
 VERSIONS_LOOKED_AT = 50
 
@@ -119,44 +123,6 @@ def _read_locked(instance):
     return read_stored(type(instance), instance.pk, locked=True)
 
 
-def changed_by_text(current, user, version_field="updated_at"):
-    """Who saved `current` last, and when, as the message says it: 「王审核，2026-12-01 09:30」."""
-    who = getattr(current, "updated_by", None)
-    if who is not None and who.pk == user.pk:
-        name = "您自己在另一个窗口或标签页中"
-    elif who is not None:
-        name = full_name(who) or who.get_username()
-    else:
-        name = "他人"
-    when = getattr(current, version_field, None)
-    return f"{name}，{timezone.localtime(when):%Y-%m-%d %H:%M}" if when else name
-
-
-def conflict_message(current, *, user, latest_url, version_field="updated_at", changed=(), restoring=False):
-    """The refusal; `changed`: the labels of what the other save changed, where known."""
-    noun = type(current)._meta.verbose_name
-    what = f"改动的是：{'、'.join(changed)}。" if changed else ""
-    if restoring:
-        return format_html(
-            "打开这个历史版本后，这篇{}已被修改（{}）。{}历史版本没有恢复，别人的修改仍然保留。"
-            '请<a href="{}" target="_blank" rel="noopener">在新窗口打开最新版本</a>查看；'
-            "仍需恢复时，请回到历史重新打开这个版本。",
-            noun,
-            changed_by_text(current, user, version_field),
-            what,
-            latest_url,
-        )
-    return format_html(
-        "保存前，这篇{}已被修改（{}）。{}您这次的修改没有保存，仍在下面的表单中。"
-        '请先复制您改动的内容，再<a href="{}" target="_blank" rel="noopener">在新窗口打开最新版本</a>，'
-        "在最新版本上改好后保存，以免覆盖别人的修改。",
-        noun,
-        changed_by_text(current, user, version_field),
-        what,
-        latest_url,
-    )
-
-
 class VersionField(forms.CharField):
     """The hidden token: never a change the editor made (a row sent without it is not "changed")."""
 
@@ -194,7 +160,12 @@ def with_version_check(form_class, *, version_field, user, latest_url, restoring
         opened = self.cleaned_data.get(OPENED_VERSION, "")
         if opened and self.instance.pk is not None and (not only_if_changed or self.has_changed()):
             current = _read_locked(self.instance) if restoring is None else restoring.stored
-            if current is not None and version_of(current, version_field) != opened:
+            if current is not None and restoring is not None and opened == ABSENT:
+                message = recovered_meanwhile_message(
+                    current, user=user, latest_url=latest_url, version_field=version_field
+                )
+                self.add_error(None, ValidationError(message, code=RECOVERED_MEANWHILE))
+            elif current is not None and version_of(current, version_field) != opened:
                 then = opened_state(current, opened, version_field)
                 changed = changed_since(then, current, self.fields) if then is not current else ()
                 message = conflict_message(
@@ -266,11 +237,21 @@ class EditConflictMixin:
             return super().revision_view(request, object_id, version_id, extra_context)
 
     def recover_view(self, request, version_id, extra_context=None):
-        version = Version.objects.get_for_model(self.model).filter(pk=version_id).only("object_id").first()
+        # django-reversion's own recover view, on the version read once for the request.
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        version = restore_version(request, self.model, version_id)
         if version is None:
-            return super().recover_view(request, version_id, extra_context)
+            raise Http404
+        context = {"title": gettext("Recover %(name)s") % {"name": version.object_repr}, "recover": True}
+        template = self.recover_form_template or self._reversion_get_template_list("recover_form.html")
         with self.restore_view(request, version.object_id):
-            return super().recover_view(request, version_id, extra_context)
+            response = self._reversion_revisionform_view(
+                request, version, template, {**context, **(extra_context or {})}
+            )
+        if refused_as(response, RECOVERED_MEANWHILE):
+            response.status_code = 409  # the form again, what was typed in it: nothing recovered
+        return response
 
     @contextlib.contextmanager
     def restore_view(self, request, object_id):
@@ -284,6 +265,7 @@ class EditConflictMixin:
             yield
             return
         with transaction.atomic(using=router.db_for_write(self.model)):
+            lock_restores_of(self.model, object_id)  # a deleted object has no row to lock
             request.edit_conflict_restoring = Restoring(read_stored(self.model, object_id, locked=True))
             yield
 

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.http import HttpResponse, HttpResponseBadRequest
 
 from . import caching
-from .views import DATABASE_DOWN_ERRORS, database_unavailable
+from .views import DATABASE_DOWN_ERRORS, allowed_methods, database_unavailable, method_not_allowed
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +31,28 @@ class RequestSizeLimitMiddleware:
             response["Connection"] = "close"
             return response
         return self.get_response(request)
+
+
+class MethodNotAllowedMiddleware:
+    """
+    A request a view does not take (core.views.allowed_methods: a public page takes GET
+    and HEAD), answered with the styled 405 and its Allow header before the CSRF check
+    (listed before CsrfViewMiddleware): a form posted to a public page is refused for what
+    it is, not as an expired form (403), and OPTIONS or TRACE get a page, not an empty 405.
+    Views that take forms say nothing here and keep their CSRF check.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        allowed = allowed_methods(view_func)
+        if allowed is not None and request.method not in allowed:
+            return method_not_allowed(request, allowed)
+        return None
 
 
 class DatabaseUnavailableMiddleware:

@@ -23,12 +23,45 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import defaults
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_safe
+from django.views.decorators.http import require_http_methods
 
 from .frame import offline_site_frame
 from .preferences import CARE_COOKIE, COOKIE_MAX_AGE, FONT_COOKIE, FONT_SIZES
 
 logger = logging.getLogger(__name__)
+
+# What a public page takes (core.pagecache.public_page): reading it.
+READ_METHODS = ("GET", "HEAD")
+
+
+def answers_only(*methods):
+    """
+    Django's require_http_methods(methods), with the other methods answered by the styled
+    405 (`method_not_allowed`, before the CSRF check: core.middleware.MethodNotAllowedMiddleware).
+    Public pages need not say so: they take READ_METHODS.
+    """
+
+    def decorate(view):
+        view = require_http_methods(list(methods))(view)
+        view.allowed_methods = methods
+        return view
+
+    return decorate
+
+
+def allowed_methods(view):
+    """The methods `view` takes, where it says (answers_only, or a public page); None: it decides."""
+    if getattr(view, "public_page", None) is not None:
+        return READ_METHODS
+    return getattr(view, "allowed_methods", None)
+
+
+def method_not_allowed(request, allowed):
+    """A request a page does not take (a form posted to it, OPTIONS, TRACE ...): the styled 405, with Allow."""
+    response = render(request, "405.html", status=405)
+    response["Allow"] = ", ".join(allowed)
+    return response
+
 
 # How long a visitor is asked to wait when the database is unreachable.
 RETRY_AFTER_SECONDS = 30
@@ -36,7 +69,7 @@ DATABASE_DOWN_ERRORS = (OperationalError, InterfaceError)
 
 
 @never_cache
-@require_safe
+@answers_only(*READ_METHODS)
 def healthz(request):
     """200 when the database answers a read, 503 when it does not. Writes nothing."""
     try:
@@ -58,7 +91,7 @@ PUBLIC_MEDIA_NAME = re.compile(
 )
 
 
-@require_safe
+@answers_only(*READ_METHODS)
 def media(request, name):
     """
     A cover or editor image from the object store (MEDIA_STORAGE, wuda_portal.storage),
@@ -82,7 +115,7 @@ def media(request, name):
     return response
 
 
-@require_safe
+@answers_only(*READ_METHODS)
 def favicon(request):
     """For clients that ask for /favicon.ico whatever the page's <link rel="icon"> says.
 
@@ -112,7 +145,7 @@ def _referring_path(request):
     return referer.path + (f"?{referer.query}" if referer.query else "")
 
 
-@require_GET
+@answers_only("GET")
 def set_reading_preferences(request):
     """
     Plain links (no JavaScript) set the font size and 关怀模式: `?font=large`,
@@ -135,6 +168,14 @@ def set_reading_preferences(request):
     elif care == "0":
         response.delete_cookie(CARE_COOKIE, samesite="Lax")
     return response
+
+
+def invalid_page(request, *, what, first_page):
+    """
+    A list's page number it does not have (?page=999, 0, abc): 404, saying so (「页码无效」),
+    with a link to the first page (`first_page`); `what` names the list: “党建动态”.
+    """
+    return render(request, "invalid_page.html", {"what": what, "first_page": first_page}, status=404)
 
 
 def bad_request(request, exception):

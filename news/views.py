@@ -7,6 +7,7 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.decorators.http import require_safe
 
 from core.pagecache import as_is, flag, page_number, public_page
+from core.views import invalid_page
 
 from . import selectors
 from .qrcodes import qr_svg
@@ -51,13 +52,6 @@ def _render_page(request, tree, page, *, category=None, parent=None):
     return _no_store_for_preview(render(request, template, context), page)
 
 
-def _page_number(request):
-    try:
-        return selectors.parse_page_number(request.GET.get("page"))
-    except InvalidPage:
-        raise Http404("页码无效") from None
-
-
 @require_safe
 @public_page()
 def home(request):
@@ -71,9 +65,12 @@ def home(request):
 @public_page({"page": page_number, "print": flag})
 def category_detail(request, slug):
     try:
-        tree, category, page = selectors.category_listing(slug, _page_number(request))
+        tree, category, page = selectors.category_listing(slug, selectors.parse_page_number(request.GET.get("page")))
     except InvalidPage:
-        raise Http404("没有这一页") from None
+        _, category, _ = selectors.category_listing(slug, 1)
+        if category is None:
+            raise Http404("没有这个栏目") from None
+        return invalid_page(request, what=f"“{category.name}”", first_page=request.path)
     if category is None:
         raise Http404("没有这个栏目")
     parent = tree.parent_of(category)
@@ -156,11 +153,13 @@ def article_qr(request, pk):
 def search(request):
     query = selectors.parse_search_query(request.GET.get("q"))
     slug = request.GET.get("category", "")
-    number = _page_number(request) if query.normalized else 1
     try:
+        number = selectors.parse_page_number(request.GET.get("page")) if query.normalized else 1
         tree, category, results = selectors.search_page(query.normalized, number, slug)
     except InvalidPage:
-        raise Http404("没有这一页") from None
+        # The same terms and 栏目 at their first page (a 栏目 that is gone: the redirect below, from there).
+        first_page = f"{request.path}?{urlencode({'q': query.text, **({'category': slug} if slug else {})})}"
+        return invalid_page(request, what=f"“{query.text}”的搜索结果", first_page=first_page)
     except selectors.SearchTooSlow:
         tree, category, results = selectors.search_page("", 1, slug)
         too_slow = True

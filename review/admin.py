@@ -16,12 +16,15 @@ import contextlib
 from django.contrib import admin, messages
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied
+from django.db import router, transaction
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.html import format_html, format_html_join
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from core.admin_conflict import EditConflictMixin
+from core.admin_conflict import EditConflictMixin, read_stored
+from core.admin_restore import restore_version
 
 from . import rules
 from .admin_actions import ReviewActionsMixin
@@ -69,7 +72,9 @@ class ReviewedAdmin(ReviewActionsMixin, RefusalsMixin, EditConflictMixin, Versio
 
     def recover_view(self, request, version_id, extra_context=None):
         # "Recover" reverts any version, of a deleted object or not: the same rules hold.
-        version = get_object_or_404(Version.objects.get_for_model(self.model), pk=version_id)
+        version = restore_version(request, self.model, version_id)
+        if version is None:
+            raise Http404
         self.check_revision(version)
         refusal = self.refuse_missing_reference(request, version)
         if refusal is not None:
@@ -129,6 +134,20 @@ class ReviewedAdmin(ReviewActionsMixin, RefusalsMixin, EditConflictMixin, Versio
 
     def has_delete_permission(self, request, obj=None):
         return editable(request, obj) and super().has_delete_permission(request, obj)
+
+    # Deleting: its row is locked before what belongs to it (its attachments, which the
+    # cascade deletes first), the order in which every form locks them (attachments.services).
+
+    def delete_model(self, request, obj):
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            read_stored(self.model, obj.pk, locked=True)
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            rows = self.model._default_manager.filter(pk__in=queryset.values("pk")).order_by("pk")
+            list(rows.select_for_update(of=("self",)).values_list("pk", flat=True))
+            super().delete_queryset(request, queryset)
 
     def get_deleted_objects(self, objs, request):
         # The list's 删除所选 asks without an object: refuse the whole batch if the user may

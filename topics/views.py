@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from core.pagecache import page_number, public_page
+from core.views import invalid_page
 from news.selectors import parse_page_number
 
 from . import selectors
@@ -35,7 +36,10 @@ def section_detail(request, slug, pk):
     try:
         tree, data = selectors.section_page(slug, pk, parse_page_number(request.GET.get("page")))
     except InvalidPage:
-        raise Http404("没有这一页") from None
+        _, data = selectors.section_page(slug, pk, 1)
+        if data is None:
+            raise Http404("没有这个专题栏目") from None
+        return invalid_page(request, what=f"“{data.section.name}”", first_page=request.path)
     if data is None:
         raise Http404("没有这个专题栏目")
     context = {

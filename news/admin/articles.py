@@ -5,9 +5,9 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.html import format_html
-from reversion.models import Version
 
 from core.admin_desk import DeskAdminMixin
+from core.admin_restore import restore_version
 from review import rules
 from review.admin import ReviewedAdmin
 from review.stored import stored_object
@@ -87,7 +87,7 @@ class ArticleAdmin(DeskAdminMixin, WordingCheckedAdmin, ReviewedAdmin):
 
     def recover_view(self, request, version_id, extra_context=None):
         # A recovered article keeps the time it went public (workflow.settle_publication_time).
-        version = Version.objects.get_for_model(Article).filter(pk=version_id).first()
+        version = restore_version(request, Article, version_id)
         if version is not None:
             request.recovered_article = Article(
                 **{name: version.field_dict.get(name) for name in ("status", "published_at")},

@@ -394,6 +394,7 @@ def test_robots_names_the_sitemap(client):
     assert "Sitemap: http://testserver/sitemap.xml" in response.content.decode()
 
 
+@pytest.mark.django_db  # the 405 is a page in the site's look
 def test_favicon_ico_points_at_the_site_icon(client):
     response = client.get("/favicon.ico")
     assert response.status_code == 301

@@ -7,6 +7,8 @@ the object and when, and gives back everything the editor typed; nothing is over
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from reversion.models import Version
 
@@ -173,9 +175,27 @@ def test_recovering_a_deleted_one_someone_else_recovered_meanwhile_is_refused(re
     assert first.status_code == 302
     data = ARTICLE.deleted_form_data(obj, status="draft", opened_version=token) | {"title": "审核恢复的"}
     response = reviewer_client.post(url, data)
-    assert response.status_code == 200
-    assert "打开这个历史版本后，这篇文章已被修改（" in response.content.decode()
+    assert response.status_code == 409  # the recover form again, nothing recovered
+    html = response.content.decode()
+    assert "打开这个恢复页面后，这篇文章已被恢复（" in html
+    assert "您这次的恢复没有执行" in html
+    assert 'value="审核恢复的"' in html  # what the reviewer typed, still in the form
     assert type(obj).objects.get(pk=pk).title == "编辑恢复的"
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_the_recover_view_reads_its_version_once(reviewer_client, method):
+    obj = ARTICLE.make("draft")
+    pk = obj.pk
+    obj.delete()
+    version = Version.objects.get_deleted(type(obj)).get(object_id=str(pk))
+    url = ARTICLE.url("recover", version.pk)
+    data = ARTICLE.deleted_form_data(obj, status="draft") if method == "post" else None
+    with CaptureQueriesContext(connection) as queries:
+        response = getattr(reviewer_client, method)(url, data)
+    assert response.status_code == (302 if method == "post" else 200)
+    by_id = [q["sql"] for q in queries if f'"reversion_version"."id" = {version.pk}' in q["sql"]]
+    assert len(by_id) == 1, by_id
 
 
 # --- A topic's articles, edited on their own form (专题文章) and in the topic's inline -----
