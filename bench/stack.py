@@ -127,7 +127,7 @@ def render(targets, results, duration, minutes):
         "",
         f"Command: `bench/stack.py --duration {duration}` ({minutes:.1f} minutes), commit {commit}, "
         f"{datetime.now():%Y-%m-%d}. `deploy/stack.sh up` with its defaults (two app servers of "
-        "`deploy/gunicorn.conf.py`, 2 × cores + 1 sync workers each), the demo content, "
+        "`deploy/gunicorn.conf.py`, sharing 2 × cores + 1 sync workers), the demo content, "
         f"`wrk -t2 -d{duration}s --latency` over HTTPS to nginx on 127.0.0.1; wrk, nginx, both app "
         "servers, PostgreSQL and Redis share the machine's two cores. Ratio: requests/s against "
         "nginx sending a 10 KB static file at the same number of connections.",

@@ -18,9 +18,15 @@ preload_app = True
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
 graceful_timeout = 30
 keepalive = 5
-# Recycle workers now and then, so that a slow leak can never grow without bound.
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 20000))
-max_requests_jitter = 2000
+# Recycle workers now and then, so that a slow leak can never grow without bound: days of
+# ordinary traffic, a few minutes under full load. A recycled worker's first request opens
+# its connections (4 ms to Redis), and a server whose workers all recycle at once has none
+# for a moment; at 20,000 (+ up to 2,000) a benchmark's load recycled each worker every
+# 27 s, an app server's two in the same second, and the p99 at 64 connections went from
+# 41-44 ms to 51-58 ms (docs/benchmarks.md, "Stop 26"). The jitter, half the count, keeps
+# one server's workers apart.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 200_000))
+max_requests_jitter = max_requests // 2
 # Logs to stdout/stderr, where systemd's journal (or the container runtime) collects them.
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-") or None
 errorlog = "-"
