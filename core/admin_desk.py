@@ -88,16 +88,8 @@ class DeskAdminMixin(LengthLimitsMixin):
 
     def desk_context(self, request, obj):
         """What desk.js needs to know about this form (rendered as data attributes)."""
-        opts = self.model._meta
-        url_name = request.resolver_match.url_name if request.resolver_match else ""
-        # The forms that restore an old version (django-reversion) keep no copy: what they
-        # show is the version, not the editor's work. Nor does a read-only page (published
-        # since the editor opened it): it would find the copy kept by the editor's form
-        # unlike anything it shows, and drop it.
-        editing = url_name in (f"{opts.app_label}_{opts.model_name}_add", f"{opts.app_label}_{opts.model_name}_change")
-        editing = editing and (obj is None or self.has_change_permission(request, obj))
         return {
-            "key": self.autosave_key(obj) if editing else "",
+            "key": self.autosave_key(obj) if self.keeps_copy(request, obj) else "",
             "user": request.user.pk,
             "version": self.autosave_version(obj),
             "session_url": reverse("admin-session"),
@@ -105,6 +97,17 @@ class DeskAdminMixin(LengthLimitsMixin):
             "warn_before": WARNING_SECONDS,
             "csrf_cookie": settings.CSRF_COOKIE_NAME,
         }
+
+    def keeps_copy(self, request, obj):
+        """Whether the form of this request keeps a copy in the browser (`obj` None: a new one)."""
+        opts = self.model._meta
+        url_name = request.resolver_match.url_name if request.resolver_match else ""
+        # The forms that restore an old version (django-reversion) keep no copy: what they
+        # show is the version, not the editor's work. Nor does a read-only page (published
+        # since the editor opened it): it would find the copy kept by the editor's form
+        # unlike anything it shows, and drop it.
+        editing = url_name in (f"{opts.app_label}_{opts.model_name}_add", f"{opts.app_label}_{opts.model_name}_change")
+        return editing and (obj is None or self.has_change_permission(request, obj))
 
     def autosave_key(self, obj):
         """Which form a copy belongs to: the model and the object (or 'add')."""

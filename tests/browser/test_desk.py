@@ -315,3 +315,53 @@ def test_the_calendar_reads_in_chinese(open_page, live_server, editor, draft):
     headings = calendar.locator("th").all_inner_texts()
     assert headings == ["一", "二", "三", "四", "五", "六", "日"]
     assert_no_errors(watch)
+
+
+def test_a_form_too_large_is_refused_saying_where_the_text_is_and_it_comes_back(
+    open_page, live_server, editor, draft, settings
+):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024  # core.oversized: 10 MB in production
+    page, watch = open_page(DESKTOP)
+    log_in(page, live_server.url, "editor")
+    change = f"{live_server.url}/admin/news/article/{draft.pk}/change/"
+    page.goto(change)
+    wait_for_editor(page)
+    pasted = "乌达区党建工作要点。" * 1000  # 30 KB
+    page.evaluate(
+        "(html) => new Promise((done) => CKEDITOR.instances.id_body.setData(html, {callback: done}))",
+        f"<p>{pasted}</p>",
+    )
+    page.click("input[name=_save]")
+
+    kept = page.locator("#desk-kept")
+    expect(kept).to_contain_text("点击“保存”时提交的内容")
+    expect(kept).to_contain_text(re.compile(r"返回编辑页面后，点击「恢复 \d{2}:\d{2} 自动保存的内容」即可填回。"))
+    expect(page.locator(".messagelist")).to_contain_text("这次提交的内容超过 16 KB，网站无法接收，没有保存。")
+    screenshot(page, "desk-form-too-large")
+    draft.refresh_from_db()
+    assert draft.body == "<p>原来的正文。</p>"
+
+    page.get_by_role("link", name="返回编辑页面").click()
+    wait_for_editor(page)
+    notice = page.locator(".desk-notice", has_text="自动保存的内容")
+    notice.get_by_role("button", name=RESTORE_BUTTON).click()
+    expect(page.locator(".desk-notice", has_text="已恢复")).to_be_visible()
+    assert pasted in editor_data(page)
+    # The browser logs the refused form's answer itself; nothing else may have gone wrong.
+    watch.console_errors = [e for e in watch.console_errors if "status of 413" not in e]
+    assert_no_errors(watch)
+
+
+def test_the_too_large_page_says_so_when_this_browser_holds_no_copy(open_page, live_server, editor, draft, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024
+    page, _ = open_page(DESKTOP)
+    log_in(page, live_server.url, "editor")
+    page.goto(f"{live_server.url}/admin/news/article/{draft.pk}/change/")
+    wait_for_editor(page)
+    page.evaluate("() => CKEDITOR.instances.id_body.setData('<p>' + '党'.repeat(10000) + '</p>')")
+    # A browser that kept nothing (storage refused or full): the copy is not there.
+    page.evaluate(
+        "() => { Storage.prototype.setItem = () => { throw new DOMException('full', 'QuotaExceededError'); }; }"
+    )
+    page.click("input[name=_save]")
+    expect(page.locator("#desk-kept")).to_contain_text("这个浏览器中没有找到这份内容的自动保存")

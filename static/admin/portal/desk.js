@@ -1,6 +1,6 @@
 'use strict';
 /*
- * The editor's desk (wuda_portal/admin_desk.py): nothing typed into an admin form is lost.
+ * The editor's desk (core/admin_desk.py): nothing typed into an admin form is lost.
  *
  * - Autosave: the form (rich text from CKEditor included) is kept in this browser's
  *   localStorage every 30 seconds and when the page is left, under the user and the object.
@@ -12,6 +12,8 @@
  *   sent only after asking the server whether the session still holds. If it has ended,
  *   the form is kept and the editor logs in; the form then opens filled in again.
  * - Character counters, and links from the list of errors to their fields.
+ * - On the page of a form refused as too large (core.oversized): whether this browser
+ *   holds its copy, and from when.
  */
 {
     const STORE = 'wuda.desk.v1';
@@ -679,10 +681,31 @@
         }
     }
 
+    // --- A form refused as too large (core.oversized): is its copy in this browser? ----
+
+    function reportKept(note) {
+        const copy = storage && readCopy(`${STORE}:${note.dataset.user}:${note.dataset.key}`);
+        if (copy && copy.values) {
+            const time = when(copy.savedAt);
+            const restore = `返回编辑页面后，点击「恢复 ${time} 自动保存的内容」即可填回。`;
+            note.textContent = copy.submitted
+                ? `这个浏览器中存有您 ${time} 点击“保存”时提交的内容：${restore}`
+                : `这个浏览器中存有 ${time} 自动保存的内容（点击“保存”时的内容没能存下，之后的修改可能不在其中）：${restore}`;
+        } else {
+            note.textContent = '这个浏览器中没有找到这份内容的自动保存（浏览器可能不允许本地存储，或存储空间存不下）。'
+                + '请先按浏览器的“后退”返回编辑页面，如果内容还在，请立即复制到 Word 等文档中保存。';
+        }
+        note.hidden = false;
+    }
+
     function start() {
         if (storage) {
             dropSavedCopy();
             dropOldCopies();
+        }
+        const kept = document.getElementById('desk-kept');
+        if (kept) {
+            reportKept(kept);
         }
         errorLinks();
         const root = document.getElementById('desk');
