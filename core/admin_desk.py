@@ -96,6 +96,8 @@ class DeskAdminMixin(LengthLimitsMixin):
             "login_url": reverse("admin:login"),
             "warn_before": WARNING_SECONDS,
             "csrf_cookie": settings.CSRF_COOKIE_NAME,
+            # What the browser checks before sending: Django refuses more (core.oversized).
+            "upload_limit": settings.DATA_UPLOAD_MAX_MEMORY_SIZE,
         }
 
     def keeps_copy(self, request, obj):
@@ -107,7 +109,9 @@ class DeskAdminMixin(LengthLimitsMixin):
         # since the editor opened it): it would find the copy kept by the editor's form
         # unlike anything it shows, and drop it.
         editing = url_name in (f"{opts.app_label}_{opts.model_name}_add", f"{opts.app_label}_{opts.model_name}_change")
-        return editing and (obj is None or self.has_change_permission(request, obj))
+        if obj is None:
+            return editing and self.has_add_permission(request)
+        return editing and self.has_change_permission(request, obj)
 
     def autosave_key(self, obj):
         """Which form a copy belongs to: the model and the object (or 'add')."""

@@ -5,7 +5,7 @@ import sys
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import (
@@ -192,6 +192,10 @@ def bad_request(request, exception):
         context["message"] = (
             f"网址或表单中的参数太多（超过 {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS} 个），服务器无法处理。"
             "请检查网址是否完整、正确。"
+        )
+    elif isinstance(exception, TooManyFilesSent):
+        context["message"] = (
+            f"一次上传的文件太多（超过 {settings.DATA_UPLOAD_MAX_NUMBER_FILES} 个），服务器无法处理。请分几次上传。"
         )
     return render(request, "400.html", context, status=400)
 

@@ -8,15 +8,15 @@ import http.client
 from urllib.parse import urlsplit
 
 import pytest
-from django.core.exceptions import RequestDataTooBig
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFilesSent
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from core import views
 from core.oversized import size_in_words
 from news.models import Article, Category
-from tests.factories import ArticleFactory
-from tests.factories import article_form_data as form_data
+from tests.factories import ArticleFactory, article_form_data
 from tests.portal.test_error_pages import assert_site_look
 from tests.servers import gunicorn, production_env
 
@@ -27,6 +27,31 @@ ADD = reverse("admin:news_article_add")
 @pytest.fixture(autouse=True)
 def small_limit(settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = LIMIT
+
+
+# A secret of CSRF_SECRET_LENGTH, in the cookie and (unmasked, as Django accepts) in the form.
+CSRF = "a" * 32
+
+
+def csrf_client(user):
+    """
+    As a browser posts, with the CSRF check on: the form is first read where production reads
+    it, in CsrfViewMiddleware (the test client's default skips the check, and the form was
+    then first read inside the admin's view).
+    """
+    client = Client(enforce_csrf_checks=True)
+    client.cookies[settings.CSRF_COOKIE_NAME] = CSRF
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def editor_client(editor):
+    return csrf_client(editor)
+
+
+def form_data(*args, **kwargs):
+    return article_form_data(*args, **kwargs) | {"csrfmiddlewaretoken": CSRF}
 
 
 def fields_size(data):
@@ -77,7 +102,7 @@ def test_the_admin_page_says_the_text_waits_in_this_browser_and_how_to_restore_i
     assert "「恢复 … 自动保存的内容」按钮" in html
     assert f'<a href="{change_url(draft)}">返回编辑页面</a>' in html
     # desk.js looks for the copy the form kept (core.admin_desk: the user and the form's key).
-    assert f'id="desk-kept" class="desk-kept" data-user="{editor.pk}" data-key="news.article:{draft.pk}"' in html
+    assert f'id="desk-kept" class="warning" data-user="{editor.pk}" data-key="news.article:{draft.pk}"' in html
     assert "admin/portal/desk.js" in html
     assert 'id="user-tools"' in html  # the admin's look
 
@@ -110,14 +135,17 @@ def test_a_new_article_over_the_limit_is_not_created_and_its_copy_is_the_add_for
 
 
 @pytest.mark.django_db
-def test_a_form_without_the_browser_copy_does_not_promise_one(client, superuser):
-    client.force_login(superuser)
-    response = client.post(reverse("admin:news_category_add"), {"name": "分类", "slug": "x" * LIMIT})
+def test_a_form_without_the_browser_copy_does_not_promise_one(superuser):
+    client = csrf_client(superuser)
+    data = {"csrfmiddlewaretoken": CSRF, "name": "分类", "slug": "x" * LIMIT}
+    response = client.post(reverse("admin:news_category_add"), data)
     assert response.status_code == 413
     html = response.content.decode()
     assert "这次提交的内容超过 64 KB" in html
     assert "desk-kept" not in html and "怎样找回您填写的内容" not in html
     assert "请按浏览器的“后退”返回表单" in html
+    # Nor advice about an editor and attachments that this form does not have.
+    assert "「上传图片」" not in html and "「一键排版」" not in html
     assert not Category.objects.filter(name="分类").exists()
 
 
@@ -129,6 +157,30 @@ def test_a_form_sent_urlencoded_is_refused_alike(editor_client, draft):
     response = editor_client.post(change_url(draft), data, content_type="application/x-www-form-urlencoded")
     assert response.status_code == 413
     assert "怎样找回您填写的内容" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_no_copy_is_offered_for_an_article_the_editor_may_no_longer_change(editor_client):
+    # Published since the form was opened: the change form is read-only for an editor, and
+    # keeps no copy (core.admin_desk.keeps_copy).
+    published = ArticleFactory(title="已发布的文章", status=Article.Status.PUBLISHED)
+    response = editor_client.post(change_url(published), with_body_of_size(form_data(published), LIMIT + 1))
+    assert response.status_code == 413
+    html = response.content.decode()
+    assert "desk-kept" not in html and "怎样找回您填写的内容" not in html
+    assert "已发布的文章" not in html
+
+
+@pytest.mark.django_db
+def test_no_copy_is_offered_to_staff_without_permission_on_articles(django_user_model, draft):
+    clerk = django_user_model.objects.create_user("clerk", password="x", is_staff=True)
+    client = csrf_client(clerk)
+    for url in (ADD, change_url(draft)):
+        response = client.post(url, with_body_of_size(form_data(draft), LIMIT + 1))
+        assert response.status_code == 413
+        html = response.content.decode()
+        assert "desk-kept" not in html and "文章的编辑页面" not in html
+        assert "社区党建工作要点" not in html
 
 
 # The rest of a refused body is read before the answer: gunicorn closing the connection with
@@ -205,3 +257,10 @@ def test_too_many_fields_stay_a_400_that_says_so(settings):
 )
 def test_the_limit_is_said_in_megabytes_or_kilobytes(size, words):
     assert size_in_words(size) == words
+
+
+@pytest.mark.django_db
+def test_too_many_files_get_a_400_that_says_so(rf):
+    response = views.bad_request(rf.post("/admin/news/article/add/"), TooManyFilesSent())
+    assert response.status_code == 400
+    assert "一次上传的文件太多" in response.content.decode()

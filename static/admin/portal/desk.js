@@ -362,6 +362,7 @@
             this.version = data.version;
             this.loginUrl = data.loginUrl;
             this.csrfCookie = data.csrfCookie;
+            this.uploadLimit = parseInt(data.uploadLimit, 10) || 0;
             // A form that came back with errors holds what the editor sent, not what is saved.
             this.unsaved = data.bound === '1';
             this.page = randomId();
@@ -577,7 +578,38 @@
             }
             event.preventDefault();
             this.save();
+            if (this.refusedAsTooLarge()) {
+                return;
+            }
             this.sendIfLoggedIn(event.submitter);
+        }
+
+        // The site refuses a form whose fields are larger than DATA_UPLOAD_MAX_MEMORY_SIZE
+        // (core.oversized, a 413): better to say so here, with the page and its text still
+        // open, than to send it. The size is counted as Django counts it: for a multipart
+        // form each field's name, 2 and its value in UTF-8 with CRLF line breaks, files
+        // aside; for an url-encoded one the whole encoded body.
+        refusedAsTooLarge() {
+            if (!this.uploadLimit) {
+                return false;
+            }
+            const size = formSize(this.form);
+            if (size <= this.uploadLimit) {
+                this.hide('too-large');
+                return false;
+            }
+            this.show('too-large', 'error', [
+                element('p', {}, `内容约 ${sizeInWords(size)}，超过了网站能接收的 ${sizeInWords(this.uploadLimit)}，`
+                    + '还没有提交。请把内容改小后再点击“保存”：'),
+                element('ul', {},
+                    element('li', {}, '图片请用编辑器工具栏的「上传图片」按钮上传，不要连同文字一起粘贴进正文；'),
+                    element('li', {}, '从 Word 或网页复制来的文字常带有大量格式代码：可以选中正文点击「清除格式」，'
+                        + '或用「粘贴为无格式文本」重新粘贴，再用「一键排版」整理；'),
+                    element('li', {}, '很长的表格或资料，请保存为 Word、Excel 或 PDF 文件，在“附件”中上传（附件不计入这个限制）；'),
+                    element('li', {}, '正文确实很长的，可以分成几篇发布。')),
+            ], []);
+            this.root.scrollIntoView({block: 'start'});
+            return true;
         }
 
         async sendIfLoggedIn(submitter) {
@@ -634,6 +666,33 @@
             this.show('session', 'error', ['登录已过期，这个浏览器无法暂存内容，请不要关闭本页：',
                 link, '，登录后回到这里再点击“保存”。'], []);
         }
+    }
+
+    // As core.oversized.size_in_words states a limit: 10 MB, 2.5 MB, 16 KB.
+    function sizeInWords(bytes) {
+        for (const [unit, factor] of [['MB', 1048576], ['KB', 1024]]) {
+            if (bytes >= factor) {
+                return `${Math.round(bytes / factor * 10) / 10} ${unit}`;
+            }
+        }
+        return `${bytes} 字节`;
+    }
+
+    function formSize(form) {
+        const data = new FormData(form);
+        for (const textarea of form.querySelectorAll('textarea[data-type="ckeditortype"]')) {
+            const editor = editorFor(textarea);
+            if (textarea.name && editor && editor.status === 'ready') {
+                data.set(textarea.name, editor.getData());
+            }
+        }
+        const fields = Array.from(data).filter(([, value]) => typeof value === 'string');
+        if (form.enctype !== 'multipart/form-data') {
+            return new URLSearchParams(fields).toString().length;
+        }
+        const encoder = new TextEncoder();
+        return fields.reduce((size, [name, value]) => size + encoder.encode(name).length + 2
+            + encoder.encode(value.replace(/\r?\n/g, '\r\n')).length, 0);
     }
 
     // --- Counters and the error list --------------------------------------------------
