@@ -407,3 +407,31 @@ def test_the_too_large_page_says_so_when_this_browser_holds_no_copy(open_page, l
     )
     page.click("input[name=_save]")
     expect(page.locator("#desk-kept")).to_contain_text("这个浏览器中没有找到这份内容的自动保存")
+
+
+def test_a_copy_too_large_to_keep_does_not_cost_the_copies_of_other_articles(open_page, live_server, editor, draft):
+    page, watch = open_page(DESKTOP)
+    log_in(page, live_server.url, "editor")
+    page.goto(f"{live_server.url}/admin/news/article/{draft.pk}/change/")
+    wait_for_editor(page)
+    other = "wuda.desk.v1:%d:news.article:999999" % editor.pk
+    page.evaluate(
+        """(name) => {
+            localStorage.setItem(name, JSON.stringify({key: 'news.article:999999', savedAt: Date.now(), values: {}}));
+            // A browser whose storage holds nothing of 20,000 characters or more.
+            const setItem = Storage.prototype.setItem;
+            Storage.prototype.setItem = function (key, value) {
+                if (String(value).length >= 20000) {
+                    throw new DOMException('full', 'QuotaExceededError');
+                }
+                return setItem.call(this, key, value);
+            };
+        }""",
+        other,
+    )
+    page.evaluate("() => CKEDITOR.instances.id_body.setData('<p>' + '党'.repeat(30000) + '</p>')")
+    page.evaluate("() => document.dispatchEvent(new Event('visibilitychange'))")  # hidden or not: saves
+    page.evaluate("() => window.dispatchEvent(new Event('pagehide'))")
+    expect(page.locator(".desk-status")).to_have_text("浏览器的存储空间已满，无法自动保存，请及时点击“保存”。")
+    assert other in stored_copies(page)
+    assert_no_errors(watch)

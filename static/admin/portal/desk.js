@@ -457,15 +457,16 @@
             try {
                 storage.setItem(this.storageName, JSON.stringify(copy));
             } catch (full) {
-                // The browser's few megabytes are full: other copies go before this one.
-                for (const name of storedCopies()) {
-                    if (name !== this.storageName) {
-                        storage.removeItem(name);
-                    }
-                }
+                // The browser's few megabytes are full: other forms' copies make room for this
+                // one, but only if it then fits. One too large to keep (a body of megabytes)
+                // must not cost the editor the copies of other articles: they are put back.
+                const others = storedCopies().filter((name) => name !== this.storageName)
+                    .map((name) => [name, storage.getItem(name)]);
+                others.forEach(([name]) => storage.removeItem(name));
                 try {
                     storage.setItem(this.storageName, JSON.stringify(copy));
                 } catch (stillFull) {
+                    others.forEach(([name, value]) => storage.setItem(name, value));
                     this.status.textContent = '浏览器的存储空间已满，无法自动保存，请及时点击“保存”。';
                     return false;
                 }
