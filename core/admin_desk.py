@@ -88,6 +88,20 @@ class DeskAdminMixin(LengthLimitsMixin):
 
     def desk_context(self, request, obj):
         """What desk.js needs to know about this form (rendered as data attributes)."""
+        return {
+            "key": self.autosave_key(obj) if self.keeps_copy(request, obj) else "",
+            "user": request.user.pk,
+            "version": self.autosave_version(obj),
+            "session_url": reverse("admin-session"),
+            "login_url": reverse("admin:login"),
+            "warn_before": WARNING_SECONDS,
+            "csrf_cookie": settings.CSRF_COOKIE_NAME,
+            # What the browser checks before sending: Django refuses more (core.oversized).
+            "upload_limit": settings.DATA_UPLOAD_MAX_MEMORY_SIZE,
+        }
+
+    def keeps_copy(self, request, obj):
+        """Whether the form of this request keeps a copy in the browser (`obj` None: a new one)."""
         opts = self.model._meta
         url_name = request.resolver_match.url_name if request.resolver_match else ""
         # The forms that restore an old version (django-reversion) keep no copy: what they
@@ -95,16 +109,9 @@ class DeskAdminMixin(LengthLimitsMixin):
         # since the editor opened it): it would find the copy kept by the editor's form
         # unlike anything it shows, and drop it.
         editing = url_name in (f"{opts.app_label}_{opts.model_name}_add", f"{opts.app_label}_{opts.model_name}_change")
-        editing = editing and (obj is None or self.has_change_permission(request, obj))
-        return {
-            "key": self.autosave_key(obj) if editing else "",
-            "user": request.user.pk,
-            "version": self.autosave_version(obj),
-            "session_url": reverse("admin-session"),
-            "login_url": reverse("admin:login"),
-            "warn_before": WARNING_SECONDS,
-            "csrf_cookie": settings.CSRF_COOKIE_NAME,
-        }
+        if obj is None:
+            return editing and self.has_add_permission(request)
+        return editing and self.has_change_permission(request, obj)
 
     def autosave_key(self, obj):
         """Which form a copy belongs to: the model and the object (or 'add')."""

@@ -5,6 +5,7 @@ import sys
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import (
@@ -26,6 +27,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from .frame import offline_site_frame
+from .oversized import form_too_large
 from .preferences import CARE_COOKIE, COOKIE_MAX_AGE, FONT_COOKIE, FONT_SIZES
 
 logger = logging.getLogger(__name__)
@@ -179,8 +181,23 @@ def invalid_page(request, *, what, first_page):
 
 
 def bad_request(request, exception):
-    """handler400, in the site's look (Django's default renders the template without context)."""
-    return render(request, "400.html", status=400)
+    """
+    handler400, in the site's look (Django's default renders the template without context).
+    A form too large to read is refused as such, with 413 (core.oversized).
+    """
+    if isinstance(exception, RequestDataTooBig):
+        return form_too_large(request)
+    context = {}
+    if isinstance(exception, TooManyFieldsSent):
+        context["message"] = (
+            f"网址或表单中的参数太多（超过 {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS} 个），服务器无法处理。"
+            "请检查网址是否完整、正确。"
+        )
+    elif isinstance(exception, TooManyFilesSent):
+        context["message"] = (
+            f"一次上传的文件太多（超过 {settings.DATA_UPLOAD_MAX_NUMBER_FILES} 个），服务器无法处理。请分几次上传。"
+        )
+    return render(request, "400.html", context, status=400)
 
 
 def permission_denied(request, exception):

@@ -314,10 +314,13 @@ IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=40_000_000)
 # file through Python (see deploy/nginx.conf).
 ATTACHMENT_X_ACCEL_PREFIX = env("ATTACHMENT_X_ACCEL_PREFIX", default="")
 # Uploads larger than this go to a temporary file instead of memory (a 30 MB photo does).
-# DATA_UPLOAD_MAX_MEMORY_SIZE (Django's 2.5 MB) counts a form's fields, not its files; the
-# whole request may be ATTACHMENT_MAX_SIZE + 2 MB (core.middleware, nginx's 52m), above
-# EDITOR_IMAGE_MAX_SIZE.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# A form's fields, not its files: a long article body with the markup of a paste from Word
+# passes Django's 2.5 MB. Past this the form is refused with 413 and a page saying how to
+# get the text back (core.oversized). The whole request may still be ATTACHMENT_MAX_SIZE +
+# 2 MB (core.middleware.RequestSizeLimitMiddleware, nginx's client_max_body_size 52m),
+# above EDITOR_IMAGE_MAX_SIZE.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=10 * 1024 * 1024)
 
 # --- Security ---------------------------------------------------------------------------
 

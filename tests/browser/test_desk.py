@@ -315,3 +315,123 @@ def test_the_calendar_reads_in_chinese(open_page, live_server, editor, draft):
     headings = calendar.locator("th").all_inner_texts()
     assert headings == ["一", "二", "三", "四", "五", "六", "日"]
     assert_no_errors(watch)
+
+
+def set_body(page, html):
+    page.evaluate(
+        "(html) => new Promise((done) => CKEDITOR.instances.id_body.setData(html, {callback: done}))",
+        html,
+    )
+
+
+def test_a_form_too_large_is_stopped_in_the_browser_with_the_page_open(open_page, live_server, editor, draft, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024  # 10 MB in production
+    page, watch = open_page(DESKTOP)
+    log_in(page, live_server.url, "editor")
+    change = f"{live_server.url}/admin/news/article/{draft.pk}/change/"
+    page.goto(change)
+    wait_for_editor(page)
+    pasted = "乌达区党建工作要点。" * 1000  # 30 KB in UTF-8
+    set_body(page, f"<p>{pasted}</p>")
+    posts = []
+    page.on("request", lambda request: posts.append(request.url) if request.method == "POST" else None)
+    page.click("input[name=_save]")
+
+    notice = page.locator(".desk-notice", has_text="超过了网站能接收的 16 KB，还没有提交")
+    expect(notice).to_be_visible()
+    expect(notice).to_contain_text("内容约 30")
+    expect(notice).to_contain_text("「上传图片」")
+    screenshot(page, "desk-form-too-large-in-the-browser")
+    assert page.url == change
+    assert pasted in editor_data(page)
+    assert not [url for url in posts if "/change/" in url]  # nothing was sent
+    draft.refresh_from_db()
+    assert draft.body == "<p>原来的正文。</p>"
+
+    # Made smaller, it is sent and saved, and the notice has gone.
+    set_body(page, "<p>改短以后的正文。</p>")
+    page.click("input[name=_save]")
+    page.wait_for_url("**/admin/news/article/")
+    draft.refresh_from_db()
+    assert draft.body == "<p>改短以后的正文。</p>"
+    assert_no_errors(watch)
+
+
+def test_a_form_too_large_is_refused_saying_where_the_text_is_and_it_comes_back(
+    open_page, live_server, editor, draft, settings
+):
+    page, watch = open_page(DESKTOP)
+    log_in(page, live_server.url, "editor")
+    change = f"{live_server.url}/admin/news/article/{draft.pk}/change/"
+    page.goto(change)
+    wait_for_editor(page)
+    # The server's answer when the browser's check did not stop the form (a page opened
+    # before the limit was lowered, or without JavaScript): the page checks 10 MB.
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024
+    pasted = "乌达区党建工作要点。" * 1000  # 30 KB
+    page.evaluate(
+        "(html) => new Promise((done) => CKEDITOR.instances.id_body.setData(html, {callback: done}))",
+        f"<p>{pasted}</p>",
+    )
+    page.click("input[name=_save]")
+
+    kept = page.locator("#desk-kept")
+    expect(kept).to_contain_text("点击“保存”时提交的内容")
+    expect(kept).to_contain_text(re.compile(r"返回编辑页面后，点击「恢复 \d{2}:\d{2} 自动保存的内容」即可填回。"))
+    expect(page.locator(".messagelist .error")).to_contain_text("这次提交的内容超过 16 KB，网站无法接收，没有保存。")
+    screenshot(page, "desk-form-too-large")
+    draft.refresh_from_db()
+    assert draft.body == "<p>原来的正文。</p>"
+
+    page.get_by_role("link", name="返回编辑页面").click()
+    wait_for_editor(page)
+    notice = page.locator(".desk-notice", has_text="自动保存的内容")
+    notice.get_by_role("button", name=RESTORE_BUTTON).click()
+    expect(page.locator(".desk-notice", has_text="已恢复")).to_be_visible()
+    assert pasted in editor_data(page)
+    # The browser logs the refused form's answer itself; nothing else may have gone wrong.
+    watch.console_errors = [e for e in watch.console_errors if "status of 413" not in e]
+    assert_no_errors(watch)
+
+
+def test_the_too_large_page_says_so_when_this_browser_holds_no_copy(open_page, live_server, editor, draft, settings):
+    page, _ = open_page(DESKTOP)
+    log_in(page, live_server.url, "editor")
+    page.goto(f"{live_server.url}/admin/news/article/{draft.pk}/change/")
+    wait_for_editor(page)
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024  # after the page (checking 10 MB) was opened
+    page.evaluate("() => CKEDITOR.instances.id_body.setData('<p>' + '党'.repeat(10000) + '</p>')")
+    # A browser that kept nothing (storage refused or full): the copy is not there.
+    page.evaluate(
+        "() => { Storage.prototype.setItem = () => { throw new DOMException('full', 'QuotaExceededError'); }; }"
+    )
+    page.click("input[name=_save]")
+    expect(page.locator("#desk-kept")).to_contain_text("这个浏览器中没有找到这份内容的自动保存")
+
+
+def test_a_copy_too_large_to_keep_does_not_cost_the_copies_of_other_articles(open_page, live_server, editor, draft):
+    page, watch = open_page(DESKTOP)
+    log_in(page, live_server.url, "editor")
+    page.goto(f"{live_server.url}/admin/news/article/{draft.pk}/change/")
+    wait_for_editor(page)
+    other = "wuda.desk.v1:%d:news.article:999999" % editor.pk
+    page.evaluate(
+        """(name) => {
+            localStorage.setItem(name, JSON.stringify({key: 'news.article:999999', savedAt: Date.now(), values: {}}));
+            // A browser whose storage holds nothing of 20,000 characters or more.
+            const setItem = Storage.prototype.setItem;
+            Storage.prototype.setItem = function (key, value) {
+                if (String(value).length >= 20000) {
+                    throw new DOMException('full', 'QuotaExceededError');
+                }
+                return setItem.call(this, key, value);
+            };
+        }""",
+        other,
+    )
+    page.evaluate("() => CKEDITOR.instances.id_body.setData('<p>' + '党'.repeat(30000) + '</p>')")
+    page.evaluate("() => document.dispatchEvent(new Event('visibilitychange'))")  # hidden or not: saves
+    page.evaluate("() => window.dispatchEvent(new Event('pagehide'))")
+    expect(page.locator(".desk-status")).to_have_text("浏览器的存储空间已满，无法自动保存，请及时点击“保存”。")
+    assert other in stored_copies(page)
+    assert_no_errors(watch)

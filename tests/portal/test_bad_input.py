@@ -191,10 +191,12 @@ def test_an_oversized_body_is_refused_before_it_is_read(settings):
 
 
 @pytest.mark.django_db
-def test_an_oversized_form_gets_400(settings):
+def test_an_oversized_form_gets_413_saying_so(settings):
+    # tests/portal/test_oversized_forms.py has the admin's forms.
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
     response = Client().post("/admin/login/", {"username": "x" * 4096, "password": "y"})
-    assert response.status_code == 400
+    assert response.status_code == 413
+    assert "提交的内容超过 1 KB，网站无法接收，没有保存。" in response.content.decode()
 
 
 # --- Admin forms: every text field at its maximum length and one past it --------------------

@@ -293,6 +293,14 @@ def test_answers_that_are_files_are_not_pages(header):
     assert is_public_answer(200, headers[:1])
 
 
+@pytest.mark.parametrize("status", [400, 403, 404, 405, 413, 429, 500, 503])
+def test_refusals_and_failures_are_never_kept(status):
+    """A 413 (a form too large, core.oversized) no more than any other: only 200 and 301 are pages."""
+    from core.pagecache import is_public_answer
+
+    assert not is_public_answer(status, [("Content-Type", "text/html; charset=utf-8")])
+
+
 def test_only_public_pages_are_kept(web):
     from core.pagecache import PageCache
 

@@ -8,8 +8,9 @@ import pytest
 from axes.models import AccessAttempt
 
 from news.models import Article
+from tests.factories import ArticleFactory, article_form_data
 from tests.stack.conftest import PASSWORD, staff_member
-from tests.stack.running import csrf_token, multipart
+from tests.stack.running import Staff, csrf_token, multipart
 
 pytestmark = [pytest.mark.stack, pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
@@ -33,6 +34,25 @@ def test_an_upload_of_53_mb_is_refused_by_nginx_with_a_styled_chinese_page(stack
     html = page.decode()
     assert "上传的内容太大" in html and "不能超过 50 MB" in html
     assert '<html lang="zh-CN"' in html and "/static/css/site." in html and "版权所有" in html
+
+
+def test_an_article_form_over_10_mb_gets_django_s_413_page_in_the_admin_and_nothing_is_saved(stack):
+    staff_member("editor", group="编辑")
+    article = ArticleFactory(status=Article.Status.DRAFT, body="<p>原来的正文。</p>")
+    editor = Staff(stack).log_in("editor", PASSWORD)
+    change = f"/admin/news/article/{article.pk}/change/"
+    fields = article_form_data(
+        article,
+        csrfmiddlewaretoken=csrf_token(editor.get(change).text),
+        body="<p>" + "乌达区党建工作要点。" * 400_000 + "</p>",  # 12 MB, pasted with nothing else
+    )
+    body, content_type = multipart(fields, {})
+    refused = editor.request("POST", change, headers={"Content-Type": content_type}, body=body)
+    # Not nginx's page (its limit is the upload's, 52 MB) nor a 502: the portal's, with the way back.
+    assert refused.status == 413, refused.text
+    assert "这次提交的内容超过 10 MB，网站无法接收，没有保存。" in refused.text
+    assert f'data-key="news.article:{article.pk}"' in refused.text
+    assert Article.objects.get(pk=article.pk).body == "<p>原来的正文。</p>"
 
 
 def test_searches_are_limited_per_client_address_with_a_styled_429(stack, demo):

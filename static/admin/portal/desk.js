@@ -1,6 +1,6 @@
 'use strict';
 /*
- * The editor's desk (wuda_portal/admin_desk.py): nothing typed into an admin form is lost.
+ * The editor's desk (core/admin_desk.py): nothing typed into an admin form is lost.
  *
  * - Autosave: the form (rich text from CKEditor included) is kept in this browser's
  *   localStorage every 30 seconds and when the page is left, under the user and the object.
@@ -12,6 +12,8 @@
  *   sent only after asking the server whether the session still holds. If it has ended,
  *   the form is kept and the editor logs in; the form then opens filled in again.
  * - Character counters, and links from the list of errors to their fields.
+ * - On the page of a form refused as too large (core.oversized): whether this browser
+ *   holds its copy, and from when.
  */
 {
     const STORE = 'wuda.desk.v1';
@@ -360,6 +362,7 @@
             this.version = data.version;
             this.loginUrl = data.loginUrl;
             this.csrfCookie = data.csrfCookie;
+            this.uploadLimit = parseInt(data.uploadLimit, 10) || 0;
             // A form that came back with errors holds what the editor sent, not what is saved.
             this.unsaved = data.bound === '1';
             this.page = randomId();
@@ -454,15 +457,16 @@
             try {
                 storage.setItem(this.storageName, JSON.stringify(copy));
             } catch (full) {
-                // The browser's few megabytes are full: other copies go before this one.
-                for (const name of storedCopies()) {
-                    if (name !== this.storageName) {
-                        storage.removeItem(name);
-                    }
-                }
+                // The browser's few megabytes are full: other forms' copies make room for this
+                // one, but only if it then fits. One too large to keep (a body of megabytes)
+                // must not cost the editor the copies of other articles: they are put back.
+                const others = storedCopies().filter((name) => name !== this.storageName)
+                    .map((name) => [name, storage.getItem(name)]);
+                others.forEach(([name]) => storage.removeItem(name));
                 try {
                     storage.setItem(this.storageName, JSON.stringify(copy));
                 } catch (stillFull) {
+                    others.forEach(([name, value]) => storage.setItem(name, value));
                     this.status.textContent = '浏览器的存储空间已满，无法自动保存，请及时点击“保存”。';
                     return false;
                 }
@@ -575,7 +579,38 @@
             }
             event.preventDefault();
             this.save();
+            if (this.refusedAsTooLarge()) {
+                return;
+            }
             this.sendIfLoggedIn(event.submitter);
+        }
+
+        // The site refuses a form whose fields are larger than DATA_UPLOAD_MAX_MEMORY_SIZE
+        // (core.oversized, a 413): better to say so here, with the page and its text still
+        // open, than to send it. The size is counted as Django counts it: for a multipart
+        // form each field's name, 2 and its value in UTF-8 with CRLF line breaks, files
+        // aside; for an url-encoded one the whole encoded body.
+        refusedAsTooLarge() {
+            if (!this.uploadLimit) {
+                return false;
+            }
+            const size = formSize(this.form);
+            if (size <= this.uploadLimit) {
+                this.hide('too-large');
+                return false;
+            }
+            this.show('too-large', 'error', [
+                element('p', {}, `内容约 ${sizeInWords(size)}，超过了网站能接收的 ${sizeInWords(this.uploadLimit)}，`
+                    + '还没有提交。请把内容改小后再点击“保存”：'),
+                element('ul', {},
+                    element('li', {}, '图片请用编辑器工具栏的「上传图片」按钮上传，不要连同文字一起粘贴进正文；'),
+                    element('li', {}, '从 Word 或网页复制来的文字常带有大量格式代码：可以选中正文点击「清除格式」，'
+                        + '或用「粘贴为无格式文本」重新粘贴，再用「一键排版」整理；'),
+                    element('li', {}, '很长的表格或资料，请保存为 Word、Excel 或 PDF 文件，在“附件”中上传（附件不计入这个限制）；'),
+                    element('li', {}, '正文确实很长的，可以分成几篇发布。')),
+            ], []);
+            this.root.scrollIntoView({block: 'start'});
+            return true;
         }
 
         async sendIfLoggedIn(submitter) {
@@ -634,6 +669,33 @@
         }
     }
 
+    // As core.oversized.size_in_words states a limit: 10 MB, 2.5 MB, 16 KB.
+    function sizeInWords(bytes) {
+        for (const [unit, factor] of [['MB', 1048576], ['KB', 1024]]) {
+            if (bytes >= factor) {
+                return `${Math.round(bytes / factor * 10) / 10} ${unit}`;
+            }
+        }
+        return `${bytes} 字节`;
+    }
+
+    function formSize(form) {
+        const data = new FormData(form);
+        for (const textarea of form.querySelectorAll('textarea[data-type="ckeditortype"]')) {
+            const editor = editorFor(textarea);
+            if (textarea.name && editor && editor.status === 'ready') {
+                data.set(textarea.name, editor.getData());
+            }
+        }
+        const fields = Array.from(data).filter(([, value]) => typeof value === 'string');
+        if (form.enctype !== 'multipart/form-data') {
+            return new URLSearchParams(fields).toString().length;
+        }
+        const encoder = new TextEncoder();
+        return fields.reduce((size, [name, value]) => size + encoder.encode(name).length + 2
+            + encoder.encode(value.replace(/\r?\n/g, '\r\n')).length, 0);
+    }
+
     // --- Counters and the error list --------------------------------------------------
 
     function counters(form) {
@@ -679,10 +741,31 @@
         }
     }
 
+    // --- A form refused as too large (core.oversized): is its copy in this browser? ----
+
+    function reportKept(note) {
+        const copy = storage && readCopy(`${STORE}:${note.dataset.user}:${note.dataset.key}`);
+        if (copy && copy.values) {
+            const time = when(copy.savedAt);
+            const restore = `返回编辑页面后，点击「恢复 ${time} 自动保存的内容」即可填回。`;
+            note.textContent = copy.submitted
+                ? `这个浏览器中存有您 ${time} 点击“保存”时提交的内容：${restore}`
+                : `这个浏览器中存有 ${time} 自动保存的内容（点击“保存”时的内容没能存下，之后的修改可能不在其中）：${restore}`;
+        } else {
+            note.textContent = '这个浏览器中没有找到这份内容的自动保存（浏览器可能不允许本地存储，或存储空间存不下）。'
+                + '请先按浏览器的“后退”返回编辑页面，如果内容还在，请立即复制到 Word 等文档中保存。';
+        }
+        note.hidden = false;
+    }
+
     function start() {
         if (storage) {
             dropSavedCopy();
             dropOldCopies();
+        }
+        const kept = document.getElementById('desk-kept');
+        if (kept) {
+            reportKept(kept);
         }
         errorLinks();
         const root = document.getElementById('desk');

@@ -1,0 +1,86 @@
+"""
+A form whose fields are larger than DATA_UPLOAD_MAX_MEMORY_SIZE is refused with 413 and a
+page that says so. Django raises RequestDataTooBig where request.POST is first read (most
+often in the CSRF check) and hands it to handler400, core.views.bad_request, which calls
+`form_too_large`: one place, whichever code read the form first.
+
+Inside the admin, for staff, the page is in the admin's look: nothing was saved; where the
+form keeps its copy in this browser (core.admin_desk), whether it is there and from when
+(desk.js, on the page) and how to get it back; how to make the form smaller. Anywhere
+else, the site's page. (With DEBUG on, Django answers with its debug page instead: it
+calls handler400 only without DEBUG.)
+"""
+
+from django.conf import settings
+from django.contrib.admin.utils import unquote
+from django.shortcuts import render
+
+from .admin_desk import DeskAdminMixin
+
+_CHUNK = 64 * 1024
+
+
+def form_too_large(request):
+    """The 413 of a form whose fields are larger than DATA_UPLOAD_MAX_MEMORY_SIZE."""
+    _read_the_rest(request)
+    limit = size_in_words(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+    user = getattr(request, "user", None)
+    in_admin = request.path_info.startswith(f"/{settings.ADMIN_URL}")
+    if not (in_admin and user is not None and user.is_active and user.is_staff):
+        return render(request, "413.html", {"limit": limit}, status=413)
+    from django.contrib import admin  # the portal's admin site (desk.sites.PortalAdminSite)
+
+    context = {
+        **admin.site.each_context(request),
+        "title": "内容太大，没有保存",
+        "limit": limit,
+        "kept": _kept_copy(request),
+        "form_url": request.get_full_path(),
+    }
+    return render(request, "admin/portal/413.html", context, status=413)
+
+
+def size_in_words(size):
+    """10485760 -> "10 MB", 2621440 -> "2.5 MB", 1024 -> "1 KB": as the page states a limit."""
+    for unit, factor in (("MB", 1024 * 1024), ("KB", 1024)):
+        if size >= factor:
+            return f"{round(size / factor, 1):g} {unit}"
+    return f"{size} 字节"
+
+
+def _read_the_rest(request):
+    """
+    Reads what the refused form left of the body (at most ATTACHMENT_MAX_SIZE + 2 MB:
+    core.middleware.RequestSizeLimitMiddleware). gunicorn closes the connection after the
+    answer, and with data still unread a client sending straight to it got a reset instead
+    of the page (nginx in front copes either way).
+    """
+    try:
+        while request.read(_CHUNK):
+            pass
+    except OSError:  # the client went away: nobody is left to answer
+        pass
+
+
+def _kept_copy(request):
+    """
+    What desk.js needs to find the copy it keeps of the refused form in this browser (the
+    user and the form's key), and what the form was of; None for a form that keeps none.
+    """
+    match = request.resolver_match
+    model_admin = getattr(match.func, "model_admin", None) if match is not None else None
+    if not isinstance(model_admin, DeskAdminMixin):
+        return None
+    obj = None
+    object_id = match.kwargs.get("object_id")
+    if object_id is not None:
+        obj = model_admin.get_object(request, unquote(object_id))
+        if obj is None:
+            return None
+    if not model_admin.keeps_copy(request, obj):
+        return None
+    return {
+        "user": request.user.pk,
+        "key": model_admin.autosave_key(obj),
+        "what": model_admin.model._meta.verbose_name,
+    }
