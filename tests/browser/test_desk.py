@@ -414,7 +414,7 @@ def test_a_copy_too_large_to_keep_does_not_cost_the_copies_of_other_articles(ope
     log_in(page, live_server.url, "editor")
     page.goto(f"{live_server.url}/admin/news/article/{draft.pk}/change/")
     wait_for_editor(page)
-    other = "wuda.desk.v1:%d:news.article:999999" % editor.pk
+    other = f"wuda.desk.v1:{editor.pk}:news.article:999999"
     page.evaluate(
         """(name) => {
             localStorage.setItem(name, JSON.stringify({key: 'news.article:999999', savedAt: Date.now(), values: {}}));
