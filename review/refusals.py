@@ -188,6 +188,10 @@ class RefusalsMixin:
         (status 404); None if its history does not know it as deleted.
         """
         opts = self.model._meta
+        try:
+            opts.pk.to_python(object_id)
+        except ValidationError:  # no object ever had it ("abc", a NUL PostgreSQL refuses)
+            return None
         # Its last version (the view found no such object): what recovering it brings back.
         deleted = Version.objects.get_for_object_reference(self.model, object_id).first()
         deletion = deletion_entry(self.model, object_id)

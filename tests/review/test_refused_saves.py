@@ -202,3 +202,9 @@ def test_saving_a_deleted_article_that_had_no_versions_still_keeps_what_was_type
 def test_saving_the_form_of_one_that_never_existed_is_djangos_answer(editor_client):
     response = editor_client.post(ARTICLE.url("change", 999999), {"title": "随便"})
     assert response.status_code == 302
+
+
+@pytest.mark.parametrize("object_id", ["abc", "%00", "1%00", "-1", "99999999999999999999"])
+def test_saving_the_form_of_an_address_no_article_can_have_is_djangos_answer(editor_client, object_id):
+    response = editor_client.post(f"/admin/news/article/{object_id}/change/", {"title": "随便"})
+    assert response.status_code == 302  # "no such article", never a 500
