@@ -40,6 +40,29 @@ def form_too_large(request):
     return render(request, "admin/portal/413.html", context, status=413)
 
 
+class PublicFormSizeMiddleware:
+    """
+    Forms as large as DATA_UPLOAD_MAX_MEMORY_SIZE are for the department's staff (a long
+    article body); anyone else's request body is held to PUBLIC_DATA_UPLOAD_MAX_SIZE
+    (Django's 2.5 MB), so that nobody can make a worker hold 10 MB for a login form. Runs
+    after AuthenticationMiddleware and before any form is read (process_view comes later).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.limit = settings.PUBLIC_DATA_UPLOAD_MAX_SIZE
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:  # RequestSizeLimitMiddleware answers it
+            length = 0
+        if length > self.limit and not request.user.is_staff:
+            _read_the_rest(request)
+            return render(request, "413.html", {"limit": size_in_words(self.limit)}, status=413)
+        return self.get_response(request)
+
+
 def size_in_words(size):
     """10485760 -> "10 MB", 2621440 -> "2.5 MB", 1024 -> "1 KB": as the page states a limit."""
     for unit, factor in (("MB", 1024 * 1024), ("KB", 1024)):

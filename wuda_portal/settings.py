@@ -87,6 +87,8 @@ MIDDLEWARE = [
     "core.middleware.MethodNotAllowedMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Forms over Django's 2.5 MB are for staff only (core.oversized).
+    "core.oversized.PublicFormSizeMiddleware",
     "core.staff_marker.StaffMarkerMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -321,6 +323,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # 2 MB (core.middleware.RequestSizeLimitMiddleware, nginx's client_max_body_size 52m),
 # above EDITOR_IMAGE_MAX_SIZE.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=10 * 1024 * 1024)
+# Everyone but staff: Django's own limit for the whole request (core.oversized).
+PUBLIC_DATA_UPLOAD_MAX_SIZE = env.int("PUBLIC_DATA_UPLOAD_MAX_SIZE", default=int(2.5 * 1024 * 1024))
 
 # --- Security ---------------------------------------------------------------------------
 

@@ -34,6 +34,16 @@ def test_five_failures_lock_the_user_at_that_address_for_thirty_minutes():
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("length", [151, 256, 5000])
+def test_a_username_longer_than_any_is_refused_with_a_message_not_a_500(length):
+    # Django's login form never checks the username's length; django-axes then failed to
+    # store a failed attempt of more than 255 characters.
+    response = attempt(Client(), "x" * length, "wrong")
+    assert response.status_code == 200
+    assert "用户名最多 150 个字符。" in response.content.decode()
+
+
+@pytest.mark.django_db
 def test_the_address_comes_from_nginx_behind_the_proxy(settings):
     from core.network import client_ip
 

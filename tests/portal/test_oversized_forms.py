@@ -195,7 +195,12 @@ def test_through_gunicorn_a_form_far_over_the_limit_gets_the_page(collected_stat
     else:
         part = b'--XyZ\r\nContent-Disposition: form-data; name="username"\r\n\r\n'
         body, content_type = part + b"x" * 20_000_000 + b"\r\n--XyZ--\r\n", "multipart/form-data; boundary=XyZ"
-    env = production_env(static_root=collected_static, media_root=media_root, DATA_UPLOAD_MAX_MEMORY_SIZE=LIMIT)
+    env = production_env(
+        static_root=collected_static,
+        media_root=media_root,
+        DATA_UPLOAD_MAX_MEMORY_SIZE=LIMIT,
+        PUBLIC_DATA_UPLOAD_MAX_SIZE=LIMIT,  # an anonymous form: held to this one first
+    )
     with gunicorn(env, workers=1) as base:
         address = urlsplit(base)
         connection = http.client.HTTPConnection(address.hostname, address.port, timeout=30)
@@ -264,3 +269,30 @@ def test_too_many_files_get_a_400_that_says_so(rf):
     response = views.bad_request(rf.post("/admin/news/article/add/"), TooManyFilesSent())
     assert response.status_code == 400
     assert "一次上传的文件太多" in response.content.decode()
+
+
+# --- Everyone but staff: Django's 2.5 MB (core.oversized.PublicFormSizeMiddleware) ---------
+
+
+@pytest.mark.django_db
+def test_anyone_but_staff_is_held_to_the_public_limit(settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 4 * LIMIT  # the admin's forms
+    settings.PUBLIC_DATA_UPLOAD_MAX_SIZE = LIMIT
+    login = reverse("admin:login")
+    response = Client().post(login, {"username": "x" * (2 * LIMIT), "password": "y"})
+    assert response.status_code == 413
+    html = response.content.decode()
+    assert "提交的内容超过 64 KB，网站无法接收" in html
+    assert_site_look(html)
+    # Under it, the login form answers as it always does.
+    response = Client().post(login, {"username": "x" * (LIMIT - 1024), "password": "y"})
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_staff_may_send_forms_up_to_the_admins_limit(editor, draft, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 4 * LIMIT
+    settings.PUBLIC_DATA_UPLOAD_MAX_SIZE = LIMIT
+    response = csrf_client(editor).post(change_url(draft), with_body_of_size(form_data(draft), 2 * LIMIT))
+    assert response.status_code == 302
+    assert len(Article.objects.get(pk=draft.pk).body.encode()) > LIMIT
