@@ -57,6 +57,12 @@ ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}  # narrowed further by _filter
 DROPPED_WITH_CONTENT = {"script", "style", "title", "svg", "math", "template", "noscript", "iframe", "object"}
 
 
+# An image tag as nh3 writes it (attributes double-quoted, a '"' inside a value escaped),
+# and its address: an image whose src the filter dropped (a paste from Word points at
+# file:///C:/…, a data: URL, another host) is dropped whole, as nothing a browser could
+# show, and invalid HTML without its src.
+_IMAGE_TAG = re.compile(r'<img(?:\s+[^\s=>/]+(?:="[^"]*")?)*\s*/?>')
+_SOURCE = re.compile(r'\ssrc="')
 _WEB_OR_MAIL = re.compile(r"^(https?://|mailto:)", re.IGNORECASE)
 # What a browser removes from a URL before it reads it (WHATWG URL Standard, basic URL
 # parser): C0 control characters and spaces at either end, ASCII tabs and newlines anywhere.
@@ -166,6 +172,8 @@ def sanitize_html(value):
         link_rel="noopener noreferrer",
         strip_comments=True,
     ).strip()
+    if "<img" in cleaned:
+        cleaned = _IMAGE_TAG.sub(lambda image: image[0] if _SOURCE.search(image[0]) else "", cleaned)
     return remove_leading_spaces(cleaned)
 
 
