@@ -173,7 +173,6 @@ def test_an_image_the_site_cannot_show_is_dropped_whole_and_the_text_stays(paste
     assert cleaned == '<p>会前会后<img src="/media/editor/2026/01/a.png" alt="会议现场"></p>'
 
 
-
 @pytest.mark.parametrize(("source", "resolves_to"), TRICKY_SOURCES)
 def test_a_link_that_looks_local_but_leaves_the_site_is_dropped(source, resolves_to):
     cleaned = sanitize_html(f'<p><a href="{source}">链接</a></p>')
