@@ -13,7 +13,9 @@ calls handler400 only without DEBUG.)
 
 from django.conf import settings
 from django.contrib.admin.utils import unquote
+from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import render
+from django.urls import Resolver404, resolve, reverse
 
 from .admin_desk import DeskAdminMixin
 
@@ -40,6 +42,11 @@ def form_too_large(request):
     return render(request, "admin/portal/413.html", context, status=413)
 
 
+# Set on a view (by its login decorator) that answers a request whose session ended
+# itself, without reading the body: PublicFormSizeMiddleware lets such requests through.
+ENDED_SESSION_ANSWERED = "answers_ended_sessions"
+
+
 class PublicFormSizeMiddleware:
     """
     Forms as large as DATA_UPLOAD_MAX_MEMORY_SIZE are for the department's staff (a long
@@ -57,10 +64,22 @@ class PublicFormSizeMiddleware:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:  # RequestSizeLimitMiddleware answers it
             length = 0
-        if length > self.limit and not request.user.is_staff:
-            _read_the_rest(request)
-            return render(request, "413.html", {"limit": size_in_words(self.limit)}, status=413)
-        return self.get_response(request)
+        if length <= self.limit or request.user.is_staff:
+            return self.get_response(request)
+        _read_the_rest(request)
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            match = None
+        if match is not None and getattr(match.func, ENDED_SESSION_ANSWERED, False):
+            # It says so in its own words (the editor's image upload, in CKEditor's), before
+            # it reads anything of the body.
+            return self.get_response(request)
+        if match is not None and match.namespace == "admin" and match.url_name != "login":
+            # Staff whose session ended, with an attachment or a long form: as the admin
+            # answers them, the login page, not a limit that is not theirs.
+            return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+        return render(request, "413.html", {"limit": size_in_words(self.limit)}, status=413)
 
 
 def size_in_words(size):

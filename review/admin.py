@@ -15,7 +15,7 @@ import contextlib
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import quote, unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import router, transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -61,8 +61,13 @@ class ReviewedAdmin(ReviewActionsMixin, RefusalsMixin, EditConflictMixin, Versio
         context = {"has_change_permission": self.has_change_permission(request), **(extra_context or {})}
         return admin.ModelAdmin.changelist_view(self, request, context)
 
+    def history_view(self, request, object_id, extra_context=None):
+        self.check_object_id(unquote(object_id))
+        return super().history_view(request, object_id, extra_context)
+
     def revision_view(self, request, object_id, version_id, extra_context=None):
         object_id = unquote(object_id)
+        self.check_object_id(object_id)
         version = get_object_or_404(Version.objects.get_for_object_reference(self.model, object_id), pk=version_id)
         self.check_revision(version)
         refusal = self.refuse_missing_reference(request, version)
@@ -92,6 +97,13 @@ class ReviewedAdmin(ReviewActionsMixin, RefusalsMixin, EditConflictMixin, Versio
         with super().restore_view(request, object_id):
             remember_as_read(request, self.model, object_id, request.edit_conflict_restoring.stored)
             yield
+
+    def check_object_id(self, object_id):
+        """404 for an id no object can have ("abc"; a NUL, which PostgreSQL refuses: a 500)."""
+        try:
+            self.model._meta.pk.to_python(object_id)
+        except ValidationError:
+            raise Http404(f"{rules.noun(self.model)}不存在。") from None
 
     def check_revision(self, version):
         """

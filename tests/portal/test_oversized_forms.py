@@ -296,3 +296,23 @@ def test_staff_may_send_forms_up_to_the_admins_limit(editor, draft, settings):
     response = csrf_client(editor).post(change_url(draft), with_body_of_size(form_data(draft), 2 * LIMIT))
     assert response.status_code == 302
     assert len(Article.objects.get(pk=draft.pk).body.encode()) > LIMIT
+
+
+@pytest.mark.django_db
+def test_staff_whose_session_ended_are_sent_to_the_login_page_not_the_limit(draft, settings):
+    settings.PUBLIC_DATA_UPLOAD_MAX_SIZE = LIMIT
+    url = change_url(draft)
+    response = Client().post(url, with_body_of_size(form_data(draft), 2 * LIMIT))
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('admin:login')}?next={url}"
+
+
+@pytest.mark.django_db
+def test_an_image_upload_after_the_session_ended_hears_so_in_the_editors_words(settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.PUBLIC_DATA_UPLOAD_MAX_SIZE = LIMIT
+    image = SimpleUploadedFile("photo.jpg", b"\xff\xd8" + b"x" * (2 * LIMIT), content_type="image/jpeg")
+    response = Client().post(reverse("editor-image-upload") + "?CKEditorFuncNum=1", {"upload": image})
+    assert response.status_code == 200
+    assert "登录已过期，请重新登录后再上传" in response.content.decode()

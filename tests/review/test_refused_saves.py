@@ -208,3 +208,11 @@ def test_saving_the_form_of_one_that_never_existed_is_djangos_answer(editor_clie
 def test_saving_the_form_of_an_address_no_article_can_have_is_djangos_answer(editor_client, object_id):
     response = editor_client.post(f"/admin/news/article/{object_id}/change/", {"title": "随便"})
     assert response.status_code == 302  # "no such article", never a 500
+
+
+@pytest.mark.parametrize("view", ["history/", "history/1/"])
+@pytest.mark.parametrize("object_id", ["abc", "%00", "1%00"])
+def test_the_history_of_an_address_no_article_can_have_is_a_404(editor_client, object_id, view):
+    # django-reversion's views looked the NUL up in PostgreSQL: a 500.
+    response = editor_client.get(f"/admin/news/article/{object_id}/{view}")
+    assert response.status_code == 404

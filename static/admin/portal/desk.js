@@ -466,7 +466,13 @@
                 try {
                     storage.setItem(this.storageName, JSON.stringify(copy));
                 } catch (stillFull) {
-                    others.forEach(([name, value]) => storage.setItem(name, value));
+                    others.forEach(([name, value]) => {
+                        try {
+                            storage.setItem(name, value);
+                        } catch (error) {
+                            // filled meanwhile (another tab): what cannot go back is lost there too
+                        }
+                    });
                     this.status.textContent = '浏览器的存储空间已满，无法自动保存，请及时点击“保存”。';
                     return false;
                 }
@@ -579,7 +585,7 @@
             }
             event.preventDefault();
             this.save();
-            if (this.refusedAsTooLarge()) {
+            if (this.refusedAsTooLarge(event.submitter)) {
                 return;
             }
             this.sendIfLoggedIn(event.submitter);
@@ -590,11 +596,11 @@
         // open, than to send it. The size is counted as Django counts it: for a multipart
         // form each field's name, 2 and its value in UTF-8 with CRLF line breaks, files
         // aside; for an url-encoded one the whole encoded body.
-        refusedAsTooLarge() {
+        refusedAsTooLarge(submitter) {
             if (!this.uploadLimit) {
                 return false;
             }
-            const size = formSize(this.form);
+            const size = formSize(this.form, submitter);
             if (size <= this.uploadLimit) {
                 this.hide('too-large');
                 return false;
@@ -679,21 +685,29 @@
         return `${bytes} 字节`;
     }
 
-    function formSize(form) {
-        const data = new FormData(form);
+    // The button clicked is sent too (its name and label): FormData takes it where it can.
+    function formSize(form, submitter) {
+        let data;
+        try {
+            data = submitter ? new FormData(form, submitter) : new FormData(form);
+        } catch (error) {
+            data = new FormData(form);
+        }
         for (const textarea of form.querySelectorAll('textarea[data-type="ckeditortype"]')) {
             const editor = editorFor(textarea);
             if (textarea.name && editor && editor.status === 'ready') {
                 data.set(textarea.name, editor.getData());
             }
         }
-        const fields = Array.from(data).filter(([, value]) => typeof value === 'string');
+        // Browsers send line breaks as CRLF, in either encoding.
+        const fields = Array.from(data).filter(([, value]) => typeof value === 'string')
+            .map(([name, value]) => [name, value.replace(/\r?\n/g, '\r\n')]);
         if (form.enctype !== 'multipart/form-data') {
             return new URLSearchParams(fields).toString().length;
         }
         const encoder = new TextEncoder();
         return fields.reduce((size, [name, value]) => size + encoder.encode(name).length + 2
-            + encoder.encode(value.replace(/\r?\n/g, '\r\n')).length, 0);
+            + encoder.encode(value).length, 0);
     }
 
     // --- Counters and the error list --------------------------------------------------
