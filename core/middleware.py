@@ -5,7 +5,7 @@ from django.conf import settings
 from django.http import HttpResponse, HttpResponseBadRequest
 
 from . import caching
-from .views import DATABASE_DOWN_ERRORS, allowed_methods, database_unavailable, method_not_allowed
+from .views import allowed_methods, database_down, database_unavailable, method_not_allowed
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +59,8 @@ class DatabaseUnavailableMiddleware:
     """
     Turns "the database cannot be reached" raised by a view into the styled 503 with
     Retry-After, logged as one line instead of a stack trace per request during an outage.
-    (Failures outside views reach handler500, which answers the same way.)
+    (Failures outside views reach handler500, which answers the same way.) A database error
+    that the request itself causes (core.views.database_down) is a server error, not this.
     """
 
     def __init__(self, get_response):
@@ -69,7 +70,7 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if isinstance(exception, DATABASE_DOWN_ERRORS):
+        if database_down(exception):
             logger.error("Database unavailable for %s: %s", request.path, str(exception).strip())
             return database_unavailable(request)
         return None

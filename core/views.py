@@ -68,6 +68,22 @@ def method_not_allowed(request, allowed):
 # How long a visitor is asked to wait when the database is unreachable.
 RETRY_AFTER_SECONDS = 30
 DATABASE_DOWN_ERRORS = (OperationalError, InterfaceError)
+# The SQLSTATEs (classes, or codes) of those that say the database cannot serve now,
+# whatever is asked: connection exceptions, insufficient resources (too many connections, out
+# of memory, disk full), a lock not had in time (lock_timeout), operator intervention
+# (shutting down, starting up, a statement timeout) and system errors. One without a
+# SQLSTATE never reached the server (refused, or the connection lost). The others come from
+# what was asked, as 54 "program limit exceeded" (a tsvector over 1 MB): a retry fails the
+# same, so they are server errors (500), not outages.
+OUTAGE_SQLSTATES = ("08", "53", "55P03", "57", "58")
+
+
+def database_down(error):
+    """Whether `error` says the database is unreachable or cannot serve now (the 503 with Retry-After)."""
+    if not isinstance(error, DATABASE_DOWN_ERRORS):
+        return False
+    code = getattr(error.__cause__, "pgcode", None)
+    return not code or code.startswith(OUTAGE_SQLSTATES)
 
 
 @never_cache
@@ -257,7 +273,7 @@ def database_unavailable(request=None):
 
 def server_error(request):
     """handler500: the styled error page, rendered without touching the database."""
-    if isinstance(sys.exc_info()[1], DATABASE_DOWN_ERRORS):
+    if database_down(sys.exc_info()[1]):
         return database_unavailable(request)
     html = render_to_string("500.html", {"site_frame": offline_site_frame()})
     return HttpResponseServerError(html)

@@ -3,15 +3,15 @@
 
 PostgreSQL's text parser takes a run of Chinese characters as one word, so full-text search
 does not find 党建 inside 党建引领, and a trigram index cannot serve a two-character
-query. Instead every article keeps
-
-an `ArticleSearchEntry` (a table of its own, so that article pages never load it) with
+query. Instead every article keeps an `ArticleSearchEntry` (a table of its own, so that
+article pages never load it) with
 
 - `text`: its searchable text (title, subtitle, source, author, body), normalised (NFKC,
   lower case, runs of spaces as one), and
 - `vector` (PostgreSQL only): the set of that text's overlapping two-character pieces, plus
   its last character alone, as a `tsvector` with a GIN index -- the bigram scheme of
-  Lucene's CJK analyzer.
+  Lucene's CJK analyzer. Past PostgreSQL's 1 MB, the pieces of the text's start, marked
+  as partial: search checks those texts themselves (tsvector_literal, pieces_match).
 
 A query is normalised the same way and becomes a `tsquery` that the index answers:
 
@@ -56,6 +56,7 @@ import unicodedata
 from datetime import UTC
 
 from django.db import models
+from django.db.models import Q
 
 MAX_QUERY_LENGTH = 100
 
@@ -91,12 +92,44 @@ def _quote(lexeme):
     return "'" + lexeme + "'"
 
 
+# PostgreSQL refuses a tsvector whose lexemes take over 1 MB ("string is too long for
+# tsvector"): a body of varied characters (names, pasted tables) passes it near 175,000
+# characters. Past VECTOR_BYTES of literal (more than its lexemes), a vector holds only the
+# pieces of its text's start, and PARTIAL: never a piece (it has three characters), and no
+# `c:*` meets it (no query holds a newline). Search checks such a text itself
+# (pieces_match), so results stay exact; only articles of that size pay for the check.
+VECTOR_BYTES = 1_000_000
+PARTIAL = "\n\n\n"
+_CHUNK = 65_536  # a text of megabytes is cut into pieces this many characters at a time
+
+
+def _pieces_in_order(text):
+    """bigrams(text), each once, in the order they first occur (the last character alone last)."""
+    seen = set()
+    for start in range(0, len(text) - 1, _CHUNK):
+        chunk = text[start : start + _CHUNK + 1]
+        for piece in dict.fromkeys(map(str.__add__, chunk, chunk[1:])):
+            if piece not in seen:
+                seen.add(piece)
+                yield piece
+    if text:
+        yield text[-1]
+
+
 def tsvector_literal(text):
-    """The `tsvector` input text of `text`'s pieces."""
-    pieces = bigrams(text)
-    if "'" in text or "\\" in text:
-        return " ".join(map(_quote, pieces))
-    return "'" + "' '".join(pieces) + "'" if pieces else ""
+    """
+    The `tsvector` input text of `text`'s pieces; past VECTOR_BYTES, of the pieces of its
+    start that fit, and PARTIAL.
+    """
+    quoted, size = [], 0
+    for piece in _pieces_in_order(text):
+        literal = _quote(piece)
+        size += len(literal.encode()) + 1
+        if size > VECTOR_BYTES:
+            quoted.append(_quote(PARTIAL))
+            break
+        quoted.append(literal)
+    return " ".join(quoted)
 
 
 def tsquery_literal(query):
@@ -235,6 +268,15 @@ class BigramMatch(models.Lookup):
 
 
 BigramVectorField.register_lookup(BigramMatch)
+
+
+def pieces_match(query):
+    """
+    Search entries (PostgreSQL) whose vector holds every piece of `query` (normalised), or is
+    partial and whose text contains it: every entry whose text contains the query.
+    """
+    partial = Q(vector__bigram_match=_quote(PARTIAL)) & Q(text__contains=query)  # in this order: text last
+    return Q(vector__bigram_match=tsquery_literal(query)) | partial
 
 
 class SearchKeyField(SourcedField, models.TextField):

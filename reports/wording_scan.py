@@ -11,7 +11,7 @@ texts instead of 300 MB:
 - the search index's bigram vectors (news.search) hold every two-character piece of the
   text, so a text that contains a wrong form holds all of its pieces: one indexed query per
   wrong form names every article whose body may have it (as search relies on, the vector
-  never misses a piece of its text);
+  never misses a piece of its text, and a text too large for its vector is checked itself);
 - titles, subtitles and summaries are small: they are read for every article and matched
   in one walk of the automaton per few thousand articles (Matcher.texts_with_matches).
 
@@ -23,7 +23,7 @@ from django.db import connection
 
 from news import wordcheck
 from news.models import Article, ArticleSearchEntry, Page, public
-from news.search import normalize, tsquery_literal
+from news.search import normalize, pieces_match
 from topics.models import Topic
 from wording import matching
 
@@ -56,7 +56,7 @@ def _possible_bodies(wrong_forms, limit):
     """
     found = set()
     for wrong in sorted(set(wrong_forms)):
-        entries = ArticleSearchEntry.objects.filter(vector__bigram_match=tsquery_literal(wrong)).order_by()
+        entries = ArticleSearchEntry.objects.filter(pieces_match(wrong)).order_by()
         found.update(entries.values_list("article_id", flat=True))
         if len(found) > limit:
             return None

@@ -1,4 +1,5 @@
 import importlib
+import random
 
 import factory
 from django.contrib.auth import get_user_model
@@ -177,3 +178,12 @@ def topic_rows(topic):
         for e in topic.entries.all()
     ]
     return sections, entries
+
+
+def varied_text(length, seed=26):
+    """
+    `length` characters drawn from all of CJK's unified ideographs, the same for a seed:
+    nearly every two-character piece a new one (a bigram vector past 1 MB near 175,000).
+    """
+    rng = random.Random(seed)
+    return "".join(rng.choices([chr(c) for c in range(0x4E00, 0x9FA6)], k=length))

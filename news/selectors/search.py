@@ -25,8 +25,8 @@ from ..search import (
     grams_tsquery,
     month_of,
     needs_recheck,
+    pieces_match,
     search_key,
-    tsquery_literal,
 )
 
 SEARCH_MAX_RESULTS = 500
@@ -50,7 +50,7 @@ def search_entries(query, *, category_ids=None, public=True):
     # the bigram index, which knows how common the pieces are.
     contains = StrIndex("text", Value(query))
     if connection.vendor == "postgresql":
-        entries = entries.filter(vector__bigram_match=tsquery_literal(query))
+        entries = entries.filter(pieces_match(query))
         if needs_recheck(query):
             entries = entries.alias(position=contains).filter(position__gt=0)
     else:
@@ -72,7 +72,7 @@ def search_entries(query, *, category_ids=None, public=True):
 #   with SEARCH_MAX_RESULTS + 1 matches among them is answered there. Otherwise their share
 #   of matches decides: at WALK_ON_SHARE or more, walking on checks about (matches wanted)
 #   / share texts; below it the bigram index names exactly the entries with the term (no
-#   text to check), share × archive.
+#   text to check but those too large for their vector: news.search.pieces_match), share × archive.
 FIRST_MONTHS = 2
 GROWTH = 8
 # Past this many months back, only months holding an entry are asked for (a date typed 1025).
@@ -247,7 +247,7 @@ def _walking(query, scope, limit, started):
     if len(found) >= WALK_ON_SHARE * WALK:
         older = older.filter(position__gt=0)
     else:
-        older = older.filter(vector__bigram_match=tsquery_literal(query))
+        older = older.filter(pieces_match(query))
         if needs_recheck(query):
             older = older.filter(position__gt=0)
     _within_the_time_left(started)

@@ -1,7 +1,7 @@
 from unittest import mock
 
 import pytest
-from django.db import OperationalError
+from django.db import OperationalError, connection
 from django.test import Client, RequestFactory
 
 from core import views
@@ -105,3 +105,38 @@ def test_database_errors_give_a_styled_503_with_retry_after():
     assert "网站暂时无法访问" in html
     assert "connection refused" not in html
     assert_site_look(html)
+
+
+def _ask_too_much():
+    """A statement PostgreSQL refuses for its size (SQLSTATE 54000, "program limit exceeded")."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT repeat('x', 3000)::tsvector")  # word is too long for tsvector
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_a_database_error_caused_by_the_data_is_a_500_not_an_outage():
+    """What fails the same on every retry is no "database unavailable": no 503, no Retry-After."""
+    client = Client(raise_request_exception=False)
+    with mock.patch("news.selectors.listings.headlines", side_effect=_ask_too_much):
+        response = client.get("/")
+    assert response.status_code == 500
+    assert "Retry-After" not in response
+    assert "服务器出错了" in response.content.decode()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_the_database_shutting_down_is_still_an_outage():
+    client = Client(raise_request_exception=False)
+
+    def shutting_down():
+        with connection.cursor() as cursor:  # what a server that is shutting down answers (57P01)
+            cursor.execute(
+                "DO $$ BEGIN RAISE EXCEPTION 'terminating connection' USING ERRCODE = 'admin_shutdown'; END $$"
+            )
+
+    with mock.patch("news.selectors.listings.headlines", side_effect=shutting_down):
+        response = client.get("/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"

@@ -13,7 +13,7 @@ from django.utils import timezone
 from news.models import Article, ArticleSearchEntry
 from reports import content_scan, wording_scan
 from reports.wording_scan import scan_wording
-from tests.factories import ArticleFactory, CategoryFactory
+from tests.factories import ArticleFactory, CategoryFactory, varied_text
 from wording.models import Severity, WordingEntry
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
@@ -114,3 +114,11 @@ def test_postgresql_finds_the_bodies_with_links_through_their_index():
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "news_article_links_idx" in plan, plan
+
+
+def test_a_body_too_varied_for_one_vector_is_read_for_the_wrong_form_at_its_end(archive):
+    """Its vector holds the pieces of its start only (news.search.PARTIAL): the scan reads its text."""
+    long = ArticleFactory(category=CategoryFactory(name="名录"), body=f"<p>{varied_text(200_000)}认真布署</p>")
+    fast, _ = scan_wording(every_text=False)
+    assert fast == scan_wording(every_text=True)[0]
+    assert "布署" in [f["wrong"] for f in fast if f["article_id"] == long.pk]
