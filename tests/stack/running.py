@@ -8,8 +8,10 @@ import http.client
 import itertools
 import os
 import re
+import signal
 import ssl
 import subprocess
+import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +35,8 @@ class Stack:
     app_ports: tuple = field(default_factory=lambda: (free_port(), free_port()))
     project: Path = PROJECT
     output: str = ""
+    # The content types' ids when the app servers' workers were last renewed (renew_workers).
+    content_type_ids: frozenset = None
 
     def __post_init__(self):
         self.env = {
@@ -92,6 +96,26 @@ class Stack:
         path = self.dir / "run" / f"{name}.pid"
         return int(path.read_text()) if path.exists() else None
 
+    def renew_workers(self):
+        """
+        A graceful reload (HUP) of each running app server: new workers, forked from a
+        master that has read no content type. A worker's ContentType cache outlives a
+        test that empties the tables, whose content types come back under new ids, and its
+        next admin log entry failed on the foreign key (a 500). Production never renumbers
+        them; the tests do, between tests.
+        """
+        for name in ("app1", "app2"):
+            master = self.pid(name)
+            if master is None or not Path(f"/proc/{master}").exists():
+                continue
+            old = _workers(master)
+            os.kill(master, signal.SIGHUP)
+            deadline = time.monotonic() + 30
+            while not ((new := _workers(master)) and len(new) >= len(old) and not new & old):
+                if time.monotonic() > deadline:
+                    raise AssertionError(f"{name}: its workers were not renewed within 30 s")
+                time.sleep(0.05)
+
     def ssl_context(self):
         context = ssl.create_default_context(cafile=str(self.certificate))
         context.set_alpn_protocols(["http/1.1"])  # http.client speaks HTTP/1.1
@@ -112,6 +136,13 @@ class Stack:
         connection = http.client.HTTPConnection("127.0.0.1", self.app_ports[index], timeout=timeout)
         proxy_headers = {"Host": self.host, "X-Forwarded-Proto": "https", "X-Real-IP": "127.0.0.1"}
         return _exchange(connection, method, path, {**proxy_headers, **(headers or {})}, body)
+
+
+def _workers(master):
+    try:
+        return set(map(int, Path(f"/proc/{master}/task/{master}/children").read_text().split()))
+    except OSError:
+        return set()
 
 
 @dataclass
