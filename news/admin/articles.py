@@ -18,6 +18,7 @@ from ..models import ADMIN_LIST_ORDER, Article
 from ..presenters import minute_text as local_minute
 from ..presenters import status_text
 from .article_list import CategoryTreeFilter, NearerEndPaginator, StatusFilter, YearFilter, search_the_list
+from .body_images import BodyImagesAdmin
 from .read_only import body_as_residents_see_it, reason_html
 from .wording import WordingCheckedAdmin
 
@@ -33,7 +34,7 @@ def add_article_inline(inline):
 
 
 @admin.register(Article)
-class ArticleAdmin(DeskAdminMixin, WordingCheckedAdmin, ReviewedAdmin):
+class ArticleAdmin(BodyImagesAdmin, DeskAdminMixin, WordingCheckedAdmin, ReviewedAdmin):
     form = ArticleAdminForm
     list_display = (
         "title", "category_column", "status_column", "publication_time_column", "is_pinned", "is_headline",

@@ -10,6 +10,7 @@ from review.stored import stored_object
 
 from ..forms import CategoryChoiceField, PinyinSlugMixin, WordingCheckedForm
 from ..models import Category, Page
+from .body_images import BodyImagesAdmin
 from .read_only import body_as_residents_see_it, reason_html
 from .wording import WordingCheckedAdmin
 
@@ -43,7 +44,7 @@ def add_page_inline(inline):
 
 
 @admin.register(Page)
-class PageAdmin(DeskAdminMixin, WordingCheckedAdmin, ReviewedAdmin):
+class PageAdmin(BodyImagesAdmin, DeskAdminMixin, WordingCheckedAdmin, ReviewedAdmin):
     form = PageAdminForm
     list_display = ("title", "slug", "status_column", "placement_column", "nav_order", "updated_at")
     list_filter = ("status", "show_in_nav", "show_in_footer")

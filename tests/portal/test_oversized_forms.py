@@ -100,7 +100,7 @@ def test_the_admin_page_says_the_text_waits_in_this_browser_and_how_to_restore_i
     assert "怎样找回您填写的内容" in html
     assert "自动保存在这台电脑的浏览器中（每 30 秒一次，点击“保存”时也会保存）" in html
     assert "「恢复 … 自动保存的内容」按钮" in html
-    assert f'<a href="{change_url(draft)}">返回编辑页面</a>' in html
+    assert f'<a class="button" href="{change_url(draft)}">返回编辑页面</a>' in html
     # desk.js looks for the copy the form kept (core.admin_desk: the user and the form's key).
     assert f'id="desk-kept" class="warning" data-user="{editor.pk}" data-key="news.article:{draft.pk}"' in html
     assert "admin/portal/desk.js" in html
@@ -131,7 +131,7 @@ def test_a_new_article_over_the_limit_is_not_created_and_its_copy_is_the_add_for
     assert not Article.objects.exists()
     html = response.content.decode()
     assert 'data-key="news.article:add"' in html
-    assert f'<a href="{ADD}">返回编辑页面</a>' in html
+    assert f'<a class="button" href="{ADD}">返回编辑页面</a>' in html
 
 
 @pytest.mark.django_db
