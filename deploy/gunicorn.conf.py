@@ -54,3 +54,11 @@ def post_fork(server, worker):
     from wuda_portal.gunicorn_response import install
 
     install()
+
+
+def post_request(worker, req, environ, resp):
+    # A request read to its end is closed without waiting for nginx to close first
+    # (wuda_portal/gunicorn_response.py).
+    from wuda_portal.gunicorn_response import close_without_waiting
+
+    close_without_waiting(worker, req, environ, resp)

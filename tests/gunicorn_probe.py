@@ -19,6 +19,9 @@ class _CountingSocket:
             log.write(f"{self.path} {len(data)}\n")
         return self.socket.sendall(data)
 
+    def __getattr__(self, name):  # fileno(), shutdown(): the worker's own socket
+        return getattr(self.socket, name)
+
 
 def app(environ, start_response):
     # start_response is a method of the worker's response object, which writes to .sock.
