@@ -66,11 +66,15 @@ def test_a_response_without_body_bytes_still_sends_its_header_once(method):
     assert len(writes) == 1 and writes[0].endswith(b"Content-Length: 0\r\n\r\n")
 
 
+def probe_env(log):
+    """The environment of a gunicorn serving tests.gunicorn_probe, which logs its writes to `log`."""
+    return {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG")} | {"PROBE_LOG": str(log)}
+
+
 @pytest.mark.server
 def test_the_workers_of_the_deployed_config_send_header_and_page_in_one_write(tmp_path):
     log = tmp_path / "sendall.log"
-    env = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG")} | {"PROBE_LOG": str(log)}
-    with gunicorn(env, workers=1, app="tests.gunicorn_probe:app") as base:
+    with gunicorn(probe_env(log), workers=1, app="tests.gunicorn_probe:app") as base:
         status, headers, body = fetch(base + "/page/")
     assert (status, len(body)) == (200, BODY_SIZE)
     # What the master loaded is frozen before the fork: no worker's collector walks it.
@@ -81,8 +85,10 @@ def test_the_workers_of_the_deployed_config_send_header_and_page_in_one_write(tm
 
 @pytest.fixture
 def connection():
-    """(the worker's end, the client's end) of a connection."""
-    worker_end, client_end = socket.socketpair()
+    """(the worker's end, the client's end) of a TCP connection on the loopback, as nginx's."""
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        client_end = socket.create_connection(listener.getsockname())
+        worker_end, _ = listener.accept()
     yield worker_end, client_end
     worker_end.close()
     client_end.close()
@@ -138,8 +144,12 @@ def test_a_connection_kept_alive_for_the_next_request_is_left_open(connection):
 def test_bytes_the_client_sent_beyond_the_request_keep_the_waiting_close(connection):
     worker_end, client_end = connection
     client_end.sendall(b"GET /more/ HTTP/1.0\r\n\r\n")
+    time.sleep(0.05)  # on the worker's side of the loopback
     after_request(worker_end, LengthReader(None, 0))
-    assert worker_end.recv(3) == b"GET"  # still there to be drained, not thrown away
+    assert worker_end.recv(3) == b"GET"
+    # Not shut: what the client sends next is still waited for and drained, not reset.
+    worker_end.recv(100)
+    assert not reading_side_is_shut(worker_end)
 
 
 def test_no_response_or_a_closed_socket_changes_nothing(connection):
@@ -149,47 +159,50 @@ def test_no_response_or_a_closed_socket_changes_nothing(connection):
     after_request(worker_end, LengthReader(None, 0))  # no error
 
 
-def raw_exchange(base, request, timeout, pause=0):
-    """
-    The whole answer to `request` (bytes) on a new connection, read until the server closes,
-    after `pause` seconds: a connection reset meanwhile raises ConnectionResetError.
-    """
-    address = urlsplit(base)
-    client = socket.create_connection((address.hostname, address.port), timeout=timeout)
-    client.sendall(request)
-    time.sleep(pause)
+def read_to_the_end(client):
     answer = b""
     while chunk := client.recv(65536):
         answer += chunk
-    return client, answer
+    return answer
 
 
 @pytest.mark.server
 def test_a_worker_is_free_for_the_next_request_before_the_client_closes(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG")} | {"PROBE_LOG": str(tmp_path / "log")}
-    with gunicorn(env, workers=1, app="tests.gunicorn_probe:app") as base:
+    with gunicorn(probe_env(tmp_path / "log"), workers=1, app="tests.gunicorn_probe:app") as base:
+        address = urlsplit(base).hostname, urlsplit(base).port
         # The first client has its whole answer but keeps its end open, as nginx does until
         # it gets round to closing. gunicorn's waiting close would hold the only worker for
         # 2 s; the next request is answered well within that.
-        first, answer = raw_exchange(base, b"GET /first/ HTTP/1.0\r\n\r\n", timeout=10)
-        try:
+        with socket.create_connection(address, timeout=10) as first:
+            first.sendall(b"GET /first/ HTTP/1.0\r\n\r\n")
+            answer = read_to_the_end(first)
             assert answer.startswith(b"HTTP/1.0 200") and len(answer) > BODY_SIZE
-            second, answer = raw_exchange(base, b"GET /second/ HTTP/1.0\r\n\r\n", timeout=1.5)
-            second.close()
-            assert answer.startswith(b"HTTP/1.0 200") and len(answer) > BODY_SIZE
-        finally:
-            first.close()
+            asked = time.monotonic()
+            with socket.create_connection(address, timeout=10) as second:
+                second.sendall(b"GET /second/ HTTP/1.0\r\n\r\n")
+                answer = read_to_the_end(second)
+            waited = time.monotonic() - asked
+        assert answer.startswith(b"HTTP/1.0 200") and len(answer) > BODY_SIZE
+        assert waited < 1.5, f"the second request waited {waited:.1f} s for the worker to stop waiting on the first"
 
 
 @pytest.mark.server
 def test_a_request_whose_body_was_not_read_still_gets_its_whole_answer(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG")} | {"PROBE_LOG": str(tmp_path / "log")}
-    # The probe never reads it: a worker closing at once would make its kernel reset the
-    # connection, and a client that reads its answer a little later gets a reset.
+    # The probe answers without reading the body. The end of the body arrives after the
+    # answer has gone: a worker that stopped reading (or closed) by then would make its
+    # kernel reset the connection, and the client, reading slowly through a small buffer,
+    # would lose the rest of its answer.
     body = b"x" * 30_000
-    request = b"POST /form/ HTTP/1.0\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body)
-    with gunicorn(env, workers=1, app="tests.gunicorn_probe:app") as base:
-        for _ in range(5):
-            client, answer = raw_exchange(base, request, timeout=10, pause=0.2)
-            client.close()
+    head = b"POST /form/ HTTP/1.0\r\nContent-Length: %d\r\n\r\n" % len(body)
+    with gunicorn(probe_env(tmp_path / "log"), workers=1, app="tests.gunicorn_probe:app") as base:
+        for _ in range(3):
+            with socket.socket() as client:
+                client.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+                client.settimeout(10)
+                client.connect((urlsplit(base).hostname, urlsplit(base).port))
+                client.sendall(head + body[:-1000])
+                time.sleep(0.3)
+                client.sendall(body[-1000:])
+                time.sleep(0.3)
+                answer = read_to_the_end(client)
             assert answer.startswith(b"HTTP/1.0 200") and answer.endswith(b"x" * 100) and len(answer) > BODY_SIZE
