@@ -4,6 +4,7 @@ the stylesheets are valid CSS and the SVG files valid SVG.
 """
 
 import datetime
+import io
 
 import pytest
 from django.contrib.staticfiles import finders
@@ -115,6 +116,9 @@ def test_every_page_type_and_variant_is_valid_html_and_css(client, site, tmp_pat
     for name, response in error_pages().items():
         files.append(tmp_path / f"{name}.html")
         files[-1].write_bytes(response.content)
+    # The pages nginx answers its own errors with (deploy/nginx.conf's error_page).
+    call_command("render_error_pages", str(tmp_path / "nginx"), stdout=io.StringIO())
+    files += sorted((tmp_path / "nginx").glob("*.html"))
     stylesheets = [finders.find(f"css/{name}") for name in ("site.css", "print.css")]
     images = [finders.find(f"img/{name}") for name in ("emblem.svg", "favicon.svg")]
     images += [finders.find(f"img/cursor-{name}.svg") for name in ("arrow", "hand", "text")]
@@ -123,4 +127,4 @@ def test_every_page_type_and_variant_is_valid_html_and_css(client, site, tmp_pat
     found = vnu.check(files + stylesheets + images)
     problems = {str(path): messages for path, messages in found.items() if messages}
     assert not problems, "\n".join(f"{path}:\n  " + "\n  ".join(messages) for path, messages in problems.items())
-    assert len(found) == len(files) + len(stylesheets) + len(images) == 128  # every file was checked
+    assert len(found) == len(files) + len(stylesheets) + len(images) == 137  # every file was checked

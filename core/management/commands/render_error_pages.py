@@ -15,8 +15,14 @@ def error_pages():
     """{status: (heading, message)} of the errors nginx answers without Django (deploy/nginx.conf)."""
     upload_limit = settings.ATTACHMENT_MAX_SIZE // (1024 * 1024)
     return {
+        400: (
+            "请求无法处理",
+            "浏览器发送的请求有误，本站无法处理。请检查网址后重试；仍不行时，请清除浏览器中本站的 Cookie 再试。",
+        ),
         404: ("页面不存在", "您访问的页面不存在，可能已被删除、移动，或网址有误。"),
+        405: ("不支持的请求方式", "本站不接受这种方式的请求。请从首页继续浏览。"),
         413: ("上传的内容太大", f"上传的文件不能超过 {upload_limit} MB，请压缩或拆分后再上传。"),
+        414: ("网址太长", "您访问的网址太长，本站无法处理。请检查网址是否完整、正确。"),
         429: ("访问过于频繁", "您的请求太频繁了，请稍等片刻再试。"),
         502: ("网站暂时无法访问", "服务器正在重启或维护，请稍后刷新页面。"),
         503: ("网站暂时无法访问", "网站正在维护或繁忙，请稍后再试。"),
@@ -26,8 +32,9 @@ def error_pages():
 
 class Command(BaseCommand):
     help = (
-        "Write the error pages nginx shows for the errors it answers itself (too large an "
-        "upload, too many requests, app servers unreachable, a missing static file) into "
+        "Write the error pages nginx shows for the errors it answers itself (a request it "
+        "cannot take, too large an upload, too many requests, app servers unreachable, a "
+        "missing static file) into "
         "FOLDER, in the site's look. Run it after collectstatic: the pages link the hashed "
         "static files."
     )
