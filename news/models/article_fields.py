@@ -1,11 +1,13 @@
 """
 What an article's fields accept and what is derived from them: the summary (its lengths,
 the automatic one taken from the body), whether a body shows anything, the 外部链接 address
-(http or https only), and the generated name a cover is stored under.
+(http or https only), the years a time may have, and the generated name a cover is stored
+under.
 """
 
 import uuid
 
+from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -23,6 +25,19 @@ validate_external_url = URLValidator(
     message="外部链接必须是以 http:// 或 https:// 开头的完整网址，例如 https://www.12371.cn/…。",
     code="external_url_scheme",
 )
+
+# 发布时间 and 置顶截止时间: a year outside these is a slip of the keyboard (1025, 2205), and a
+# time in year 1 is stored by PostgreSQL as 1 BC, which no page can read back.
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2099
+
+
+def validate_plausible_year(value):
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise ValidationError(
+            "年份 %(year)s 有误，请填写 %(earliest)s 年至 %(latest)s 年之间的时间。",
+            code="implausible_year",
+            params={"year": value.year, "earliest": EARLIEST_YEAR, "latest": LATEST_YEAR},
+        )
 
 
 def cover_upload_to(instance, filename):

@@ -15,7 +15,14 @@ from review.rules import ReviewRules
 from ..images import apply_cover_policy
 from ..sanitize import html_to_text, sanitize_html
 from ..wordcheck import publication_refusal
-from .article_fields import SUMMARY_MAX_LENGTH, cover_upload_to, has_content, summary_of, validate_external_url
+from .article_fields import (
+    SUMMARY_MAX_LENGTH,
+    cover_upload_to,
+    has_content,
+    summary_of,
+    validate_external_url,
+    validate_plausible_year,
+)
 from .article_publication import PublicationTime
 from .article_queries import ADMIN_LIST_ORDER, BODY_MAY_LINK, ArticleQuerySet
 from .categories import Category
@@ -58,7 +65,11 @@ class Article(PublicationTime, ReviewedContent):
     # When the article went (or goes) public, by the rules of the class docstring. Empty for
     # an article never published and not scheduled: its time is the moment it is published.
     published_at = models.DateTimeField(
-        "发布时间", null=True, blank=True, help_text="勾选“定时发布”时使用：设为将来的时间，文章将在那时自动公开。"
+        "发布时间",
+        null=True,
+        blank=True,
+        validators=[validate_plausible_year],
+        help_text="勾选“定时发布”时使用：设为将来的时间，文章将在那时自动公开。",
     )
     is_scheduled = models.BooleanField(
         "定时发布",
@@ -99,7 +110,9 @@ class Article(PublicationTime, ReviewedContent):
         help_text="提交审核时自动填写提交人的姓名；审核发布人员可以修改。留空则不显示。",
     )
     is_pinned = models.BooleanField("置顶", default=False)
-    pinned_until = models.DateTimeField("置顶截止时间", null=True, blank=True, help_text="留空表示一直置顶。")
+    pinned_until = models.DateTimeField(
+        "置顶截止时间", null=True, blank=True, validators=[validate_plausible_year], help_text="留空表示一直置顶。"
+    )
     is_headline = models.BooleanField("头条", default=False, help_text="头条文章显示在首页的轮播中。")
     view_count = models.PositiveIntegerField("浏览次数", default=0, editable=False)
     # The serious 错敏词 (their wrong forms, one a line) a reviewer confirmed with 「已核对错敏词」:
