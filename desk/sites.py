@@ -1,10 +1,18 @@
 """The admin site of the portal: Django's, with the workbench (工作台) as its index."""
 
-from django.contrib import admin
+import logging
+from functools import wraps
+
+from django.contrib import admin, messages
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.admin.options import IS_POPUP_VAR
+from django.contrib.admin.views.main import ERROR_FLAG
 from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
 
 from .workbench import workbench_for
+
+logger = logging.getLogger(__name__)
 
 
 class PortalLoginForm(AdminAuthenticationForm):
@@ -32,3 +40,34 @@ class PortalAdminSite(admin.AdminSite):
     def index(self, request, extra_context=None):
         context = {"workbench": workbench_for(request), **(extra_context or {})}
         return super().index(request, context)
+
+    def admin_view(self, view, cacheable=False):
+        if getattr(view, "__name__", "") == "changelist_view":
+            view = refusing_values_out_of_range(view)
+        return super().admin_view(view, cacheable)
+
+
+def refusing_values_out_of_range(changelist_view):
+    """
+    A list's address may filter on any field of its model (?published_at__year=0). Django
+    checks the lookup, not its value: a year it cannot represent (0, 10000) fails only when
+    the list's query runs, a 500. Such a list gets what Django gives a lookup it refuses, the
+    list without its filters (?e=1), and a message saying why.
+    """
+
+    @wraps(changelist_view)
+    def view(request, *args, **kwargs):
+        try:
+            response = changelist_view(request, *args, **kwargs)
+            if hasattr(response, "render"):
+                response.render()  # the list's rows are read while rendering
+            return response
+        except (ValueError, OverflowError):
+            if ERROR_FLAG in request.GET:
+                raise
+            logger.warning("List filter out of range: %s", request.get_full_path(), exc_info=True)
+            messages.error(request, "筛选条件中的日期或数值超出范围，已取消筛选，显示全部内容。")
+            popup = f"&{IS_POPUP_VAR}=1" if IS_POPUP_VAR in request.GET else ""
+            return HttpResponseRedirect(f"{request.path}?{ERROR_FLAG}=1{popup}")
+
+    return view

@@ -18,6 +18,7 @@ from pypinyin import lazy_pinyin
 from attachments.services import attachment_create
 from core.models import SiteProfile
 from news.models import Article, Category
+from news.models.article_fields import validate_plausible_year
 from news.models.categories import default_update_rule
 from news.prepublish import prepublish_warnings
 from news.sanitize import sanitize_html
@@ -133,8 +134,12 @@ def import_page(page, *, status=Article.Status.DRAFT, attachments_dir=None, dry_
     Create or update the article of one page, in a transaction of its own. The body goes
     through Article.save() (the sanitiser) and the pre-publish checks are reported.
     Raises PageRefused, with nothing written, for a page whose attachments lead out of
-    `attachments_dir`.
+    `attachments_dir`, or whose date is in a year no article may have.
     """
+    try:
+        validate_plausible_year(page.date)
+    except ValidationError as error:
+        raise PageRefused(f"日期“{page.date.isoformat()}”：{error.messages[0]}已拒绝导入这一页。") from None
     key = external_key(page)
     paths = _attachment_paths(page, attachments_dir)
     with transaction.atomic():

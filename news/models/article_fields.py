@@ -26,9 +26,10 @@ validate_external_url = URLValidator(
     code="external_url_scheme",
 )
 
-# 发布时间 and 置顶截止时间: a year outside these is a slip of the keyboard (1025, 2205), and a
-# time in year 1 is stored by PostgreSQL as 1 BC, which no page can read back.
-EARLIEST_YEAR, LATEST_YEAR = 2000, 2099
+# 发布时间 and 置顶截止时间: a year outside these is a slip of the keyboard (0202, 1025, 2205),
+# and a time in year 1 is stored by PostgreSQL as 1 BC, which no page can read back. Older
+# articles are still entered (补录旧文章) with their own dates.
+EARLIEST_YEAR, LATEST_YEAR = 1949, 2099
 
 
 def validate_plausible_year(value):

@@ -283,6 +283,20 @@ def test_a_file_that_is_not_an_article_page_fails_and_the_others_still_import(tm
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("dry_run", [False, True], ids=["import", "dry-run"])
+def test_a_page_dated_in_a_year_no_article_may_have_is_refused(tmp_path, dry_run):
+    # Year 1 would be stored as 1 BC, and no page listing the article could read it back.
+    refused = variant(tmp_path, "a.txt", page(date="0001-01-01"))
+    fine = variant(tmp_path, "b.txt", page(title_lines="补录的旧文章", title_repeat="", date="1998-07-01"))
+    out, failure = run(refused, fine, *(["--dry-run"] if dry_run else []))
+    assert failure is not None  # exit status 1
+    assert "a.txt：日期“0001-01-01”：年份 1 有误，请填写 1949 年至 2099 年之间的时间。已拒绝导入这一页。" in out
+    assert "新建 1，更新 0，未变 0，失败 1" in out
+    if not dry_run:
+        assert list(Article.objects.values_list("title", flat=True)) == ["补录的旧文章"]
+
+
+@pytest.mark.django_db
 def test_imported_bodies_go_through_the_sanitiser(tmp_path):
     run(variant(tmp_path, "a.txt", page(body="<script>alert(1)</script>正文\n\n<img src=x onerror=alert(1)>")))
     body = Article.objects.get().body

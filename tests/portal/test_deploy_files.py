@@ -29,3 +29,11 @@ def test_the_systemd_unit_runs_the_stack():
     assert "ExecStart=/srv/wuda-portal/deploy/stack.sh up" in unit
     assert "ExecStop=/srv/wuda-portal/deploy/stack.sh down" in unit
     assert "EnvironmentFile=" in unit
+
+
+def test_every_error_page_nginx_names_is_one_render_error_pages_writes():
+    from core.management.commands.render_error_pages import error_pages
+
+    conf = (DEPLOY / "nginx.conf").read_text()
+    named = {int(name) for name in re.findall(r"error_page [\d =]+ /_errors/(\d+)\.html;", conf)}
+    assert named == set(error_pages())
