@@ -63,6 +63,11 @@ DROPPED_WITH_CONTENT = {"script", "style", "title", "svg", "math", "template", "
 # show, and invalid HTML without its src.
 _IMAGE_TAG = re.compile(r'<img(?:\s+[^\s=>/]+(?:="[^"]*")?)*\s*/?>')
 _SOURCE = re.compile(r'\ssrc="')
+# What held a dropped image: a figure left without one keeps its caption's words as a
+# paragraph (an empty frame with a caption under nothing, otherwise), and a paragraph or
+# block left empty goes.
+_IMAGELESS_FIGURE = re.compile(r"<figure\b[^>]*>((?:(?!<img\b|</?figure\b).)*)</figure>", re.S)
+_EMPTY_HOLDER = re.compile(r"<(p|div)(?:\s[^>]*)?>\s*</\1>")
 _WEB_OR_MAIL = re.compile(r"^(https?://|mailto:)", re.IGNORECASE)
 # What a browser removes from a URL before it reads it (WHATWG URL Standard, basic URL
 # parser): C0 control characters and spaces at either end, ASCII tabs and newlines anywhere.
@@ -173,8 +178,18 @@ def sanitize_html(value):
         strip_comments=True,
     ).strip()
     if "<img" in cleaned:
-        cleaned = _IMAGE_TAG.sub(lambda image: image[0] if _SOURCE.search(image[0]) else "", cleaned)
+        cleaned = _without_dropped_images(cleaned)
     return remove_leading_spaces(cleaned)
+
+
+def _without_dropped_images(cleaned):
+    kept = _IMAGE_TAG.sub(lambda image: image[0] if _SOURCE.search(image[0]) else "", cleaned)
+    if kept == cleaned:
+        return cleaned
+    kept = _IMAGELESS_FIGURE.sub(
+        lambda figure: figure[1].replace("<figcaption>", "<p>").replace("</figcaption>", "</p>"), kept
+    )
+    return _EMPTY_HOLDER.sub("", kept)
 
 
 def safe_html(value):

@@ -86,10 +86,10 @@ def test_the_align_classes_are_the_editors():
             ' usemap="#m" ismap>',
             '<img src="/media/a.jpg">',
         ),
-        # Images from elsewhere go, inside a figure as anywhere.
+        # Images from elsewhere go, inside a figure as anywhere (its caption stays as words).
         (
             '<figure class="image"><img src="https://evil.example/t.png" alt="x"><figcaption>图</figcaption></figure>',
-            '<figure class="image"><figcaption>图</figcaption></figure>',
+            "<p>图</p>",
         ),
         # Styles beyond layout, and scripts, in a figure or its caption.
         (
@@ -111,3 +111,32 @@ def test_sanitising_a_figure_twice_changes_nothing():
     for html in IMAGE2_OUTPUT.values():
         once = sanitize_html(html)
         assert sanitize_html(once) == once
+
+
+PASTED = '<img src="file:///C:/Users/wang/AppData/Local/Temp/msohtmlclip1/01/clip_image002.jpg" alt="图">'
+
+
+@pytest.mark.parametrize(
+    "html, expected",
+    [
+        # A caption under nothing: its words stay, as a paragraph, and no empty frame.
+        (CAPTIONED.replace(IMG, PASTED), "<p>图注：党员志愿者在社区服务</p>"),
+        (
+            f'<div class="image-style-align-center">{CAPTIONED.replace(IMG, PASTED)}</div>',
+            '<div class="image-style-align-center"><p>图注：党员志愿者在社区服务</p></div>',
+        ),
+        # Nothing but the image: what held it goes with it.
+        (f'<div class="image-style-align-center"><figure class="image">{PASTED}</figure></div>', ""),
+        (
+            f'<p>会议开始。</p><p class="image-style-align-center">{PASTED}</p><p>会议结束。</p>',
+            "<p>会议开始。</p><p>会议结束。</p>",
+        ),
+        # A figure whose image stays is left as it is, beside one whose image goes.
+        (CAPTIONED + CAPTIONED.replace(IMG, PASTED), CAPTIONED + "<p>图注：党员志愿者在社区服务</p>"),
+    ],
+    ids=["captioned", "captioned-centred", "uncaptioned-centred", "own-paragraph", "beside-a-kept-one"],
+)
+def test_what_held_an_image_the_site_cannot_show_does_not_stay_empty(html, expected):
+    cleaned = sanitize_html(html)
+    assert cleaned == expected
+    assert sanitize_html(cleaned) == cleaned  # sanitised again on output: unchanged
