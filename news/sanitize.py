@@ -66,8 +66,15 @@ _SOURCE = re.compile(r'\ssrc="')
 # What held a dropped image: a figure left without one keeps its caption's words as a
 # paragraph (an empty frame with a caption under nothing, otherwise), and a paragraph or
 # block left empty goes.
+_DROPPED = "\x00"  # where an image went: nh3 never writes NUL (the parser makes it U+FFFD)
 _IMAGELESS_FIGURE = re.compile(r"<figure\b[^>]*>((?:(?!<img\b|</?figure\b).)*)</figure>", re.S)
-_EMPTY_HOLDER = re.compile(r"<(p|div)(?:\s[^>]*)?>\s*</\1>")
+_CAPTION = re.compile(r"<figcaption\b([^>]*)>((?:(?!</?figcaption\b).)*)</figcaption>", re.S)
+_BLOCK = re.compile(r"<(?:p|div|h[1-6]|ul|ol|li|table|blockquote|pre|hr|figure)\b")
+# A paragraph, block or inline wrapper whose only content was the dropped image (ASCII
+# white space aside: &nbsp; and U+3000 spacers are an editor's).
+_EMPTY_HOLDER = re.compile(
+    r"<(p|div|span|strong|b|em|i|u|s|a|small|sub|sup)(?: [^>]*)?>[ \t\r\n]*\x00[ \t\r\n\x00]*</\1>"
+)
 _WEB_OR_MAIL = re.compile(r"^(https?://|mailto:)", re.IGNORECASE)
 # What a browser removes from a URL before it reads it (WHATWG URL Standard, basic URL
 # parser): C0 control characters and spaces at either end, ASCII tabs and newlines anywhere.
@@ -166,7 +173,14 @@ def sanitize_html(value):
     """Return `value` with everything but the allowed markup removed."""
     if not value:
         return ""
-    cleaned = nh3.clean(
+    cleaned = _clean(value)
+    if "<img" in cleaned:
+        cleaned = _without_dropped_images(cleaned)
+    return remove_leading_spaces(cleaned)
+
+
+def _clean(value):
+    return nh3.clean(
         value,
         tags=ALLOWED_TAGS,
         clean_content_tags=DROPPED_WITH_CONTENT,
@@ -177,19 +191,33 @@ def sanitize_html(value):
         link_rel="noopener noreferrer",
         strip_comments=True,
     ).strip()
-    if "<img" in cleaned:
-        cleaned = _without_dropped_images(cleaned)
-    return remove_leading_spaces(cleaned)
+
+
+def _caption_as_text(caption):
+    if not caption[2].strip(" \t\r\n"):
+        return ""  # an empty caption: nothing to keep
+    tag = "div" if _BLOCK.search(caption[2]) else "p"
+    return f"<{tag}{caption[1]}>{caption[2]}</{tag}>"
+
+
+def _figure_left_without_image(figure):
+    if _DROPPED not in figure[1]:
+        return figure[0]  # no image of it was dropped: not ours to change
+    return _CAPTION.sub(_caption_as_text, figure[1])
 
 
 def _without_dropped_images(cleaned):
-    kept = _IMAGE_TAG.sub(lambda image: image[0] if _SOURCE.search(image[0]) else "", cleaned)
+    kept = _IMAGE_TAG.sub(lambda image: image[0] if _SOURCE.search(image[0]) else _DROPPED, cleaned)
     if kept == cleaned:
         return cleaned
-    kept = _IMAGELESS_FIGURE.sub(
-        lambda figure: figure[1].replace("<figcaption>", "<p>").replace("</figcaption>", "</p>"), kept
-    )
-    return _EMPTY_HOLDER.sub("", kept)
+    kept = _IMAGELESS_FIGURE.sub(_figure_left_without_image, kept)
+    for _ in range(4):  # div > p > span > img at most; deeper nests keep an empty wrapper
+        kept, count = _EMPTY_HOLDER.subn(_DROPPED, kept)
+        if not count:
+            break
+    # What unwrapping left is parsed again, so that what is stored is what a browser (and
+    # the sanitiser on output) reads: well formed, and unchanged by a second pass.
+    return _clean(kept.replace(_DROPPED, ""))
 
 
 def safe_html(value):
